@@ -1,0 +1,115 @@
+"""Finding the adb binary and making sure its server runs on the port we chose.
+
+adbutils prefers any `adb` on PATH and starts servers without a port argument, so bt resolves the binary
+and the port itself (STYLE.md, adbutils facts) and starts the server explicitly before the first call.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_PORT = 5037
+
+
+@dataclass(frozen=True)
+class ServerAddress:
+    """Where an adb server listens; `local` servers may be started by bt on demand."""
+
+    host: str = "127.0.0.1"
+    port: int = DEFAULT_PORT
+
+    @property
+    def local(self) -> bool:
+        return self.host in ("127.0.0.1", "localhost", "::1")
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    @classmethod
+    def parse(cls, text: str) -> ServerAddress:
+        """Parse `HOST:PORT`, `HOST` or `:PORT`; raises ValueError with a readable message."""
+        host, sep, port_text = text.strip().rpartition(":")
+        if not sep:
+            host, port_text = text.strip(), str(DEFAULT_PORT)
+        host = host.strip("[]") or "127.0.0.1"
+        try:
+            port = int(port_text)
+        except ValueError:
+            raise ValueError(f"not a HOST:PORT adb server address: {text!r}") from None
+        if not 0 < port < 65536:
+            raise ValueError(f"port out of range in adb server address: {text!r}")
+        return cls(host, port)
+
+
+def bundled_adb_path() -> Path:
+    """The adb binary shipped inside the adbutils wheel."""
+    import adbutils  # deferred: adbutils pulls requests and friends (~60 ms)
+
+    return Path(adbutils.__file__).parent / "binaries" / "adb"
+
+
+def resolve_adb_path(explicit: str | None = None) -> Path:
+    """The adb binary to use: an explicit path or `BT_ADB`, else the bundled one.
+
+    A bare name (`adb`) is looked up on PATH; a missing binary raises FileNotFoundError.
+    """
+    choice = explicit or os.environ.get("BT_ADB")
+    if not choice:
+        return bundled_adb_path()
+    if os.sep not in choice:
+        found = shutil.which(choice)
+        if not found:
+            raise FileNotFoundError(f"adb binary {choice!r} not found on PATH")
+        return Path(found)
+    path = Path(choice).expanduser()
+    if not path.exists():
+        raise FileNotFoundError(f"adb binary {str(path)!r} does not exist")
+    return path
+
+
+def default_server_address() -> ServerAddress:
+    """The server named by ANDROID_ADB_SERVER_PORT/HOST, else 127.0.0.1:5037."""
+    host = os.environ.get("ANDROID_ADB_SERVER_HOST") or "127.0.0.1"
+    port_text = os.environ.get("ANDROID_ADB_SERVER_PORT") or str(DEFAULT_PORT)
+    try:
+        port = int(port_text)
+    except ValueError:
+        port = DEFAULT_PORT
+    return ServerAddress(host, port)
+
+
+def server_is_up(address: ServerAddress, timeout: float = 0.5) -> bool:
+    """True when something accepts TCP connections at the address."""
+    try:
+        with socket.create_connection((address.host, address.port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def ensure_server(address: ServerAddress, adb_path: Path | None = None, timeout: float = 20.0) -> None:
+    """Start the adb server on `address.port` unless one answers there already.
+
+    Only local servers are started; a lab host's server must already be running. Raises OSError or
+    subprocess errors, which `adb_backend.client` maps to AdbServerUnreachable.
+    """
+    if server_is_up(address):
+        return
+    if not address.local:
+        raise ConnectionRefusedError(f"no adb server answers at {address}")
+    binary = adb_path or resolve_adb_path()
+    env = dict(os.environ, ANDROID_ADB_SERVER_PORT=str(address.port))
+    subprocess.run(
+        [str(binary), "-P", str(address.port), "start-server"],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        timeout=timeout,
+        check=True,
+    )
