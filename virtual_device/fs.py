@@ -1,0 +1,847 @@
+"""The device filesystem: a tree under `<data_dir>/fs` seen through Android's permission model.
+
+Device paths are resolved virtually: device symlinks are read and followed by us (never by the host
+kernel), every component is checked with `lstat`, and the final host path always lies inside the root.
+Ownership and permission bits are virtual too (a small sidecar map plus Android-like defaults), so the
+host files stay ordinary files owned by whoever runs the device.
+"""
+
+from __future__ import annotations
+
+import errno as E
+import json
+import os
+import posixpath
+import shutil
+import stat as S
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SHELL_UID = 2000
+ROOT_UID = 0
+SYSTEM_UID = 1000
+SDCARD_RW_GID = 1015
+MEDIA_RW_GID = 1023
+#: MediaProvider's uid (u0_a197): owner of everything seen through the /storage/emulated FUSE mount.
+MEDIA_PROVIDER_UID = 10197
+
+#: Well-known Android ids (`android_filesystem_config.h`) for `ls -l`, `stat`, `id`.
+ANDROID_IDS: dict[int, str] = {
+    0: "root",
+    1000: "system",
+    1001: "radio",
+    1004: "input",
+    1007: "log",
+    1013: "media",
+    1015: "sdcard_rw",
+    1023: "media_rw",
+    1028: "sdcard_r",
+    1078: "ext_data_rw",
+    1079: "ext_obb_rw",
+    2000: "shell",
+    3003: "inet",
+    9997: "everybody",
+}
+
+PATH_MAX = 4096
+NAME_MAX = 255
+MAX_SYMLINK_HOPS = 40
+
+_USER_AREAS = ("/storage/emulated/0", "/data/local/tmp")
+_SDCARD = "/storage/emulated/0"
+#: Directories the shell user may stat but never list or enter (SELinux + 0771 system dirs).
+_DENIED = (
+    "/data/data",
+    "/data/app",
+    "/data/user",
+    "/data/user_de",
+    "/data/system",
+    "/data/system_ce",
+    "/data/system_de",
+    "/data/misc",
+    "/data/vendor",
+    "/data/media",
+    "/data/adb",
+)
+#: Directories the shell user may enter but not list.
+_UNLISTABLE = ("/data", "/storage/emulated")
+
+GiB = 1024**3
+MiB = 1024**2
+
+
+def uid_name(uid: int) -> str:
+    """Android's name for a uid: `shell`, `u0_a197`, ..."""
+    if uid in ANDROID_IDS:
+        return ANDROID_IDS[uid]
+    if uid >= 10000:
+        user, app = divmod(uid, 100000)
+        if app >= 10000:
+            return f"u{user}_a{app - 10000}"
+    return str(uid)
+
+
+class FsError(OSError):
+    """An OSError carrying the device path and the errno text Android prints (bionic == glibc here)."""
+
+    def __init__(self, code: int, filename: str) -> None:
+        super().__init__(code, os.strerror(code), filename)
+
+
+@dataclass(frozen=True)
+class VStat:
+    mode: int
+    size: int
+    mtime: float
+    atime: float
+    ctime: float
+    uid: int
+    gid: int
+    nlink: int
+    ino: int
+    dev: int
+
+    @property
+    def is_dir(self) -> bool:
+        return S.S_ISDIR(self.mode)
+
+    @property
+    def is_file(self) -> bool:
+        return S.S_ISREG(self.mode)
+
+    @property
+    def is_link(self) -> bool:
+        return S.S_ISLNK(self.mode)
+
+
+@dataclass(frozen=True)
+class Mount:
+    """One line of `df`: sizes in bytes; `pool` groups mounts that share one free-space counter."""
+
+    source: str
+    target: str
+    fstype: str
+    size: int
+    used: int
+    readonly: bool
+    pool: str = ""
+
+    @property
+    def avail(self) -> int:
+        return max(0, self.size - self.used)
+
+
+# A Pixel 8 (128 GB) on Android 14; /storage/emulated is the FUSE view of /data/media.
+_MOUNTS: tuple[Mount, ...] = (
+    Mount("/dev/block/dm-7", "/", "ext4", 1016 * MiB, 1013 * MiB, True),
+    Mount("tmpfs", "/dev", "tmpfs", 3714 * MiB, 2 * MiB, False),
+    Mount("tmpfs", "/mnt", "tmpfs", 3714 * MiB, 0, False),
+    Mount("/dev/block/dm-8", "/system_ext", "ext4", 416 * MiB, 414 * MiB, True),
+    Mount("/dev/block/dm-9", "/product", "ext4", 3 * GiB + 180 * MiB, 3 * GiB + 178 * MiB, True),
+    Mount("/dev/block/dm-10", "/vendor", "ext4", 770 * MiB, 768 * MiB, True),
+    Mount("/dev/block/dm-11", "/vendor_dlkm", "ext4", 34 * MiB, 34 * MiB, True),
+    Mount("/dev/block/dm-12", "/odm", "ext4", 2 * MiB, 2 * MiB, True),
+    Mount("tmpfs", "/apex", "tmpfs", 3714 * MiB, 3 * MiB, False),
+    Mount("/dev/block/dm-7", "/system", "ext4", 1016 * MiB, 1013 * MiB, True),
+    Mount("/dev/block/dm-52", "/data", "f2fs", 110 * GiB, 23 * GiB, False, pool="data"),
+    Mount("/dev/fuse", "/storage/emulated", "fuse", 110 * GiB, 23 * GiB, False, pool="data"),
+)
+
+
+def _under(path: str, prefix: str) -> bool:
+    return path == prefix or path.startswith(prefix + "/") or prefix == "/"
+
+
+def _strictly_under(path: str, prefix: str) -> bool:
+    return path.startswith(prefix.rstrip("/") + "/")
+
+
+class _WriteHandle:
+    """A file opened for writing: counts bytes against the data pool's quota (ENOSPC when full).
+
+    With `atomic`, bytes go to a staging file outside the device tree; `commit()` renames it into
+    place, and `close()` without commit discards it (a dropped push never leaves half a file).
+    """
+
+    def __init__(
+        self, fs: VirtualFS, device_path: str, host: Path, final: Path | None, pooled: bool, append: bool
+    ) -> None:
+        self._fs = fs
+        self.name = device_path
+        self._host = host
+        self._final = final
+        self._pooled = pooled
+        self._written = 0
+        self._committed = final is None
+        flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | (os.O_APPEND if append else os.O_TRUNC)
+        self._file = os.fdopen(os.open(host, flags, 0o644), "ab" if append else "wb", buffering=0)
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:
+        n = len(data)
+        if self._pooled:
+            self._fs._charge(n, self.name)
+        self._written += n
+        return self._file.write(data) or 0
+
+    def flush(self) -> None:
+        self._file.flush()
+
+    def tell(self) -> int:
+        return self._file.tell()
+
+    @property
+    def closed(self) -> bool:
+        return self._file.closed
+
+    def commit(self) -> None:
+        """Move an atomic write into place (replacing what was there)."""
+        if self._final is None or self._committed:
+            return
+        self._file.close()
+        old = 0
+        try:
+            st = os.lstat(self._final)
+            old = st.st_size if S.S_ISREG(st.st_mode) else 0
+        except FileNotFoundError:
+            pass
+        os.replace(self._host, self._final)
+        if self._pooled:
+            self._fs._refund(old)
+        self._committed = True
+
+    def close(self) -> None:
+        if not self._file.closed:
+            self._file.close()
+        if not self._committed:
+            self._committed = True
+            try:
+                os.unlink(self._host)
+            except FileNotFoundError:
+                pass
+            if self._pooled:
+                self._fs._refund(self._written)
+
+    def __enter__(self) -> _WriteHandle:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if exc[0] is None:
+            self.commit()
+        self.close()
+
+
+class VirtualFS:
+    """The device tree under `root`; operations act as the shell user (uid 2000) unless `as_root()`."""
+
+    def __init__(self, root: Path, *, privileged: bool = False, _shared: dict | None = None) -> None:
+        self.root = Path(root).resolve()
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.privileged = privileged
+        if _shared is None:
+            _shared = {
+                "meta": self._load_meta(),
+                "lock": threading.RLock(),
+                "used": None,
+                "quota": None,
+            }
+        self._shared = _shared
+
+    # ----------------------------------------------------------------- shared state
+    @property
+    def _meta(self) -> dict[str, list[int]]:
+        return self._shared["meta"]
+
+    @property
+    def _lock(self) -> threading.RLock:
+        return self._shared["lock"]
+
+    @property
+    def quota_bytes(self) -> int | None:
+        """Simulated capacity of the user-data pool (/data, /storage/emulated); None = the profile's."""
+        return self._shared["quota"]
+
+    @quota_bytes.setter
+    def quota_bytes(self, value: int | None) -> None:
+        self._shared["quota"] = value
+
+    def as_root(self) -> VirtualFS:
+        """A view that bypasses permission checks (profile seeding, root-owned daemons)."""
+        return VirtualFS(self.root, privileged=True, _shared=self._shared)
+
+    @property
+    def _meta_path(self) -> Path:
+        return self.root.parent / (self.root.name + ".meta.json")
+
+    @property
+    def _staging(self) -> Path:
+        return self.root.parent / (self.root.name + ".staging")
+
+    def _load_meta(self) -> dict[str, list[int]]:
+        try:
+            data = json.loads(self._meta_path.read_text())
+            return {str(k): [int(x) for x in v] for k, v in data.items()}
+        except (OSError, ValueError, TypeError, AttributeError):
+            return {}
+
+    def _save_meta(self) -> None:
+        tmp = self._meta_path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self._meta))
+        os.replace(tmp, self._meta_path)
+
+    # ----------------------------------------------------------------- paths
+    def resolve(self, path: str, cwd: str = "/") -> str:
+        """Normalise `path` against `cwd` into an absolute device path (symlinks untouched)."""
+        if "\0" in path or "\0" in cwd:
+            raise FsError(E.EINVAL, path.replace("\0", "\\0"))
+        if not path:
+            raise FsError(E.ENOENT, path)
+        if len(path) >= PATH_MAX:
+            raise FsError(E.ENAMETOOLONG, path[:64] + "...")
+        joined = posixpath.join(cwd if cwd.startswith("/") else "/" + cwd, path)
+        norm = posixpath.normpath(joined)
+        if norm.startswith("//"):
+            norm = "/" + norm.lstrip("/")
+        return norm
+
+    def _host(self, device_path: str) -> Path:
+        rel = device_path.lstrip("/")
+        return self.root / rel if rel else self.root
+
+    def _canon(self, path: str, cwd: str = "/", follow: bool = True) -> str:
+        """The device path with every symlink resolved (the last one only if `follow`).
+
+        Components are lstat'ed on the host one by one; host symlinks are read as device symlinks,
+        so nothing is ever looked up outside the root. A missing component ends the walk: the rest is
+        appended as is (the caller's operation then fails with ENOENT or creates it).
+        """
+        start = self.resolve(path, cwd)
+        parts = [p for p in start.split("/") if p]
+        done: list[str] = []
+        hops = 0
+        while parts:
+            name = parts.pop(0)
+            if name == ".":
+                continue
+            if name == "..":
+                if done:
+                    done.pop()
+                continue
+            if len(name) > NAME_MAX:
+                raise FsError(E.ENAMETOOLONG, start)
+            current = "/" + "/".join(done)
+            if not self.privileged and any(current == d or _strictly_under(current, d) for d in _DENIED):
+                raise FsError(E.EACCES, start)
+            cand = done + [name]
+            host = self.root.joinpath(*cand)
+            try:
+                st = os.lstat(host)
+            except FileNotFoundError:
+                rest = [p for p in parts if p not in (".",)]
+                return posixpath.normpath("/" + "/".join(cand + rest))
+            except NotADirectoryError:
+                raise FsError(E.ENOTDIR, start) from None
+            last = not parts
+            if S.S_ISLNK(st.st_mode) and (follow or not last):
+                hops += 1
+                if hops > MAX_SYMLINK_HOPS:
+                    raise FsError(E.ELOOP, start)
+                target = os.readlink(host)
+                if "\0" in target or not target:
+                    raise FsError(E.ENOENT, start)
+                if target.startswith("/"):
+                    done = []
+                parts = [p for p in target.split("/") if p] + parts
+                continue
+            if not last and not S.S_ISDIR(st.st_mode):
+                raise FsError(E.ENOTDIR, start)
+            done = cand
+        return "/" + "/".join(done)
+
+    def realpath(self, path: str, cwd: str = "/") -> str:
+        return self._canon(path, cwd)
+
+    # ----------------------------------------------------------------- permissions
+    def _mount_for(self, canon: str) -> Mount:
+        best = _MOUNTS[0]
+        for m in _MOUNTS:
+            if _under(canon, m.target) and len(m.target) >= len(best.target):
+                best = m
+        return best
+
+    def check(self, path: str, want: str, cwd: str = "/") -> None:
+        """Raise FsError (EACCES/EROFS) unless the shell user may `want` ("r", "w", "x") `path`."""
+        if self.privileged:
+            return
+        self._check_canon(self._canon(path, cwd), want, path)
+
+    def _check_canon(self, canon: str, want: str, shown: str) -> None:
+        if self.privileged:
+            return
+        for d in _DENIED:
+            if _strictly_under(canon, d) or (canon == d and want in ("r", "w")):
+                raise FsError(E.EACCES, shown)
+        if want == "r":
+            if canon in _UNLISTABLE and self._isdir_canon(canon):
+                raise FsError(E.EACCES, shown)
+            return
+        if want == "w":
+            if any(_under(canon, a) for a in _USER_AREAS if a != "/"):
+                return
+            if self._mount_for(canon).readonly:
+                raise FsError(E.EROFS, shown)
+            raise FsError(E.EACCES, shown)
+        if want == "x":
+            try:
+                st = os.lstat(self._host(canon))
+            except OSError:
+                return
+            if not S.S_ISDIR(st.st_mode) and not (self._perms(canon, st)[2] & 0o111):
+                raise FsError(E.EACCES, shown)
+
+    def _isdir_canon(self, canon: str) -> bool:
+        try:
+            return S.S_ISDIR(os.lstat(self._host(canon)).st_mode)
+        except OSError:
+            return False
+
+    def _default_perms(self, canon: str, fmt: int) -> tuple[int, int, int]:
+        is_dir = fmt == S.S_IFDIR
+        if fmt == S.S_IFLNK:
+            return (ROOT_UID, ROOT_UID, 0o644 if canon == "/sdcard" else 0o777)
+        if _under(canon, _SDCARD):
+            return (MEDIA_PROVIDER_UID, MEDIA_RW_GID, 0o2770 if is_dir else 0o660)
+        if canon == "/storage/emulated":
+            return (ROOT_UID, SDCARD_RW_GID, 0o711)
+        if _under(canon, "/data/local/tmp"):
+            return (SHELL_UID, SHELL_UID, 0o771 if is_dir else 0o666)
+        if canon == "/data/local":
+            return (SHELL_UID, SHELL_UID, 0o751)
+        if canon == "/data" or any(_under(canon, d) for d in _DENIED):
+            return (SYSTEM_UID, SYSTEM_UID, 0o771 if is_dir else 0o600)
+        if any(_under(canon, d) for d in ("/system/bin", "/system/xbin", "/vendor/bin", "/product/bin")):
+            return (ROOT_UID, SHELL_UID, 0o751 if is_dir else 0o755)
+        if canon == "/proc" or canon.startswith("/proc/"):
+            return (ROOT_UID, ROOT_UID, 0o555 if is_dir else 0o444)
+        return (ROOT_UID, ROOT_UID, 0o755 if is_dir else 0o644)
+
+    def _perms(self, canon: str, st: os.stat_result) -> tuple[int, int, int]:
+        entry = self._meta.get(canon)
+        if entry is not None:
+            return (entry[0], entry[1], entry[2])
+        return self._default_perms(canon, S.S_IFMT(st.st_mode))
+
+    def _set_meta(self, canon: str, uid: int, gid: int, perm: int) -> None:
+        with self._lock:
+            self._meta[canon] = [uid, gid, perm & 0o7777]
+            self._save_meta()
+
+    def _record_creation(self, canon: str, is_dir: bool, mode: int) -> None:
+        """Remember owner and bits of what the shell user creates (root-made files keep the defaults)."""
+        if self.privileged or _under(canon, _SDCARD):
+            self._drop_meta(canon)  # the FUSE view decides for shared storage
+            return
+        self._set_meta(canon, SHELL_UID, SHELL_UID, mode)
+
+    def _drop_meta(self, canon: str) -> None:
+        with self._lock:
+            keys = [k for k in self._meta if k == canon or k.startswith(canon + "/")]
+            for k in keys:
+                del self._meta[k]
+            if keys:
+                self._save_meta()
+
+    def _move_meta(self, src: str, dst: str) -> None:
+        with self._lock:
+            moved = {dst + k[len(src) :]: v for k, v in self._meta.items() if k == src or k.startswith(src + "/")}
+            if not moved:
+                return
+            for k in [k for k in self._meta if k == src or k.startswith(src + "/")]:
+                del self._meta[k]
+            self._meta.update(moved)
+            self._save_meta()
+
+    # ----------------------------------------------------------------- space
+    def _pool_used(self) -> int:
+        with self._lock:
+            if self._shared["used"] is None:
+                total = 0
+                for top in ("data", "storage"):
+                    for dirpath, _dirs, files in os.walk(self.root / top):
+                        for f in files:
+                            try:
+                                st = os.lstat(os.path.join(dirpath, f))
+                            except OSError:
+                                continue
+                            total += st.st_size if S.S_ISREG(st.st_mode) else 0
+                self._shared["used"] = total
+            return self._shared["used"]
+
+    def _pooled(self, canon: str) -> bool:
+        return self._mount_for(canon).pool == "data"
+
+    def _charge(self, n: int, shown: str) -> None:
+        with self._lock:
+            used = self._pool_used()
+            quota = self._shared["quota"]
+            if quota is not None and used + n > quota:
+                raise FsError(E.ENOSPC, shown)
+            self._shared["used"] = used + n
+
+    def _refund(self, n: int) -> None:
+        with self._lock:
+            self._shared["used"] = max(0, self._pool_used() - n)
+
+    def mounts(self) -> list[Mount]:
+        """The mount table as `df` shows it; the data pool reflects what was written and the quota."""
+        out = []
+        used = self._pool_used()
+        quota = self._shared["quota"]
+        for m in _MOUNTS:
+            if m.pool == "data":
+                size = m.size if quota is None else quota
+                base = 0 if quota is not None else m.used
+                m = Mount(m.source, m.target, m.fstype, size, min(size, base + used), m.readonly, m.pool)
+            out.append(m)
+        return out
+
+    def mount_for(self, path: str, cwd: str = "/") -> Mount:
+        canon = self._canon(path, cwd)
+        target = self._mount_for(canon).target
+        return next(m for m in self.mounts() if m.target == target)
+
+    def free_bytes(self, mount: str = "/data") -> int:
+        return self.mount_for(mount).avail
+
+    # ----------------------------------------------------------------- queries
+    def stat(self, path: str, follow: bool = True, cwd: str = "/") -> VStat:
+        canon = self._canon(path, cwd, follow)
+        try:
+            st = os.lstat(self._host(canon))
+        except FileNotFoundError:
+            raise FsError(E.ENOENT, path) from None
+        except NotADirectoryError:
+            raise FsError(E.ENOTDIR, path) from None
+        uid, gid, perm = self._perms(canon, st)
+        dev = 0xFD00 + _MOUNTS.index(self._mount_for(canon))
+        size = st.st_size
+        if S.S_ISLNK(st.st_mode):
+            size = len(os.fsencode(os.readlink(self._host(canon))))
+        return VStat(
+            mode=S.S_IFMT(st.st_mode) | perm,
+            size=size,
+            mtime=st.st_mtime,
+            atime=st.st_atime,
+            ctime=st.st_ctime,
+            uid=uid,
+            gid=gid,
+            nlink=st.st_nlink,
+            ino=st.st_ino,
+            dev=dev,
+        )
+
+    def lstat(self, path: str, cwd: str = "/") -> VStat:
+        return self.stat(path, follow=False, cwd=cwd)
+
+    def exists(self, path: str, cwd: str = "/") -> bool:
+        try:
+            self.stat(path, cwd=cwd)
+            return True
+        except OSError:
+            return False
+
+    def isdir(self, path: str, cwd: str = "/") -> bool:
+        try:
+            return self.stat(path, cwd=cwd).is_dir
+        except OSError:
+            return False
+
+    def listdir(self, path: str, cwd: str = "/") -> list[str]:
+        canon = self._canon(path, cwd)
+        st = self._lstat_host(canon, path)
+        if not S.S_ISDIR(st.st_mode):
+            raise FsError(E.ENOTDIR, path)
+        self._check_canon(canon, "r", path)
+        return sorted(os.listdir(self._host(canon)))
+
+    def walk(self, path: str, cwd: str = "/") -> Iterator[tuple[str, list[str], list[str]]]:
+        """os.walk over device paths (for `ls -R`, `rm -r`, `cp -r`, `du`); skips unreadable dirs."""
+        top = self._canon(path, cwd)
+        stack = [top]
+        while stack:
+            d = stack.pop()
+            try:
+                names = self.listdir(d)
+            except OSError:
+                continue
+            dirs, files = [], []
+            for n in names:
+                full = posixpath.join(d, n)
+                (dirs if S.S_ISDIR(os.lstat(self._host(full)).st_mode) else files).append(n)
+            yield d, dirs, files
+            stack.extend(posixpath.join(d, n) for n in reversed(dirs))
+
+    def readlink(self, path: str, cwd: str = "/") -> str:
+        canon = self._canon(path, cwd, follow=False)
+        st = self._lstat_host(canon, path)
+        if not S.S_ISLNK(st.st_mode):
+            raise FsError(E.EINVAL, path)
+        return os.readlink(self._host(canon))
+
+    def _lstat_host(self, canon: str, shown: str) -> os.stat_result:
+        try:
+            return os.lstat(self._host(canon))
+        except FileNotFoundError:
+            raise FsError(E.ENOENT, shown) from None
+        except NotADirectoryError:
+            raise FsError(E.ENOTDIR, shown) from None
+
+    # ----------------------------------------------------------------- file contents
+    def open_read(self, path: str, cwd: str = "/") -> Any:
+        canon = self._canon(path, cwd)
+        st = self._lstat_host(canon, path)
+        if S.S_ISDIR(st.st_mode):
+            raise FsError(E.EISDIR, path)
+        self._check_canon(canon, "r", path)
+        try:
+            fd = os.open(self._host(canon), os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError as exc:
+            raise FsError(exc.errno or E.EIO, path) from None
+        return os.fdopen(fd, "rb")
+
+    def read_bytes(self, path: str, cwd: str = "/") -> bytes:
+        with self.open_read(path, cwd) as f:
+            return f.read()
+
+    def open_write(
+        self, path: str, append: bool = False, mode: int = 0o660, cwd: str = "/", atomic: bool = False
+    ) -> _WriteHandle:
+        """Open for writing, creating the file (parent must exist); `atomic` stages until commit()."""
+        canon = self._canon(path, cwd)
+        host = self._host(canon)
+        parent = posixpath.dirname(canon)
+        try:
+            st: os.stat_result | None = os.lstat(host)
+        except FileNotFoundError:
+            st = None
+        except NotADirectoryError:
+            raise FsError(E.ENOTDIR, path) from None
+        if st is not None and S.S_ISDIR(st.st_mode):
+            raise FsError(E.EISDIR, path)
+        pst = self._lstat_host(parent, path)
+        if not S.S_ISDIR(pst.st_mode):
+            raise FsError(E.ENOTDIR, path)
+        self._check_canon(canon if st is not None else parent, "w", path)
+        pooled = self._pooled(canon)
+        try:
+            if atomic:
+                self._staging.mkdir(parents=True, exist_ok=True)
+                temp = self._staging / uuid.uuid4().hex
+                handle = _WriteHandle(self, path, temp, host, pooled, append=False)
+            else:
+                if st is not None and not append and pooled and S.S_ISREG(st.st_mode):
+                    self._refund(st.st_size)
+                handle = _WriteHandle(self, path, host, None, pooled, append)
+        except OSError as exc:
+            raise FsError(exc.errno or E.EIO, path) from None
+        if st is None:
+            self._record_creation(canon, False, mode)
+        return handle
+
+    def write_bytes(self, path: str, data: bytes, cwd: str = "/", mode: int = 0o660) -> None:
+        with self.open_write(path, cwd=cwd, mode=mode) as f:
+            f.write(data)
+
+    # ----------------------------------------------------------------- tree changes
+    def mkdir(self, path: str, parents: bool = False, cwd: str = "/", mode: int = 0o771) -> None:
+        canon = self._canon(path, cwd)
+        host = self._host(canon)
+        if os.path.lexists(host):
+            if parents and S.S_ISDIR(os.lstat(host).st_mode):
+                return
+            raise FsError(E.EEXIST, path)
+        parent = posixpath.dirname(canon)
+        if not os.path.lexists(self._host(parent)):
+            if not parents:
+                raise FsError(E.ENOENT, path)
+            self.mkdir(parent, parents=True, mode=mode)
+            parent = self._canon(parent)
+        if not S.S_ISDIR(self._lstat_host(parent, path).st_mode):
+            raise FsError(E.ENOTDIR, path)
+        self._check_canon(parent, "w", path)
+        try:
+            os.mkdir(host)
+        except OSError as exc:
+            raise FsError(exc.errno or E.EIO, path) from None
+        self._record_creation(canon, True, mode)
+
+    def remove(self, path: str, recursive: bool = False, cwd: str = "/") -> None:
+        canon = self._canon(path, cwd, follow=False)
+        if canon == "/":
+            raise FsError(E.EBUSY, path)
+        host = self._host(canon)
+        st = self._lstat_host(canon, path)
+        self._check_canon(posixpath.dirname(canon), "w", path)
+        freed = 0
+        if S.S_ISDIR(st.st_mode):
+            if not recursive and os.listdir(host):
+                raise FsError(E.ENOTEMPTY, path)
+            if recursive:
+                for dirpath, _dirs, files in os.walk(host):
+                    for f in files:
+                        try:
+                            freed += os.lstat(os.path.join(dirpath, f)).st_size
+                        except OSError:
+                            pass
+                shutil.rmtree(host)
+            else:
+                os.rmdir(host)
+        else:
+            freed = st.st_size if S.S_ISREG(st.st_mode) else 0
+            os.unlink(host)
+        if self._pooled(canon):
+            self._refund(freed)
+        self._drop_meta(canon)
+
+    def rename(self, src: str, dst: str, cwd: str = "/") -> None:
+        scanon = self._canon(src, cwd, follow=False)
+        sst = self._lstat_host(scanon, src)
+        dcanon = self._canon(dst, cwd, follow=False)
+        if self.isdir(dst, cwd) and not S.S_ISDIR(sst.st_mode):
+            dcanon = posixpath.join(self._canon(dst, cwd), posixpath.basename(scanon))
+        if dcanon == scanon:
+            return
+        if _strictly_under(dcanon, scanon):
+            raise FsError(E.EINVAL, dst)
+        self._check_canon(posixpath.dirname(scanon), "w", src)
+        dparent = posixpath.dirname(dcanon)
+        if not self._isdir_canon(dparent):
+            raise FsError(E.ENOENT, dst)
+        self._check_canon(dparent, "w", dst)
+        dhost = self._host(dcanon)
+        old = 0
+        if os.path.lexists(dhost):
+            dst_st = os.lstat(dhost)
+            if S.S_ISDIR(dst_st.st_mode) != S.S_ISDIR(sst.st_mode):
+                raise FsError(E.EISDIR if S.S_ISDIR(dst_st.st_mode) else E.ENOTDIR, dst)
+            if S.S_ISDIR(dst_st.st_mode) and os.listdir(dhost):
+                raise FsError(E.ENOTEMPTY, dst)
+            old = dst_st.st_size if S.S_ISREG(dst_st.st_mode) else 0
+            self._drop_meta(dcanon)
+        try:
+            os.replace(self._host(scanon), dhost)
+        except OSError as exc:
+            raise FsError(exc.errno or E.EIO, src) from None
+        if self._pooled(dcanon):
+            self._refund(old)
+        self._move_meta(scanon, dcanon)
+        if _under(dcanon, _SDCARD):
+            self._drop_meta(dcanon)
+
+    def copy(self, src: str, dst: str, cwd: str = "/") -> None:
+        """Copy one file's bytes (not a tree); the destination gets the source's permission bits."""
+        mode = self.stat(src, cwd=cwd).mode & 0o777
+        with self.open_read(src, cwd) as fin, self.open_write(dst, cwd=cwd, mode=mode) as fout:
+            while chunk := fin.read(1 << 20):
+                fout.write(chunk)
+
+    def symlink(self, target: str, path: str, cwd: str = "/") -> None:
+        if "\0" in target:
+            raise FsError(E.EINVAL, path)
+        canon = self._canon(path, cwd, follow=False)
+        host = self._host(canon)
+        if os.path.lexists(host):
+            raise FsError(E.EEXIST, path)
+        parent = posixpath.dirname(canon)
+        if not self._isdir_canon(parent):
+            raise FsError(E.ENOENT, path)
+        self._check_canon(parent, "w", path)
+        if _under(canon, _SDCARD) and not self.privileged:
+            raise FsError(E.EPERM, path)  # the FUSE view of shared storage has no symlinks
+        os.symlink(target, host)
+
+    def set_times(self, path: str, mtime: float, atime: float | None = None, cwd: str = "/") -> None:
+        canon = self._canon(path, cwd)
+        st = self._lstat_host(canon, path)
+        self._check_canon(canon, "w", path)
+        os.utime(self._host(canon), (st.st_atime if atime is None else atime, mtime), follow_symlinks=False)
+
+    def chmod(self, path: str, mode: int, cwd: str = "/") -> None:
+        canon = self._canon(path, cwd)
+        st = self._lstat_host(canon, path)
+        self._check_canon(canon, "w", path)
+        uid, gid, _ = self._perms(canon, st)
+        self._set_meta(canon, uid, gid, mode)
+
+    def chown(self, path: str, uid: int, gid: int, cwd: str = "/") -> None:
+        if not self.privileged:
+            raise FsError(E.EPERM, path)
+        canon = self._canon(path, cwd)
+        st = self._lstat_host(canon, path)
+        self._set_meta(canon, uid, gid, self._perms(canon, st)[2])
+
+    # ----------------------------------------------------------------- layout
+    def init_layout(self) -> None:
+        """Create the skeleton every Android 14 device has (idempotent); profiles add files on top."""
+        root = self.as_root()
+        dirs = [
+            "/system/bin",
+            "/system/etc",
+            "/system/app",
+            "/system/priv-app",
+            "/system/framework",
+            "/system_ext",
+            "/product/app",
+            "/vendor/bin",
+            "/vendor/etc",
+            "/odm",
+            "/apex",
+            "/dev",
+            "/mnt",
+            "/proc",
+            "/sys",
+            "/etc",
+            "/data/local/tmp",
+            "/data/data",
+            "/data/app",
+            "/data/user/0",
+            "/data/user_de/0",
+            "/data/system",
+            "/data/misc",
+            "/data/media/0",
+            "/data/vendor",
+            "/storage/self",
+            "/storage/emulated/0",
+        ]
+        for d in dirs:
+            if not root.isdir(d):
+                root.mkdir(d, parents=True, mode=0o755)
+        for d in (
+            "Alarms",
+            "Android",
+            "Audiobooks",
+            "DCIM",
+            "Documents",
+            "Download",
+            "Movies",
+            "Music",
+            "Notifications",
+            "Pictures",
+            "Podcasts",
+            "Recordings",
+            "Ringtones",
+        ):
+            if not root.isdir(f"{_SDCARD}/{d}"):
+                root.mkdir(f"{_SDCARD}/{d}")
+        for link, target in (("/sdcard", _SDCARD), ("/storage/self/primary", _SDCARD)):
+            if not os.path.lexists(self._host(link)):
+                root.symlink(target, link)
+        for canon, perms in (
+            ("/data/local/tmp", (SHELL_UID, SHELL_UID, 0o771)),
+            ("/data/local", (SHELL_UID, SHELL_UID, 0o751)),
+        ):
+            self._set_meta(canon, *perms)
+        self._shared["used"] = None
