@@ -1,0 +1,3 @@
+from bt_cli.main import main
+
+main()

@@ -1,0 +1,91 @@
+"""What every command gets: settings, services, the consoles and the output mode, on `ctx.obj`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from bt_core.services import Services
+    from bt_core.settings import Settings
+
+
+@dataclass
+class CliContext:
+    flags: dict[str, Any] = field(default_factory=dict)
+    verbose: int = 0
+    quiet: int = 0
+    color: bool | None = None
+    _settings: Settings | None = None
+    _services: Services | None = None
+    _console: Console | None = None
+    _err_console: Console | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            from bt_core.settings import load_settings
+
+            self._settings = load_settings(**self.flags)
+        return self._settings
+
+    @property
+    def services(self) -> Services:
+        if self._services is None:
+            from bt_core.services import Services
+
+            self._services = Services(self.settings)
+        return self._services
+
+    @property
+    def console(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(no_color=self.color is False or None, force_terminal=self.color or None)
+        return self._console
+
+    @property
+    def err(self) -> Console:
+        if self._err_console is None:
+            from rich.console import Console
+
+            self._err_console = Console(stderr=True, no_color=self.color is False or None)
+        return self._err_console
+
+    def info(self, message: str) -> None:
+        """A line for people on stderr (never stdout, which is data)."""
+        if not self.quiet:
+            self.err.print(message, markup=False, highlight=False)
+
+    def warn(self, message: str) -> None:
+        self.err.print(f"bt: warning: {message}", markup=False, highlight=False, style="yellow")
+
+    def close(self) -> None:
+        if self._services is not None:
+            self._services.close()
+
+
+def get(ctx: typer.Context) -> CliContext:
+    obj = ctx.find_root().obj
+    if not isinstance(obj, CliContext):
+        obj = CliContext()
+        ctx.find_root().obj = obj
+    return obj
+
+
+def emit_json(value: Any) -> None:
+    """Exactly one JSON document on stdout."""
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")
+    sys.stdout.flush()
+
+
+def emit_json_line(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.flush()

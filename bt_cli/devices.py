@@ -1,0 +1,102 @@
+"""`bt devices`, `bt connect`, `bt disconnect`."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated
+
+import typer
+
+from bt_cli import context
+from bt_cli.options import JSON_OPTION
+
+
+def register(app: typer.Typer) -> None:
+    app.command("devices")(devices)
+    app.command("connect")(connect)
+    app.command("disconnect")(disconnect)
+
+
+def devices(
+    ctx: typer.Context,
+    json_out: JSON_OPTION = False,
+    watch: Annotated[
+        bool, typer.Option("--watch", "-w", help="Keep listing as devices come and go (Ctrl-C stops).")
+    ] = False,
+) -> None:
+    """List attached devices: serial, state, model, Android version, transport and adb server."""
+    cli = context.get(ctx)
+    backend = cli.services.backend
+    if not watch:
+        infos = backend.devices()
+        if json_out:
+            context.emit_json([i.to_json() for i in infos])
+        else:
+            _table(cli, infos)
+        return
+    last: list | None = None
+    while True:
+        infos = backend.devices()
+        if infos != last:
+            if json_out:
+                context.emit_json_line({"at": time.time(), "devices": [i.to_json() for i in infos]})
+            else:
+                _table(cli, infos)
+            last = infos
+        time.sleep(1.0)
+
+
+def _table(cli: context.CliContext, infos: list) -> None:
+    from rich.table import Table
+
+    if not infos:
+        cli.info("no devices attached (plug one in, 'bt connect HOST:PORT', or 'bt virtual-device')")
+        return
+    table = Table(box=None, pad_edge=False)
+    for column in ("SERIAL", "STATE", "MODEL", "ANDROID", "TRANSPORT", "ADB SERVER"):
+        table.add_column(column)
+    for info in infos:
+        version = f"{info.android_version} (API {info.sdk})" if info.android_version else "-"
+        state = info.state
+        if state == "unauthorized":
+            state += " (accept the prompt on the device)"
+        table.add_row(info.serial, state, info.model or "-", version, info.transport, info.adb_server)
+    cli.console.print(table, markup=False)
+
+
+def connect(
+    ctx: typer.Context,
+    address: Annotated[str, typer.Argument(help="HOST:PORT of a device in TCP/IP mode or a virtual device.")],
+    json_out: JSON_OPTION = False,
+) -> None:
+    """Connect to a device over TCP/IP (adb connect)."""
+    cli = context.get(ctx)
+    _check_address(address)
+    text = cli.services.backend.connect(address)
+    if json_out:
+        context.emit_json({"address": address, "result": text})
+    else:
+        cli.console.print(text, markup=False)
+
+
+def disconnect(
+    ctx: typer.Context,
+    address: Annotated[str, typer.Argument(help="HOST:PORT to disconnect.")],
+    json_out: JSON_OPTION = False,
+) -> None:
+    """Disconnect a TCP/IP device (adb disconnect)."""
+    cli = context.get(ctx)
+    _check_address(address)
+    text = cli.services.backend.disconnect(address)
+    if json_out:
+        context.emit_json({"address": address, "result": text})
+    else:
+        cli.console.print(text, markup=False)
+
+
+def _check_address(address: str) -> None:
+    from bt_core.errors import UsageError
+
+    host, sep, port = address.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise UsageError(f"{address!r} is not HOST:PORT (for example 192.168.1.20:5555)")

@@ -1,0 +1,148 @@
+"""The `bt` command: the root callback, global options, and the one place errors become exit codes."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Annotated
+
+import click
+import typer
+
+from bt_cli import context
+from bt_cli.exit_codes import ExitCode, exit_code_for
+
+app = typer.Typer(
+    name="bt",
+    help="Remote-support sessions for Android devices over ADB: chat, screen, files, system info, transcript.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+# Each module registers its commands with `register(app)`; modules not present yet are skipped, so a
+# feature lands by adding its module.
+COMMAND_MODULES = (
+    "devices",
+    "session",
+    "log",
+    "notes",
+    "chat",
+    "sysinfo",
+    "system",
+    "files",
+    "transfers",
+    "screen",
+    "input_cmd",
+    "camera",
+    "report",
+    "policy_cmd",
+    "tui",
+    "virtual_device_cmd",
+    "demo",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"bt {version('bt')}")
+        except PackageNotFoundError:
+            typer.echo("bt (not installed)")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    device: Annotated[
+        str, typer.Option("--device", "-d", envvar="BT_DEVICE", help="Device serial when several are attached.")
+    ] = "",
+    adb_server: Annotated[
+        list[str],
+        typer.Option(
+            "--adb-server", envvar="BT_ADB_SERVER", help="adb server HOST:PORT (repeatable; a lab host's too)."
+        ),
+    ] = [],  # noqa: B006 - typer needs a literal default
+    session: Annotated[
+        str, typer.Option("--session", "-s", envvar="BT_SESSION", help="Session id instead of the current one.")
+    ] = "",
+    color: Annotated[
+        bool | None, typer.Option("--color/--no-color", help="Force or disable colour (NO_COLOR, FORCE_COLOR).")
+    ] = None,
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More detail on stderr.")] = 0,
+    quiet: Annotated[int, typer.Option("--quiet", "-q", count=True, help="Less chatter on stderr.")] = 0,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Global options; every one also has an environment variable."""
+    servers = [s for item in adb_server for s in item.split(",") if s.strip()]
+    ctx.obj = context.CliContext(
+        flags={"device": device, "adb_servers": servers, "session": session},
+        verbose=verbose,
+        quiet=quiet,
+        color=color,
+    )
+    ctx.call_on_close(ctx.obj.close)
+
+
+def _register() -> None:
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"bt_cli.{name}")
+        except ModuleNotFoundError as error:
+            if error.name == f"bt_cli.{name}":
+                continue
+            raise
+        module.register(app)
+
+
+_register()
+
+
+def _fail(message: str, code: int) -> int:
+    sys.stderr.write(f"bt: error: {message}\n")
+    return code
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Entry point: never lets a traceback reach the user."""
+    from bt_core.errors import BtError
+
+    command = typer.main.get_command(app)
+    try:
+        command.main(args=argv if argv is not None else sys.argv[1:], prog_name="bt", standalone_mode=False)
+        code = 0
+    except click.exceptions.Exit as done:
+        code = done.exit_code
+    except click.exceptions.Abort:
+        code = _fail("aborted", ExitCode.INTERRUPTED)
+    except click.ClickException as error:
+        error.show()
+        code = error.exit_code
+    except BtError as error:
+        code = _fail(str(error), exit_code_for(error))
+    except KeyboardInterrupt:
+        code = _fail("interrupted", ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        code = 0
+    except Exception as error:  # last resort: one line, never a traceback (it may carry customer data)
+        code = _fail(f"internal error: {error.__class__.__name__}: {error}", ExitCode.ERROR)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        pass
+    return int(code)
+
+
+def main() -> None:
+    sys.exit(run())
+
+
+if __name__ == "__main__":
+    main()

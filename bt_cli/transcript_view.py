@@ -1,0 +1,60 @@
+"""Chat-style rendering of transcript events for the terminal (device text never goes through markup)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+    from bt_core.models import Event
+
+ICONS = {
+    "chat": "💬",
+    "url": "🔗",
+    "screen": "🖥",
+    "file": "📄",
+    "folder": "📁",
+    "transfer": "⇅",
+    "sysinfo": "ℹ",
+    "process": "✖",
+    "app": "🗑",
+    "note": "📝",
+    "session": "●",
+    "permission": "⛔",
+    "grant": "🔑",
+    "camera": "📷",
+    "input": "⌨",
+}
+
+
+def event_text(event: Event) -> Text:
+    from rich.text import Text
+
+    line = Text()
+    line.append(event.at.astimezone().strftime("%H:%M:%S"), style="dim")
+    line.append(" ")
+    family = event.kind.split(".", 1)[0]
+    line.append(ICONS.get(family, "·") + " ")
+    actor_style = "bold cyan" if event.actor == "customer" else "bold green" if event.actor == "system" else "bold"
+    line.append(event.actor, style=actor_style)
+    line.append(" › ", style="dim")
+    if event.kind.startswith("chat.") and event.kind != "chat.url":
+        try:
+            from bt_core.bbcode import to_rich
+
+            line.append_text(to_rich(event.text))
+        except ImportError:
+            line.append(event.text)
+    else:
+        style = "red" if event.kind in ("permission.denied", "transfer.failed") else ""
+        if event.kind == "note.added":
+            line.append("(private note) ", style="italic magenta")
+        line.append(event.text, style=style)
+    path = event.data.get("path") if isinstance(event.data, dict) else None
+    if event.kind == "screen.shot" and path:
+        from pathlib import Path
+
+        line.append(" ")
+        line.append(str(path), style=f"link {Path(str(path)).as_uri()}")
+    return line

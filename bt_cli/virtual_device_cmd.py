@@ -1,0 +1,24 @@
+"""`bt virtual-device`: run the virtual Android device in the foreground."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    app.command(
+        "virtual-device",
+        context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []},
+        add_help_option=False,
+    )(virtual_device)
+
+
+def virtual_device(ctx: typer.Context) -> None:
+    """Run a virtual Android device (Pixel 8, Android 14) that `adb connect` reaches.
+
+    Options: --port PORT, --host HOST, --profile DIR, --data-dir DIR, --keep-state, --latency-ms N,
+    --bandwidth-mbps N, --auth, --auth-accept-after SECONDS|never. Ctrl-C stops it.
+    """
+    from virtual_device.__main__ import main
+
+    raise typer.Exit(main(list(ctx.args)))

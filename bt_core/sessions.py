@@ -1,0 +1,288 @@
+"""Support sessions: start, join, transfer, end; the current session; device access with status tracking.
+
+Every other area goes through `SessionService.guard()` (session still open? policy allows it?) and
+`SessionService.device()` (reach the device; a vanished device marks the customer absent), then
+`SessionService.log()` to write the event.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from bt_core import locations
+from bt_core.errors import (
+    BtError,
+    NoDevice,
+    Offline,
+    PermissionDenied,
+    SessionEnded,
+    SessionNotFound,
+    UsageError,
+    from_backend,
+)
+from bt_core.models import PRIORITIES, Event, SessionRecord, utcnow
+
+if TYPE_CHECKING:
+    from adb_backend.device import Device
+    from bt_core.services import Services
+
+T = TypeVar("T")
+
+STATUS_LABELS = {
+    "waiting": "Waiting",
+    "in_progress": "In Progress",
+    "customer_absent": "Customer Absent",
+    "ended": "Ended",
+}
+END_TITLE = "Support session ended"
+END_TEXT = "Your support session has ended. The technician can no longer access this device."
+_ATTR_KEY = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
+
+
+class SessionService:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    @property
+    def store(self):
+        return self.services.store
+
+    @property
+    def me(self) -> str:
+        return self.services.technician
+
+    # -- current session ---------------------------------------------------------------------------
+    def _current_file(self):
+        safe = re.sub(r"[^A-Za-z0-9_.-]", "_", self.me)
+        return locations.data_dir() / f"current-session-{safe}"
+
+    def current_id(self) -> str | None:
+        path = self._current_file()
+        try:
+            return path.read_text(encoding="utf-8").strip() or None
+        except OSError:
+            return None
+
+    def use(self, session_id: str) -> SessionRecord:
+        record = self.store.get_session(session_id)
+        path = self._current_file()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(record.id, encoding="utf-8")
+        tmp.replace(path)
+        return record
+
+    def resolve(self, session_id: str | None) -> SessionRecord:
+        """The session named, else BT_SESSION / --session, else this technician's current one."""
+        chosen = session_id or self.services.settings.session or self.current_id()
+        if not chosen:
+            raise SessionNotFound("no current session: start one with 'bt session start' or pass --session ID")
+        return self.store.get_session(chosen)
+
+    # -- lifecycle ---------------------------------------------------------------------------------
+    def start(
+        self,
+        serial: str | None,
+        *,
+        customer: str | None = None,
+        issue: str | None = None,
+        priority: str = "medium",
+        queue: str = "general",
+        skills: list[str] | None = None,
+        attributes: list[str] | None = None,
+        external_key: str | None = None,
+        join: bool = True,
+    ) -> SessionRecord:
+        """Open a session on a device; the device's identity fills the info panel (one round trip)."""
+        from adb_backend.errors import BackendError
+        from adb_backend.identity import read_identity
+
+        if priority not in PRIORITIES:
+            raise UsageError(f"priority must be one of {', '.join(PRIORITIES)}, not {priority!r}")
+        attrs = parse_attributes(attributes or [])
+        backend = self.services.backend
+        try:
+            info = backend.find(serial or self.services.settings.device or None)
+            identity = read_identity(backend.open(info.serial))
+        except BackendError as error:
+            raise from_backend(error) from None
+        now = utcnow()
+        record = SessionRecord(
+            id=self.store.new_session_id(),
+            serial=info.serial,
+            status="in_progress" if join else "waiting",
+            priority=priority,
+            queue=queue,
+            customer=customer,
+            computer_name=identity.device_name,
+            platform=identity.platform,
+            issue=issue,
+            skills=tuple(skills or ()),
+            attributes=attrs,
+            external_key=external_key,
+            ip_addresses=identity.ip_addresses,
+            public_site=info.adb_server,
+            technician=self.me if join else None,
+            owners=(self.me,) if join else (),
+            created_at=now,
+            queued_at=now,
+            started_at=now if join else None,
+            adb_server=info.adb_server,
+        )
+        self.store.create_session(record)
+        who = f" for {customer}" if customer else ""
+        self.store.append_event(
+            record.id,
+            self.me,
+            "session.started",
+            f"Session started on {identity.device_name or info.serial} ({identity.platform}){who}",
+            {
+                "serial": info.serial,
+                "model": identity.model,
+                "manufacturer": identity.manufacturer,
+                "android_version": identity.android_version,
+                "sdk": identity.sdk,
+                "queue": queue,
+                "priority": priority,
+                "joined": join,
+            },
+        )
+        self.use(record.id)
+        return self.store.get_session(record.id)
+
+    def join(self, session_id: str | None) -> SessionRecord:
+        record = self.resolve(session_id)
+        self._require_open(record)
+        owners = tuple(dict.fromkeys((*record.owners, self.me)))
+        updates: dict[str, Any] = {"owners": owners, "technician": record.technician or self.me}
+        if record.status == "waiting":
+            updates.update(status="in_progress", started_at=utcnow())
+        self.store.append_event(record.id, self.me, "session.joined", f"{self.me} joined the session", {},
+                                session_updates=updates)
+        return self.use(record.id)
+
+    def transfer(self, session_id: str | None, to: str) -> SessionRecord:
+        record = self.resolve(session_id)
+        self._require_open(record)
+        if not to.strip():
+            raise UsageError("name the technician to transfer the session to")
+        owners = tuple(dict.fromkeys((*record.owners, to)))
+        self.store.append_event(
+            record.id, self.me, "session.transferred", f"{self.me} transferred the session to {to}",
+            {"from": self.me, "to": to}, session_updates={"technician": to, "owners": owners},
+        )
+        return self.store.get_session(record.id)
+
+    def end(self, session_id: str | None, *, by_customer: bool = False) -> SessionRecord:
+        """End the session and tell the device user; later device actions on it refuse."""
+        record = self.resolve(session_id)
+        self._require_open(record)
+        told = False
+        reason = None
+        if not by_customer:
+            try:
+                from adb_backend.notify import post_notification
+
+                post_notification(self._device(record), f"bt-session-{record.id}", END_TITLE, END_TEXT)
+                told = True
+            except Exception as error:  # the session still ends; the event says why the user was not told
+                reason = str(error)
+        actor = "customer" if by_customer else self.me
+        text = "The customer ended the session" if by_customer else "Session ended"
+        if not by_customer:
+            text += "; the device user was notified" if told else f"; the device user could not be told ({reason})"
+        self.store.append_event(
+            record.id, actor, "session.ended", text, {"device_notified": told, "reason": reason},
+            session_updates={"status": "ended", "ended_at": utcnow()},
+        )
+        return self.store.get_session(record.id)
+
+    def list(self, status: str | None = None) -> list[SessionRecord]:
+        if status:
+            status = status.replace("-", "_").replace(" ", "_").lower()
+            if status not in STATUS_LABELS:
+                raise UsageError(f"status must be one of {', '.join(STATUS_LABELS)}")
+        return self.store.list_sessions(status)
+
+    # -- what every action goes through -------------------------------------------------------------
+    def _require_open(self, record: SessionRecord) -> None:
+        if record.ended:
+            raise SessionEnded(f"session {record.id} has ended: device actions are no longer allowed")
+
+    def guard(self, session_id: str | None, action: str | None = None, *, detail: str = "") -> SessionRecord:
+        """The open session, after the policy check; a refusal is logged as permission.denied."""
+        record = self.resolve(session_id)
+        self._require_open(record)
+        if action:
+            self.check_policy(record, action, detail=detail)
+        return record
+
+    def check_policy(self, record: SessionRecord, action: str, *, detail: str = "") -> None:
+        try:
+            self.services.policy.check(action)
+        except PermissionDenied as error:
+            self.deny(record, action, str(error), detail=detail)
+
+    def deny(self, record: SessionRecord, action: str, message: str, *, detail: str = "") -> None:
+        """Log a refusal in the transcript, then raise it."""
+        self.store.append_event(
+            record.id, self.me, "permission.denied", f"Denied: {message}", {"action": action, "detail": detail}
+        )
+        raise PermissionDenied(message)
+
+    def _device(self, record: SessionRecord) -> Device:
+        from adb_backend.server import ServerAddress
+
+        server = ServerAddress.parse(record.adb_server) if record.adb_server else None
+        return self.services.backend.open(record.serial, server=server)
+
+    def on_device(self, record: SessionRecord, work: Callable[[Device], T]) -> T:
+        """Run device work; backend errors become BtErrors, and presence updates the session status."""
+        from adb_backend.errors import BackendError, DeviceNotFound, DeviceOffline
+
+        try:
+            result = work(self._device(record))
+        except (DeviceNotFound, DeviceOffline) as error:
+            self.mark_absent(record, str(error))
+            bt_error = from_backend(error)
+            if isinstance(bt_error, NoDevice | Offline):
+                bt_error = Offline(f"{error}; the session is now Customer Absent")
+            raise bt_error from None
+        except BackendError as error:
+            raise from_backend(error) from None
+        if record.status == "customer_absent":
+            self.set_status(record, "in_progress", "The device is back; session resumed")
+        return result
+
+    def mark_absent(self, record: SessionRecord, why: str) -> None:
+        if record.status in ("in_progress", "waiting"):
+            self.set_status(record, "customer_absent", f"Customer absent: {why}")
+
+    def set_status(self, record: SessionRecord, status: str, text: str) -> SessionRecord:
+        self.store.append_event(record.id, "system", "session.status", text,
+                                {"from": record.status, "to": status}, session_updates={"status": status})
+        return replace(record, status=status)
+
+    def log(self, record: SessionRecord, kind: str, text: str, data: dict[str, Any] | None = None,
+            *, actor: str | None = None, session_updates: dict[str, Any] | None = None) -> Event:
+        return self.store.append_event(record.id, actor or self.me, kind, text, data or {},
+                                       session_updates=session_updates)
+
+
+def parse_attributes(items: list[str]) -> dict[str, str]:
+    """KEY=VALUE pairs into a dict, with one-line errors for malformed ones."""
+    attrs: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        key = key.strip()
+        if not sep or not _ATTR_KEY.match(key):
+            raise UsageError(f"custom attribute {item!r} must look like KEY=VALUE (letters, digits, _ . -)")
+        attrs[key] = value
+    return attrs
+
+
+def ensure_bt_error(error: Exception) -> BtError:
+    return error if isinstance(error, BtError) else BtError(str(error))

@@ -1,0 +1,36 @@
+"""Export a transcript as JSON lines (streamed, constant memory), Markdown or HTML."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from bt_core.models import SessionRecord
+
+
+def export_transcript(store, record: SessionRecord, fmt: str, out: Path | None) -> int:
+    """Write the export to `out` (atomically) or stdout; returns the number of events."""
+    if out is None:
+        return _write(store, record, fmt, sys.stdout)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.part")
+    with tmp.open("w", encoding="utf-8") as handle:
+        count = _write(store, record, fmt, handle)
+    tmp.replace(out)
+    return count
+
+
+def _write(store, record: SessionRecord, fmt: str, handle: TextIO) -> int:
+    if fmt == "jsonl":
+        count = 0
+        for event in store.iter_events(record.id):
+            handle.write(json.dumps(event.to_json(), ensure_ascii=False) + "\n")
+            count += 1
+        return count
+    from bt_core.report import render_report
+
+    events = list(store.iter_events(record.id))
+    handle.write(render_report(record, events, [], [], fmt))
+    return len(events)
