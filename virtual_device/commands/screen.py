@@ -1,0 +1,427 @@
+"""`screencap` and `screenrecord`: the device's screen as PNG/raw bytes and as live H.264.
+
+Options, messages and exit codes follow AOSP's cmds/screencap and cmds/screenrecord (Android 14,
+with the Android 10-13 time-limit rule when the profile's API level is 33 or lower).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+
+from virtual_device.commands import CommandContext, command
+
+SCREENCAP_USAGE = """usage: screencap [-hp] [-d display-id] [FILENAME]
+   -h: this message
+   -p: save the file as a png.
+   -d: specify the physical display ID to capture (default: 0)
+       see "dumpsys SurfaceFlinger --display-id" for valid display IDs.
+If FILENAME ends with .png it will be saved as a png.
+If FILENAME is not given, the results will be printed to stdout.
+"""
+
+TIMESTAMP_PROP = "debug.bt.frame_timestamps"
+DEFAULT_BIT_RATE = 20_000_000
+MIN_BIT_RATE, MAX_BIT_RATE = 100_000, 200_000_000
+MAX_TIME_LIMIT = 180
+MAX_FPS = 60
+IDLE_FRAME_SECONDS = 1.0  # a static screen still gets a frame this often
+
+
+def _timestamps_on(ctx: CommandContext) -> bool:
+    props = getattr(ctx.device, "props", {}) or {}
+    return bool(ctx.device.screen.frame_timestamps or props.get(TIMESTAMP_PROP) == "1")
+
+
+def _api_level(ctx: CommandContext) -> int:
+    return int(getattr(ctx.device, "api_level", 34) or 34)
+
+
+# -- screencap ----------------------------------------------------------------------------------------
+@command("screencap")
+async def screencap(ctx: CommandContext, argv: list[str]) -> int:
+    png = False
+    args = argv[1:]
+    files: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        i += 1
+        if arg == "--" or not arg.startswith("-") or arg == "-":
+            files.extend(args[i - 1:] if arg != "--" else args[i:])
+            break
+        flags = arg[1:]
+        for j, flag in enumerate(flags):
+            if flag == "p":
+                png = True
+            elif flag == "h":
+                await ctx.err(SCREENCAP_USAGE)
+                return 0
+            elif flag == "d":
+                value = flags[j + 1:] or (args[i] if i < len(args) else None)
+                if value is None:
+                    await ctx.err(f"{argv[0]}: option requires an argument -- 'd'\n{SCREENCAP_USAGE}")
+                    return 1
+                if not flags[j + 1:]:
+                    i += 1
+                if not value.lstrip("-").isdigit():
+                    await ctx.err(f"Invalid display id: {value}\n")
+                    return 1
+                break
+            else:
+                await ctx.err(f"{argv[0]}: invalid option -- '{flag}'\n{SCREENCAP_USAGE}")
+                return 1
+    if len(files) > 1:
+        await ctx.err(SCREENCAP_USAGE)
+        return 1
+    if files and files[0].endswith(".png"):
+        png = True
+
+    from virtual_device.screen.capture import png_bytes, raw_bytes
+
+    screen = ctx.device.screen
+    timestamps = _timestamps_on(ctx)
+
+    def shoot() -> bytes:
+        image = screen.render(timestamps=timestamps)
+        return png_bytes(image) if png else raw_bytes(image)
+
+    data = await asyncio.to_thread(shoot)
+    if not files:
+        await ctx.io.write_stdout(data)
+        return 0
+    path = ctx.resolve(files[0])
+    try:
+        with ctx.fs.open_write(path) as handle:
+            handle.write(data)
+    except OSError as exc:
+        await ctx.err(f"Error opening file: {files[0]} ({exc.strerror or exc})\n")
+        return 1
+    return 0
+
+
+# -- screenrecord -------------------------------------------------------------------------------------
+def _usage(api_level: int) -> str:
+    modern = api_level >= 34
+    limit = (
+        "    Set the maximum recording time, in seconds.  Default is 180. Set to 0\n    to remove the time limit.\n"
+        if modern
+        else "    Set the maximum recording time, in seconds.  Default / maximum is 180.\n"
+    )
+    return (
+        "Usage: screenrecord [options] <filename>\n\n"
+        f"Android screenrecord v1.{3 if modern else 2}.  Records the device's display to a .mp4 file.\n\n"
+        "Options:\n"
+        "--size WIDTHxHEIGHT\n"
+        '    Set the video size, e.g. "1280x720".  Default is the device\'s main\n'
+        "    display resolution (if supported), 1280x720 if not.  For best results,\n"
+        "    use a size supported by the AVC encoder.\n"
+        "--bit-rate RATE\n"
+        "    Set the video bit rate, in bits per second.  Value may be specified as\n"
+        "    bits or megabits, e.g. '4000000' is equivalent to '4M'.  Default 20Mbps.\n"
+        "--bugreport\n"
+        "    Add additional information, such as a timestamp overlay, that is helpful\n"
+        "    in videos captured to illustrate bugs.\n"
+        "--time-limit TIME\n" + limit + "--display-id ID\n"
+        "    specify the physical display ID to record. Default is the primary display.\n"
+        '    see "dumpsys SurfaceFlinger --display-id" for valid display IDs.\n'
+        "--verbose\n"
+        "    Display interesting information on stdout.\n"
+        "--help\n"
+        "    Show this message.\n\n"
+        "Recording continues until Ctrl-C is hit or the time limit is reached.\n\n"
+    )
+
+
+@dataclass
+class RecordOptions:
+    size: tuple[int, int] | None = None
+    bit_rate: int = DEFAULT_BIT_RATE
+    time_limit: int = MAX_TIME_LIMIT
+    output_format: str = "mp4"
+    bugreport: bool = False
+    verbose: bool = False
+    help: bool = False
+    path: str = ""
+
+
+_WITH_VALUE = {"size", "bit-rate", "time-limit", "output-format", "display-id", "codec-name", "bframes"}
+_FLAGS = {"help", "verbose", "bugreport", "show-device-info", "show-frame-time", "rotate", "monotonic-time",
+          "persistent-surface"}
+
+
+def _atoi(text: str) -> int:
+    """C's atoi: leading sign and digits, 0 when there are none."""
+    text = text.strip()
+    sign, digits = (-1, text[1:]) if text.startswith("-") else (1, text.lstrip("+"))
+    number = ""
+    for ch in digits:
+        if not ch.isdigit():
+            break
+        number += ch
+    return sign * int(number) if number else 0
+
+
+def _parse_bit_rate(text: str) -> int | None:
+    number, rest = "", text
+    for k, ch in enumerate(text):
+        if ch.isdigit() or (k == 0 and ch in "+-"):
+            number += ch
+        else:
+            rest = text[k:]
+            break
+    else:
+        rest = ""
+    if number in ("", "+", "-"):
+        number, rest = "0", text
+    value = int(number)
+    if rest == "":
+        return value
+    if rest.upper() == "M":
+        return value * 1_000_000
+    return None
+
+
+def _parse_size(text: str) -> tuple[int, int] | None:
+    width, sep, height = text.partition("x")
+    if not sep or not width.isdigit() or not height.isdigit():
+        return None
+    return (int(width), int(height))
+
+
+async def _parse_record_args(ctx: CommandContext, argv: list[str]) -> RecordOptions | int:
+    """getopt_long-like parsing (long options only, `--opt value` or `--opt=value`, permuted positionals)."""
+    opts = RecordOptions()
+    positionals: list[str] = []
+    args = argv[1:]
+    i = 0
+    api = _api_level(ctx)
+    while i < len(args):
+        arg = args[i]
+        i += 1
+        if arg == "--":
+            positionals.extend(args[i:])
+            break
+        if not arg.startswith("--"):
+            if arg.startswith("-") and arg != "-":
+                await ctx.err(f"{argv[0]}: invalid option -- '{arg[1:2]}'\n")
+                return 2
+            positionals.append(arg)
+            continue
+        name, eq, value = arg[2:].partition("=")
+        if name in _FLAGS:
+            if eq:
+                await ctx.err(f"{argv[0]}: option '--{name}' doesn't allow an argument\n")
+                return 2
+            if name == "help":
+                await ctx.err(_usage(api))
+                return 0
+            opts.verbose |= name == "verbose"
+            opts.bugreport |= name == "bugreport"
+            continue
+        if name not in _WITH_VALUE:
+            await ctx.err(f"{argv[0]}: unrecognized option '{arg}'\n")
+            return 2
+        if not eq:
+            if i >= len(args):
+                await ctx.err(f"{argv[0]}: option '--{name}' requires an argument\n")
+                return 2
+            value = args[i]
+            i += 1
+        if name == "size":
+            size = _parse_size(value)
+            if size is None:
+                await ctx.err(f"Invalid size '{value}', must be width x height\n")
+                return 2
+            if 0 in size:
+                await ctx.err(f"Invalid size {size[0]}x{size[1]}, width and height may not be zero\n")
+                return 2
+            opts.size = size
+        elif name == "bit-rate":
+            rate = _parse_bit_rate(value)
+            if rate is None:
+                await ctx.err(f"Unrecognized value: {value}\n")
+                return 2
+            if not MIN_BIT_RATE <= rate <= MAX_BIT_RATE:
+                await ctx.err(f"Bit rate {rate}bps outside acceptable range [{MIN_BIT_RATE},{MAX_BIT_RATE}]\n")
+                return 2
+            opts.bit_rate = rate
+        elif name == "time-limit":
+            limit = _atoi(value)
+            if api <= 33 and (limit <= 0 or limit > MAX_TIME_LIMIT):
+                await ctx.err(f"Time limit {limit}s outside acceptable range [1,{MAX_TIME_LIMIT}]\n")
+                return 2
+            opts.time_limit = limit if limit >= 0 else 0
+        elif name == "output-format":
+            if value not in ("mp4", "h264"):
+                await ctx.err(f"Unknown format '{value}'\n")
+                return 2
+            opts.output_format = value
+        elif name == "bframes" and _parse_bit_rate(value) is None:
+            await ctx.err(f"Unrecognized value: {value}\n")
+            return 2
+    if len(positionals) != 1:
+        await ctx.err("Must specify output file (see --help).\n")
+        return 2
+    opts.path = positionals[0]
+    return opts
+
+
+@command("screenrecord")
+async def screenrecord(ctx: CommandContext, argv: list[str]) -> int:
+    parsed = await _parse_record_args(ctx, argv)
+    if isinstance(parsed, int):
+        return parsed
+    opts = parsed
+    to_stdout = opts.output_format == "h264" and opts.path == "-"
+    if to_stdout and opts.verbose:
+        await ctx.err("ERROR: verbose output and '-' not compatible")
+        return 255
+
+    from virtual_device.screen.encoder import H264Encoder, even_size
+
+    screen = ctx.device.screen
+    width, height = even_size(*(opts.size or screen.size))
+    handle = None
+    if not to_stdout:
+        path = ctx.resolve(opts.path)
+        try:
+            handle = ctx.fs.open_write(path)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            if opts.output_format == "mp4":
+                await ctx.err(f"Unable to open '{opts.path}': {reason}\n")
+                return 1
+            await ctx.err(f"fopen raw failed: {reason}\n")
+            return 255
+    if opts.verbose:
+        sw, sh = screen.size
+        await ctx.out(f"Display is {sw}x{sh} @{MAX_FPS:.2f}fps (orientation=ROTATION_0), layerStack=0\n"
+                      f"Configuring recorder for {width}x{height} video/avc at {opts.bit_rate / 1e6:.2f}Mbps\n"
+                      f"Content area is {width}x{height} at offset x=0 y=0\n")
+
+    # the MP4 muxer seeks back to write sizes; device files are append-only streams, so spool first
+    spool = tempfile.SpooledTemporaryFile(max_size=64 << 20) if opts.output_format == "mp4" else None
+    encoder = H264Encoder(width, height, opts.bit_rate, output=spool)
+    recorder = _Recorder(ctx, encoder, opts, handle, to_stdout, spool)
+    try:
+        reason = await recorder.run()
+    finally:
+        await recorder.finish()
+    if opts.verbose:
+        if reason == "limit":
+            await ctx.out("Time limit reached\n")
+        elapsed = int(time.monotonic() - recorder.started)
+        await ctx.out(f"Encoder stopping; recorded {encoder.frames} frames in {elapsed} seconds\n"
+                      "Stopping encoder and muxer\n"
+                      "Executing: /system/bin/am broadcast -a android.intent.action.MEDIA_SCANNER_SCAN_FILE "
+                      f"-d file://{ctx.resolve(opts.path)}\n")
+    return 0
+
+
+class _Recorder:
+    """The frame loop: render the latest state when it changes (or every second), encode off-loop, send."""
+
+    def __init__(self, ctx: CommandContext, encoder, opts: RecordOptions, handle, to_stdout: bool,
+                 spool=None) -> None:
+        self.ctx, self.encoder, self.opts, self.handle, self.to_stdout = ctx, encoder, opts, handle, to_stdout
+        self.spool = spool
+        # one thread owns the encoder: frames are encoded in order and close() never races encode()
+        self.executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="screenrecord")
+        self.started = time.monotonic()
+        self.stream_open = True
+
+    async def run(self) -> str:
+        screen = self.ctx.device.screen
+        deadline = self.started + self.opts.time_limit if self.opts.time_limit > 0 else None
+        version: int | None = None
+        last_frame = 0.0
+        loop = asyncio.get_running_loop()
+        while True:
+            now = time.monotonic()
+            if deadline is not None and now >= deadline:
+                return "limit"
+            if version is not None:
+                timestamps = _timestamps_on(self.ctx)
+                if timestamps or screen.animating(now):
+                    await asyncio.sleep(max(0.0, last_frame + 1 / MAX_FPS - now))
+                else:
+                    wait = IDLE_FRAME_SECONDS - (now - last_frame)
+                    if deadline is not None:
+                        wait = min(wait, deadline - now)
+                    if wait > 0:
+                        await screen.wait_changed(version, timeout=wait)
+                if deadline is not None and time.monotonic() >= deadline:
+                    return "limit"
+            version = screen.version
+            timestamps = _timestamps_on(self.ctx)
+            pts = int((time.monotonic() - self.started) * 1000)
+            last_frame = time.monotonic()
+            packets = await loop.run_in_executor(self.executor, self._frame, pts, timestamps)
+            if not await self._send(packets):
+                return "closed"
+
+    def _frame(self, pts: int, timestamps: bool) -> list[bytes]:
+        image = self.ctx.device.screen.render(timestamps=timestamps)
+        if self.opts.bugreport:
+            _frame_time_overlay(image, pts, self.encoder.frames)
+        return self.encoder.encode(image, pts)
+
+    async def _send(self, packets: list[bytes]) -> bool:
+        if not packets:
+            return True
+        data = b"".join(packets)
+        if self.to_stdout:
+            try:
+                await self.ctx.io.write_stdout(data)
+            except Exception:  # the host closed the stream: like SIGPIPE on a phone, stop recording
+                self.stream_open = False
+                return False
+        elif self.handle is not None:
+            self.handle.write(data)
+        return True
+
+    async def finish(self) -> None:
+        """Flush the encoder and close the file, even when cancelled (Ctrl-C finalises the MP4 on a phone)."""
+        future = self.executor.submit(self.encoder.close)
+        try:
+            tail = await asyncio.wrap_future(future)
+        except asyncio.CancelledError:
+            tail = future.result()
+            raise
+        finally:
+            self.executor.shutdown(wait=False)
+            if self.handle is not None:
+                if future.done() and not future.cancelled() and future.exception() is None:
+                    self.handle.write(b"".join(future.result()))
+                if self.spool is not None:
+                    self.spool.seek(0)
+                    shutil.copyfileobj(self.spool, self.handle, 1 << 20)
+                    self.spool.close()
+                self.handle.close()
+        if self.stream_open and self.to_stdout and tail:
+            try:
+                await self.ctx.io.write_stdout(b"".join(tail))
+            except Exception:
+                pass
+
+
+def _frame_time_overlay(image, pts_ms: int, frame_number: int) -> None:
+    """--bugreport: wall-clock time and frame number in the top-left corner, like the real overlay."""
+    from datetime import datetime
+
+    from PIL import ImageDraw
+
+    from virtual_device.screen.renderer import font
+
+    stamp = datetime.now().strftime("%H:%M:%S.%f")[:-3]
+    draw = ImageDraw.Draw(image)
+    size = max(12, image.height // 80)
+    text = f"{stamp} {frame_number:06d}"
+    box = draw.textbbox((8, 8), text, font=font(size))
+    draw.rectangle((box[0] - 4, box[1] - 4, box[2] + 4, box[3] + 4), fill=(0, 0, 0))
+    draw.text((8, 8), text, font=font(size), fill=(255, 255, 255))
