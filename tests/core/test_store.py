@@ -14,7 +14,7 @@ import pytest
 
 from bt_core.errors import SessionNotFound, StoreError, UsageError
 from bt_core.store import migrations
-from tests.core.store_fixtures import new_session, open_store, store, store_url  # noqa: F401
+from tests.core.store_fixtures import new_session, open_store
 
 WRITER = [sys.executable, "-m", "tests.helpers.append_writer"]
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,9 +22,16 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_session_round_trip_keeps_every_info_field(store):
     record = new_session(
-        store, customer="Dana Ruiz", issue="Wi-Fi drops", priority="high", queue="tier2",
-        skills=("wifi", "android"), attributes={"contract": "gold", "site": "Lyon"},
-        external_key="INC-42", ip_addresses=("192.168.1.23",), computer_name="Dana's Pixel",
+        store,
+        customer="Dana Ruiz",
+        issue="Wi-Fi drops",
+        priority="high",
+        queue="tier2",
+        skills=("wifi", "android"),
+        attributes={"contract": "gold", "site": "Lyon"},
+        external_key="INC-42",
+        ip_addresses=("192.168.1.23",),
+        computer_name="Dana's Pixel",
     )
     loaded = store.get_session(record.id)
     assert loaded.customer == "Dana Ruiz"
@@ -51,7 +58,9 @@ def test_events_are_gapless_and_ordered_with_session_updates_in_the_same_commit(
     record = new_session(store)
     for i in range(5):
         store.append_event(record.id, "alice", "chat.sent", f"message {i}", {"i": i})
-    store.append_event(record.id, "system", "session.status", "absent", {}, session_updates={"status": "customer_absent"})
+    store.append_event(
+        record.id, "system", "session.status", "absent", {}, session_updates={"status": "customer_absent"}
+    )
     events = store.events(record.id)
     assert [e.seq for e in events] == [1, 2, 3, 4, 5, 6]
     assert [e.text for e in events[:5]] == [f"message {i}" for i in range(5)]
@@ -75,8 +84,9 @@ def test_notes_written_by_one_technician_are_read_by_another_process(store_url):
         "import sys, json; from tests.core.store_fixtures import open_store; "
         "s = open_store(sys.argv[1]); print(json.dumps([n.to_json() for n in s.notes(sys.argv[2])]))"
     )
-    out = subprocess.run([sys.executable, "-c", code, store_url, record.id], capture_output=True, text=True,
-                         cwd=ROOT, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code, store_url, record.id], capture_output=True, text=True, cwd=ROOT, check=True
+    ).stdout
     import json
 
     notes = json.loads(out)
@@ -87,8 +97,9 @@ def test_notes_written_by_one_technician_are_read_by_another_process(store_url):
 def test_sigkill_mid_stream_loses_no_acknowledged_event(store_url):
     store = open_store(store_url)
     record = new_session(store)
-    proc = subprocess.Popen([*WRITER, store_url, record.id, "writer", "100000"], stdout=subprocess.PIPE,
-                            text=True, cwd=ROOT)
+    proc = subprocess.Popen(
+        [*WRITER, store_url, record.id, "writer", "100000"], stdout=subprocess.PIPE, text=True, cwd=ROOT
+    )
     acknowledged = []
     assert proc.stdout is not None
     deadline = time.monotonic() + 60
