@@ -1,0 +1,33 @@
+"""Device-side services, chosen by the OPEN destination string (adbd's `daemon_service_to_fd`)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from virtual_device.transport import Stream
+
+Handler = Callable[["Stream", str], Awaitable[None]]
+
+
+def find_service(service: str, device_ports: set[int] | frozenset[int] = frozenset()) -> tuple[str, Handler] | None:
+    """(family, handler) for a destination, or None (the host then sees the stream refused)."""
+    from virtual_device.services import misc, reverse, shell, sync
+
+    if service.startswith("shell:") or service.startswith("shell,"):
+        return "shell", shell.shell_service
+    if service.startswith("exec:"):
+        return "exec", shell.exec_service
+    if service == "sync:":
+        return "sync", sync.sync_service
+    if service.startswith("reverse:"):
+        return "reverse", reverse.reverse_service
+    if service.startswith("tcp:"):
+        port = service[4:].split(":")[0]
+        if not port.isdigit() or int(port) not in device_ports:
+            return None  # nothing listens there on the device: refused like adbd's failed connect
+        return "tcp", misc.tcp_service
+    if service.startswith("reboot:") or service == "reboot":
+        return "reboot", misc.reboot_service
+    return None

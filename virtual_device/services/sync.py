@@ -1,0 +1,229 @@
+"""`sync:` — adbd's file service: STAT/LST2/STA2, LIST/LIS2, SEND, RECV, QUIT (v1 + stat/ls v2).
+
+Requests are parsed straight from the stream buffer (O(n)); each STAT/DENT reply is one write so it
+lands in one WRTE. SEND goes to a staging file that replaces the target only at DONE.
+"""
+
+from __future__ import annotations
+
+import errno as E
+import os
+import posixpath
+import stat as S
+import struct
+from typing import TYPE_CHECKING
+
+from virtual_device.fs import FsError, VStat
+
+if TYPE_CHECKING:
+    from virtual_device.fs import VirtualFS
+    from virtual_device.transport import Stream
+
+SYNC_DATA_MAX = 64 * 1024
+PATH_MAX = 1024
+_REQ = struct.Struct("<4sI")
+_STAT1 = struct.Struct("<4sIII")
+_DENT1 = struct.Struct("<4sIIII")
+_STAT2 = struct.Struct("<4sIQQIIIIQqqq")
+_DENT2 = struct.Struct("<4sIQQIIIIQqqqI")
+
+
+class _Abort(Exception):
+    """The session ends after a FAIL (adbd closes the socket)."""
+
+
+def _fail(message: str) -> bytes:
+    data = message.encode()
+    return _REQ.pack(b"FAIL", len(data)) + data
+
+
+def _errno_text(exc: OSError) -> str:
+    return os.strerror(exc.errno or E.EIO)
+
+
+def _stat2_fields(st: VStat | None, err: int) -> tuple:
+    if st is None:
+        return (err, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    return (
+        0, st.dev, st.ino, st.mode, st.nlink, st.uid, st.gid, st.size,
+        int(st.atime), int(st.mtime), int(st.ctime),
+    )  # fmt: skip
+
+
+class SyncSession:
+    def __init__(self, stream: Stream, fs: VirtualFS) -> None:
+        self.stream = stream
+        self.fs = fs
+
+    async def run(self) -> None:
+        try:
+            while True:
+                ident, length = _REQ.unpack(await self.stream.readexactly(8))
+                if ident == b"QUIT":
+                    return
+                if ident not in (b"STAT", b"LST2", b"STA2", b"LIST", b"LIS2", b"SEND", b"RECV"):
+                    await self.stream.write(_fail(f"unknown command {ident.hex()}"))
+                    return
+                if length > PATH_MAX:
+                    await self.stream.write(_fail("path too long"))
+                    return
+                path = (await self.stream.readexactly(length)).decode("utf-8", "surrogateescape")
+                if ident == b"STAT":
+                    await self._stat_v1(path)
+                elif ident in (b"LST2", b"STA2"):
+                    await self._stat_v2(ident, path)
+                elif ident in (b"LIST", b"LIS2"):
+                    await self._list(path, v2=ident == b"LIS2")
+                elif ident == b"SEND":
+                    await self._send(path)
+                else:
+                    await self._recv(path)
+        except _Abort:
+            return
+
+    def _try_stat(self, path: str, follow: bool) -> tuple[VStat | None, int]:
+        try:
+            return self.fs.stat(path, follow=follow), 0
+        except FsError as exc:
+            return None, exc.errno or E.EIO
+        except (OSError, UnicodeError, ValueError):
+            return None, E.ENOENT
+
+    async def _stat_v1(self, path: str) -> None:
+        st, _ = self._try_stat(path, follow=False)
+        if st is None:
+            await self.stream.write(_STAT1.pack(b"STAT", 0, 0, 0))
+        else:
+            await self.stream.write(_STAT1.pack(b"STAT", st.mode, st.size & 0xFFFFFFFF, int(st.mtime)))
+
+    async def _stat_v2(self, ident: bytes, path: str) -> None:
+        st, err = self._try_stat(path, follow=ident == b"STA2")
+        await self.stream.write(_STAT2.pack(ident, *_stat2_fields(st, err)))
+
+    async def _list(self, path: str, v2: bool) -> None:
+        try:
+            names = [".", "..", *self.fs.listdir(path)]
+        except (OSError, UnicodeError, ValueError):
+            names = []
+        out = bytearray()
+        for name in names:
+            st, err = self._try_stat(posixpath.join(path, name), follow=False)
+            raw = name.encode("utf-8", "surrogateescape")
+            if v2:
+                if st is None and err != E.EACCES:
+                    continue
+                out += _DENT2.pack(b"DNT2", *_stat2_fields(st, err), len(raw)) + raw
+            elif st is not None:
+                out += _DENT1.pack(b"DENT", st.mode, st.size & 0xFFFFFFFF, int(st.mtime), len(raw)) + raw
+            if len(out) >= 32768:
+                await self.stream.write(out)
+                out = bytearray()
+        if v2:
+            out += _DENT2.pack(b"DONE", *([0] * 12))
+        else:
+            out += _DENT1.pack(b"DONE", 0, 0, 0, 0)
+        await self.stream.write(out)
+
+    async def _drain_until_done(self) -> None:
+        while True:
+            ident, length = _REQ.unpack(await self.stream.readexactly(8))
+            if ident == b"DONE":
+                return
+            if ident != b"DATA" or length > SYNC_DATA_MAX:
+                return
+            await self.stream.readexactly(length)
+
+    async def _fail_send(self, message: str) -> None:
+        await self.stream.write(_fail(message))
+        await self._drain_until_done()
+        raise _Abort
+
+    async def _send(self, spec: str) -> None:
+        path, comma, mode_text = spec.rpartition(",")
+        if not comma:
+            path, mode_text = spec, "0"
+        try:
+            mode = int(mode_text, 0) if mode_text else 0
+        except ValueError:
+            mode = 0
+        if S.S_ISLNK(mode):
+            await self._send_symlink(path)
+            return
+        fs = self.fs
+        try:
+            parent = posixpath.dirname(fs.resolve(path))
+            if not fs.exists(parent):
+                fs.mkdir(parent, parents=True)
+        except FsError as exc:
+            await self._fail_send(f"secure_mkdirs failed: {_errno_text(exc)}")
+        except (OSError, UnicodeError, ValueError) as exc:
+            await self._fail_send(f"secure_mkdirs failed: {exc}")
+        perm = mode & 0o777
+        perm |= (perm >> 3) & 0o070
+        perm |= (perm >> 3) & 0o007
+        try:
+            handle = fs.open_write(path, mode=perm or 0o644, atomic=True)
+        except FsError as exc:
+            await self._fail_send(f"couldn't create file: {_errno_text(exc)}")
+        except (OSError, UnicodeError, ValueError) as exc:
+            await self._fail_send(f"couldn't create file: {exc}")
+        try:
+            while True:
+                ident, length = _REQ.unpack(await self.stream.readexactly(8))
+                if ident == b"DONE":
+                    mtime = length
+                    break
+                if ident != b"DATA" or length > SYNC_DATA_MAX:
+                    handle.close()
+                    await self.stream.write(_fail("invalid data message"))
+                    raise _Abort
+                data = await self.stream.readexactly(length)
+                try:
+                    handle.write(data)
+                except OSError as exc:
+                    handle.close()
+                    await self._fail_send(f"write failed: {_errno_text(exc)}")
+            handle.commit()
+        finally:
+            handle.close()
+        try:
+            fs.as_root().set_times(path, mtime)
+            if perm and not fs.resolve(path).startswith("/storage/"):
+                fs.chmod(path, perm)
+        except OSError:
+            pass
+        await self.stream.write(_REQ.pack(b"OKAY", 0))
+
+    async def _send_symlink(self, path: str) -> None:
+        target = bytearray()
+        while True:
+            ident, length = _REQ.unpack(await self.stream.readexactly(8))
+            if ident == b"DONE":
+                break
+            if ident != b"DATA" or length > SYNC_DATA_MAX:
+                raise _Abort
+            target += await self.stream.readexactly(length)
+        try:
+            self.fs.symlink(bytes(target).rstrip(b"\0").decode("utf-8", "surrogateescape"), path)
+        except FsError as exc:
+            await self.stream.write(_fail(f"symlink failed: {_errno_text(exc)}"))
+            raise _Abort from None
+        await self.stream.write(_REQ.pack(b"OKAY", 0))
+
+    async def _recv(self, path: str) -> None:
+        try:
+            f = self.fs.open_read(path)
+        except FsError as exc:
+            await self.stream.write(_fail(f"open failed: {_errno_text(exc)}"))
+            raise _Abort from None
+        except (OSError, UnicodeError, ValueError):
+            await self.stream.write(_fail("open failed: No such file or directory"))
+            raise _Abort from None
+        with f:
+            while chunk := f.read(SYNC_DATA_MAX):
+                await self.stream.write(_REQ.pack(b"DATA", len(chunk)) + chunk)
+        await self.stream.write(_REQ.pack(b"DONE", 0))
+
+
+async def sync_service(stream: Stream, service: str) -> None:
+    await SyncSession(stream, stream.conn.device.fs).run()
