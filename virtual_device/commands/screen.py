@@ -330,6 +330,7 @@ class _Recorder:
                  spool=None) -> None:
         self.ctx, self.encoder, self.opts, self.handle, self.to_stdout = ctx, encoder, opts, handle, to_stdout
         self.spool = spool
+        self.last_pts = 0
         # one thread owns the encoder: frames are encoded in order and close() never races encode()
         self.executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="screenrecord")
         self.started = time.monotonic()
@@ -366,6 +367,7 @@ class _Recorder:
                 return "closed"
 
     def _frame(self, pts: int, timestamps: bool) -> list[bytes]:
+        self.last_pts = pts
         image = self.ctx.device.screen.render(timestamps=timestamps)
         if self.opts.bugreport:
             _frame_time_overlay(image, pts, self.encoder.frames)
@@ -385,9 +387,17 @@ class _Recorder:
             self.handle.write(data)
         return True
 
+    def _close(self) -> list[bytes]:
+        """A last frame at the stop time, so the stream lasts as long as the recording did, then flush."""
+        pts = int((time.monotonic() - self.started) * 1000)
+        tail = []
+        if self.encoder.frames and pts - self.last_pts > 100:
+            tail = self._frame(pts, _timestamps_on(self.ctx))
+        return tail + self.encoder.close()
+
     async def finish(self) -> None:
         """Flush the encoder and close the file, even when cancelled (Ctrl-C finalises the MP4 on a phone)."""
-        future = self.executor.submit(self.encoder.close)
+        future = self.executor.submit(self._close if self.stream_open else self.encoder.close)
         try:
             tail = await asyncio.wrap_future(future)
         except asyncio.CancelledError:
