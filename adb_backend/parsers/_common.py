@@ -1,0 +1,93 @@
+"""Small helpers shared by the parsers: line splitting, tolerant numbers, JSON conversion."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any
+
+_CAMEL_1 = re.compile(r"([A-Z]+)([A-Z][a-z])")
+_CAMEL_2 = re.compile(r"([a-z])([A-Z])")
+_NON_WORD = re.compile(r"[^0-9a-zA-Z]+")
+
+
+def lines(text: str) -> list[str]:
+    """Split a capture into lines without CR (old adb PTYs send CRLF, some even CRCRLF)."""
+    return [line.rstrip("\r") for line in text.replace("\r\r\n", "\n").split("\n")]
+
+
+def to_int(value: str | None) -> int | None:
+    """An integer from device text ('1,234', ' 42 ', '-1'), or None when it is not one."""
+    if value is None:
+        return None
+    cleaned = value.strip().replace(",", "")
+    try:
+        return int(cleaned)
+    except ValueError:
+        try:
+            return int(float(cleaned))
+        except ValueError:
+            return None
+
+
+def to_float(value: str | None) -> float | None:
+    """A float from device text, or None."""
+    if value is None:
+        return None
+    try:
+        return float(value.strip().replace(",", ""))
+    except ValueError:
+        return None
+
+
+def to_bool(value: str | None) -> bool | None:
+    """'true'/'false' (any case) and 1/0 as booleans, anything else None."""
+    if value is None:
+        return None
+    lowered = value.strip().lower()
+    if lowered in ("true", "1", "yes", "on"):
+        return True
+    if lowered in ("false", "0", "no", "off"):
+        return False
+    return None
+
+
+def snake(name: str) -> str:
+    """'MemTotal' -> 'mem_total', 'Active(anon)' -> 'active_anon', 'CPU part' -> 'cpu_part'."""
+    name = _CAMEL_1.sub(r"\1_\2", name.strip())
+    name = _CAMEL_2.sub(r"\1_\2", name)
+    return _NON_WORD.sub("_", name).strip("_").lower()
+
+
+_SIZE_UNITS = {"": 1, "B": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4, "P": 1024**5, "E": 1024**6}
+_HUMAN = re.compile(r"^(-?\d+(?:\.\d+)?)([KMGTPE]?)(?:i?B)?$", re.IGNORECASE)
+
+
+def human_bytes(value: str | None) -> int | None:
+    """'1.2G', '512M', '10K', '0' (df -h, toolbox df; powers of 1024 as toybox uses) -> bytes."""
+    if value is None:
+        return None
+    match = _HUMAN.match(value.strip())
+    if not match:
+        return None
+    return round(float(match.group(1)) * _SIZE_UNITS[match.group(2).upper()])
+
+
+def jsonable(value: Any) -> Any:
+    """Dataclasses, tuples and dicts down to plain JSON types (tuples become lists)."""
+    if hasattr(value, "to_json") and callable(value.to_json):
+        return value.to_json()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    return value
+
+
+class JsonMixin:
+    """Gives a frozen dataclass a `to_json()` whose keys are its (snake_case) field names."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {f.name: jsonable(getattr(self, f.name)) for f in dataclasses.fields(self)}  # type: ignore[arg-type]
