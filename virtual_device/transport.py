@@ -336,6 +336,9 @@ class Connection:
             stream = self.streams.get(p.arg1)
             if stream is not None and (p.arg0 == 0 or p.arg0 == stream.remote_id):
                 stream.eof = True
+                if not stream.closed:
+                    # adbd answers with its own CLSE (adb-shell waits for it)
+                    self.send(A_CLSE, stream.local_id, stream.remote_id)
                 stream._shutdown()
 
     def _go_online(self) -> None:
