@@ -112,7 +112,8 @@ def _fail(message: str, code: int) -> int:
 
 def run(argv: list[str] | None = None) -> int:
     """Entry point: never lets a traceback reach the user."""
-    from bt_core.errors import BtError
+    from adb_backend.errors import BackendError
+    from bt_core.errors import BtError, from_backend
 
     command = typer.main.get_command(app)
     try:
@@ -127,6 +128,9 @@ def run(argv: list[str] | None = None) -> int:
         code = error.exit_code
     except BtError as error:
         code = _fail(str(error), exit_code_for(error))
+    except BackendError as error:
+        bt_error = from_backend(error)
+        code = _fail(str(bt_error), exit_code_for(bt_error))
     except KeyboardInterrupt:
         code = _fail("interrupted", ExitCode.INTERRUPTED)
     except BrokenPipeError:

@@ -1,0 +1,65 @@
+"""Generate man/*.1 from the CLI itself (click-man on Typer's click command).
+
+Run `python scripts/gen_man.py` after changing commands; tests/cli/test_man_pages.py fails when the
+committed pages are stale. The date is fixed so the output only changes when the CLI does.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATE = "2026-11-24"
+ENVIRONMENT = [
+    ("BT_DEVICE", "Device serial when several devices are attached (--device)."),
+    ("BT_ADB_SERVER", "adb server HOST:PORT, comma-separated for several (--adb-server)."),
+    ("BT_SESSION", "Session to act on instead of the current one (--session)."),
+    ("BT_TECHNICIAN", "The technician's name written in the transcript."),
+    ("BT_DATABASE_URL", "postgresql:// URL of a shared session store; default: SQLite in the data dir."),
+    ("BT_POLICY", "The administrator's policy file."),
+    ("BT_CANNED", "The administrator's canned messages file."),
+    ("BT_ADB", "The adb binary; default: the one bundled with adbutils."),
+    ("BT_CONFIG", "The config file; BT_CONFIG_DIR and BT_DATA_DIR move the folders."),
+    ("ANDROID_ADB_SERVER_PORT", "Port of the local adb server (default 5037)."),
+    ("NO_COLOR", "Disable colour."),
+]
+
+
+def generate(target: Path) -> None:
+    import typer
+    from click_man.core import write_man_pages
+
+    from bt_cli.exit_codes import describe
+    from bt_cli.main import app
+
+    target.mkdir(parents=True, exist_ok=True)
+    for old in target.glob("*.1"):
+        old.unlink()
+    command = typer.main.get_command(app)
+    write_man_pages("bt", command, target_dir=str(target), date=DATE, version="0.1.0")
+    main_page = target / "bt.1"
+    extra = [".SH EXIT STATUS"]
+    for code, name, meaning in describe():
+        extra += [".TP", f"\\fB{code}\\fR ({name})", meaning]
+    extra.append(".SH ENVIRONMENT")
+    for name, meaning in ENVIRONMENT:
+        extra += [".TP", f"\\fB{name}\\fR", meaning]
+    main_page.write_text(main_page.read_text() + "\n".join(extra) + "\n")
+
+
+def main() -> int:
+    out = ROOT / "man"
+    with tempfile.TemporaryDirectory() as tmp:
+        generate(Path(tmp))
+        if out.exists():
+            shutil.rmtree(out)
+        shutil.copytree(tmp, out)
+    print(f"wrote {len(list(out.glob('*.1')))} man pages to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
