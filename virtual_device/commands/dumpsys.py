@@ -1,0 +1,367 @@
+"""dumpsys: the system services' dumps in their Android 14 shapes (parsable like the real captures)."""
+
+from __future__ import annotations
+
+import time
+import zlib
+
+from virtual_device.commands import CommandContext, command
+from virtual_device.commands.activity import SERVICES
+
+LAUNCHER = ("com.google.android.apps.nexuslauncher", "com.google.android.apps.nexuslauncher.NexusLauncherActivity")
+
+
+def _hex(seed: str) -> str:
+    return f"{zlib.crc32(seed.encode()):x}"[:7]
+
+
+def short_component(pkg: str, cls: str) -> str:
+    return f"{pkg}/{cls[len(pkg):]}" if cls.startswith(pkg + ".") else f"{pkg}/{cls}"
+
+
+def _foreground(ctx: CommandContext) -> tuple[str, str]:
+    screen = ctx.device.screen
+    if screen is None:
+        return LAUNCHER
+    pkg, cls = screen.foreground
+    return (pkg, cls) if pkg else LAUNCHER
+
+
+def _kb(n: int) -> str:
+    return f"{n:,}K"
+
+
+async def battery(ctx: CommandContext, args: list[str]) -> str:
+    screen = ctx.device.screen
+    level = getattr(screen, "battery_level", 85)
+    charging = bool(getattr(screen, "charging", False))
+    return (
+        "Current Battery Service state:\n"
+        f"  AC powered: false\n  USB powered: {'true' if charging else 'false'}\n  Wireless powered: false\n"
+        "  Dock powered: false\n  Max charging current: 0\n  Max charging voltage: 0\n"
+        f"  Charge counter: {level * 44_100}\n  status: {2 if charging else 3}\n  health: 2\n  present: true\n"
+        f"  level: {level}\n  scale: 100\n  voltage: {3_700 + level * 5}\n  temperature: 284\n"
+        "  technology: Li-ion\n  Charging state: 1\n  Charging policy: 1\n  Capacity level: -1\n"
+    )
+
+
+async def meminfo(ctx: CommandContext, args: list[str]) -> str:
+    device = ctx.device
+    up = int(device.uptime() * 1000)
+    head = f"Applications Memory Usage (in Kilobytes):\nUptime: {up} Realtime: {up + 81_234}\n"
+    names = [a for a in args if not a.startswith("-")]
+    if names:
+        target = names[0]
+        procs = [p for p in device.processes.all() if p.name == target or str(p.pid) == target]
+        if not procs:
+            return f"No process found for: {target}\n"
+        out = [head]
+        for p in procs:
+            pss = p.rss * 6 // 10
+            out.append(
+                f"\n** MEMINFO in pid {p.pid} [{p.name}] **\n"
+                "                   Pss  Private  Private  SwapPss      Rss     Heap     Heap     Heap\n"
+                "                 Total    Dirty    Clean    Dirty    Total     Size    Alloc     Free\n"
+                "                ------   ------   ------   ------   ------   ------   ------   ------\n"
+                f"  Native Heap {pss // 4:9d} {pss // 4 - 40:8d} {0:8d} {120:8d} {pss // 4 + 800:8d} "
+                f"{pss // 3:8d} {pss // 4:8d} {pss // 12:8d}\n"
+                f"  Dalvik Heap {pss // 6:9d} {pss // 6 - 20:8d} {0:8d} {40:8d} {pss // 6 + 300:8d} "
+                f"{pss // 5:8d} {pss // 6:8d} {pss // 30:8d}\n"
+                f"        TOTAL {pss:8d} {pss * 7 // 10:8d} {pss // 10:8d} {160:8d} {p.rss:8d} "
+                f"{pss // 3 + pss // 5:8d} {pss // 4 + pss // 6:8d} {pss // 12 + pss // 30:8d}\n"
+                "\n App Summary\n                       Pss(KB)                        Rss(KB)\n"
+                "                        ------                         ------\n"
+                f"           Java Heap: {pss // 6:8d}                       {pss // 6 + 300:8d}\n"
+                f"         Native Heap: {pss // 4:8d}                       {pss // 4 + 800:8d}\n"
+                f"           TOTAL PSS: {pss:8d}            TOTAL RSS: {p.rss:8d}      TOTAL SWAP PSS: {160:8d}\n"
+            )
+        return "".join(out)
+    procs = sorted(device.processes.all(), key=lambda p: -p.rss)
+    lines = [head, "\nTotal PSS by process:\n"]
+    for p in procs:
+        if p.rss:
+            lines.append(f"{_kb(p.rss * 6 // 10):>15}: {p.name} (pid {p.pid})\n")
+    used = sum(p.rss * 6 // 10 for p in procs)
+    lines.append(
+        f"\nTotal RAM: {_kb(7_823_364)} (status normal)\n"
+        f" Free RAM: {_kb(3_214_880)} ({_kb(912_404):>11} cached pss + {_kb(1_988_120):>11} cached kernel + "
+        f"{_kb(314_356):>11} free)\n"
+        f" Used RAM: {_kb(used + 611_228)} ({_kb(used):>11} used pss + {_kb(611_228):>11} kernel)\n"
+        f" Lost RAM: {_kb(402_517)}\n"
+        f"     ZRAM: {_kb(188_416)} physical used for {_kb(712_448)} in swap ({_kb(4_194_300)} total swap)\n"
+        "   Tuning: 256 (large 512), oom   322,560K, restore limit   107,520K (high-end-gfx)\n"
+    )
+    return "".join(lines)
+
+
+async def cpuinfo(ctx: CommandContext, args: list[str]) -> str:
+    now = ctx.device.now()
+    t1 = time.strftime("%Y-%m-%d %H:%M:%S.000", time.localtime(now - 61))
+    t2 = time.strftime("%Y-%m-%d %H:%M:%S.000", time.localtime(now - 1))
+    lines = ["Load: 2.61 / 2.48 / 2.35\n", f"CPU usage from 60312ms to 312ms ago ({t1} to {t2}):\n"]
+    total_user = total_kernel = 0.0
+    for p in sorted(ctx.device.processes.all(), key=lambda p: -(p.rss % 97))[:15]:
+        user = round((p.rss % 97) / 10, 1)
+        kernel = round((p.pid % 23) / 10, 1)
+        total_user += user
+        total_kernel += kernel
+        lines.append(f"  {user + kernel:g}% {p.pid}/{p.name}: {user:g}% user + {kernel:g}% kernel"
+                     f" / faults: {p.rss // 100} minor\n")
+    tu, tk = total_user / 8, total_kernel / 8
+    lines.append(f"{tu + tk:.1f}% TOTAL: {tu:.1f}% user + {tk:.1f}% kernel + 0.1% iowait + 0.2% irq + 0.1% softirq\n")
+    return "".join(lines)
+
+
+async def display(ctx: CommandContext, args: list[str]) -> str:
+    d = ctx.device
+    pw, ph = d.physical_size
+    w, h = d.override_size or d.physical_size
+    dens = d.override_density or d.physical_density
+    uid = "local:4619827259835644672"
+    info = (f'DisplayInfo{{"Built-in Screen", displayId 0, displayGroupId 0, FLAG_SECURE, FLAG_SUPPORTS_PROTECTED_'
+            f'BUFFERS, FLAG_TRUSTED, real {w} x {h}, largest app {h} x {h}, smallest app {w} x {w}, appVsyncOff '
+            f'7500000, presDeadline 11666666, mode 1, defaultMode 1, modes [{{id=1, width={pw}, height={ph}, '
+            f'fps=60.0, vsync=60.0, synthetic=false, alternativeRefreshRates=[120.0]}}], rotation 0, state ON, '
+            f'committedState ON, density {dens} ({dens}.0 x {dens}.0) dpi}}')
+    return (
+        "DISPLAY MANAGER (dumpsys display)\n"
+        "  mOnlyCode=false\n  mSafeMode=false\n  mPendingTraversal=false\n"
+        "  mViewports=[DisplayViewport{type=INTERNAL, valid=true, isActive=true, displayId=0, "
+        f"uniqueId='{uid}', physicalPort=0, orientation=0, logicalFrame=Rect(0, 0 - {w}, {h}), "
+        f"physicalFrame=Rect(0, 0 - {pw}, {ph}), deviceWidth={pw}, deviceHeight={ph}}}]\n"
+        "  mDefaultDisplayDefaultColorMode=0\n"
+        "\nDisplay Devices: size=1\n"
+        f"  DisplayDeviceInfo{{\"Built-in Screen\": uniqueId=\"{uid}\", {pw} x {ph}, modeId 1, "
+        f"renderFrameRate 60.0, defaultModeId 1, density {d.physical_density}, 420.0 x 420.0 dpi, "
+        "touch INTERNAL, rotation 0, type INTERNAL, state ON}\n"
+        "\nLogical Displays: size=1\n"
+        "  Display 0:\n"
+        f"    mBaseDisplayInfo={info}\n"
+        f"    mOverrideDisplayInfo={info}\n"
+        "    mCurrentOrientation=0\n"
+        "    orientation=0\n"
+    )
+
+
+async def window(ctx: CommandContext, args: list[str]) -> str:
+    pkg, cls = _foreground(ctx)
+    comp = short_component(pkg, cls)
+    d = ctx.device
+    w, h = d.override_size or d.physical_size
+    token = _hex(pkg + cls)
+    focus = (
+        f"  mCurrentFocus=Window{{{_hex(cls)} u0 {pkg}/{cls}}}\n"
+        f"  mFocusedApp=ActivityRecord{{{token} u0 {comp} t{12 + len(pkg) % 20}}}\n"
+    )
+    displays = (
+        "WINDOW MANAGER DISPLAY CONTENTS (dumpsys window displays)\n"
+        f"  Display: mDisplayId=0 rootTasks=4\n"
+        f"    init={d.physical_size[0]}x{d.physical_size[1]} {d.physical_density}dpi "
+        f"cur={w}x{h} app={w}x{h - 63} rng={w}x{w - 63}-{h}x{h - 63}\n"
+        "    mCurrentRotation=ROTATION_0\n"
+        f"{focus}"
+    )
+    if args[:1] == ["displays"]:
+        return displays
+    if args[:1] == ["windows"]:
+        return "WINDOW MANAGER WINDOWS (dumpsys window windows)\n" + focus
+    return (
+        "WINDOW MANAGER LAST ANR (dumpsys window lastanr)\n  <no ANR has occurred since boot>\n"
+        "-------------------------------------------------------------------------------\n"
+        "WINDOW MANAGER POLICY STATE (dumpsys window policy)\n"
+        "    mSafeMode=false mSystemReady=true mSystemBooted=true\n"
+        "-------------------------------------------------------------------------------\n"
+        + displays
+        + "-------------------------------------------------------------------------------\n"
+        "WINDOW MANAGER WINDOWS (dumpsys window windows)\n"
+        f"  Window #0 Window{{{_hex(cls)} u0 {pkg}/{cls}}}:\n"
+        f"    mDisplayId=0 rootTaskId={12 + len(pkg) % 20} mSession=Session{{{token} 2563:u0a10183}} "
+        "mClient=android.os.BinderProxy@1f2e3d4\n"
+        "\n" + focus
+    )
+
+
+async def activity(ctx: CommandContext, args: list[str]) -> str:
+    pkg, cls = _foreground(ctx)
+    comp = short_component(pkg, cls)
+    task = 12 + len(pkg) % 20
+    record = f"ActivityRecord{{{_hex(pkg + cls)} u0 {comp} t{task}}}"
+    pkg_info = ctx.device.packages.get(pkg)
+    uid = pkg_info.uid if pkg_info else 10183
+    return (
+        "ACTIVITY MANAGER ACTIVITIES (dumpsys activity activities)\n"
+        "Display #0 (activities from top to bottom):\n"
+        f"  * Task{{{_hex(pkg)} #{task} type=standard A={uid}:{pkg} U=0 visible=true visibleRequested=true "
+        "mode=fullscreen translucent=false sz=1}\n"
+        f"    mResumedActivity: {record}\n"
+        f"    * Hist  #0: {record}\n"
+        f"      packageName={pkg} processName={pkg}\n"
+        f"      intent={{act=android.intent.action.MAIN cat=[android.intent.category.LAUNCHER] "
+        f"flg=0x10200000 cmp={comp}}}\n"
+        "\n"
+        f"  topResumedActivity={record}\n"
+        f"  ResumedActivity: {record}\n"
+    )
+
+
+async def dump_package(ctx: CommandContext, args: list[str]) -> int:
+    names = [a for a in args if not a.startswith("-")]
+    pkg = ctx.device.packages.get(names[0]) if names else None
+    if pkg is None or not ctx.device.installed_for_user(pkg.name):
+        await ctx.out(f"Unable to find package: {names[0] if names else ''}\n")
+        return 0
+    fmt = "%Y-%m-%d %H:%M:%S"
+    first = time.strftime(fmt, time.localtime(pkg.first_install))
+    last = time.strftime(fmt, time.localtime(pkg.last_update))
+    flags = "[ SYSTEM HAS_CODE ALLOW_CLEAR_USER_DATA ]" if pkg.system else "[ HAS_CODE ALLOW_CLEAR_USER_DATA ]"
+    activity_block = ""
+    if pkg.activity:
+        activity_block = (
+            "Activity Resolver Table:\n  Non-Data Actions:\n      android.intent.action.MAIN:\n"
+            f"        {_hex(pkg.activity)} {short_component(pkg.name, pkg.activity)} filter {_hex(pkg.name)}\n"
+            "          Action: \"android.intent.action.MAIN\"\n"
+            "          Category: \"android.intent.category.LAUNCHER\"\n\n"
+        )
+    await ctx.out(
+        activity_block
+        + "Packages:\n"
+        f"  Package [{pkg.name}] ({_hex(pkg.name)}):\n"
+        f"    appId={pkg.uid}\n"
+        f"    pkg=Package{{{_hex(pkg.path)} {pkg.name}}}\n"
+        f"    codePath={pkg.code_path}\n"
+        f"    resourcePath={pkg.code_path}\n"
+        f"    legacyNativeLibraryDir={pkg.code_path}/lib\n"
+        "    extractNativeLibs=false\n"
+        "    primaryCpuAbi=arm64-v8a\n"
+        "    secondaryCpuAbi=null\n"
+        "    cpuAbiOverride=null\n"
+        f"    versionCode={pkg.version_code} minSdk=28 targetSdk=34\n"
+        "    minExtensionVersions=[]\n"
+        f"    versionName={pkg.version_name}\n"
+        "    usesNonSdkApi=false\n"
+        f"    flags={flags}\n"
+        f"    timeStamp={last}\n"
+        f"    firstInstallTime={first}\n"
+        f"    lastUpdateTime={last}\n"
+        f"    installerPackageName={pkg.installer or 'null'}\n"
+        f"    User 0: ceDataInode=0 installed=true hidden=false suspended=false distractionFlags=0 stopped=false "
+        f"notLaunched=false enabled={0 if pkg.enabled else 3} instant=false virtual=false\n"
+        f"    userId={pkg.uid}\n"
+    )
+    return 0
+
+
+async def wifi(ctx: CommandContext, args: list[str]) -> str:
+    cfg = ctx.device.config
+    ip = cfg.get("wlan_ip", "192.168.1.47")
+    mac = cfg.get("wlan_mac", "a2:3f:6c:9e:41:d7")
+    return (
+        "Verbose logging is off\nmVerboseLoggingLevel 0\nStay-awake conditions: 0\nmInIdleMode false\n"
+        "mScanPending false\nSettingsStore:\nWifiState 1\nAirplaneModeOn false\n\n"
+        "Wi-Fi is enabled\n"
+        f'mWifiInfo SSID: "HomeNet-5G", BSSID: 3c:84:6a:11:22:33, MAC: {mac}, IP: /{ip}, Security type: 2, '
+        "Supplicant state: COMPLETED, Wi-Fi standard: 6, RSSI: -52, Link speed: 1201Mbps, Tx Link speed: "
+        "1201Mbps, Max Supported Tx Link speed: 2401Mbps, Rx Link speed: 1080Mbps, Max Supported Rx Link speed: "
+        "2401Mbps, Frequency: 5180MHz, Net ID: 0, Metered hint: false, score: 60\n"
+    )
+
+
+async def connectivity(ctx: CommandContext, args: list[str]) -> str:
+    ip = ctx.device.config.get("wlan_ip", "192.168.1.47")
+    return (
+        "NetworkProviders for:\n  WifiNetworkFactory\n  TelephonyNetworkFactory\n\n"
+        "Active default network: 100\n\n"
+        "Current Networks:\n"
+        "  NetworkAgentInfo{network{100}  handle{432902426637}  ni{WIFI CONNECTED extra: }  "
+        "Score(Policies : IS_UNMETERED&EVER_USER_SELECTED&IS_VALIDATED ; KeepConnected : 0)  "
+        "everValidated  lastValidated  created  lp{{InterfaceName: wlan0 LinkAddresses: "
+        f"[ fe80::a03f:6cff:fe9e:41d7/64,{ip}/24 ] DnsAddresses: [ /192.168.1.1 ] Domains: lan MTU: 1500 "
+        "Routes: [ fe80::/64 -> :: wlan0 mtu 0,::/0 -> fe80::1 wlan0 mtu 0,192.168.1.0/24 -> 0.0.0.0 wlan0 mtu 0,"
+        "0.0.0.0/0 -> 192.168.1.1 wlan0 mtu 0 ]}}  nc{[ Transports: WIFI Capabilities: NOT_METERED&INTERNET&"
+        "NOT_RESTRICTED&TRUSTED&NOT_VPN&VALIDATED&NOT_ROAMING&FOREGROUND&NOT_CONGESTED&NOT_SUSPENDED&"
+        "NOT_VCN_MANAGED LinkUpBandwidth>=30000Kbps LinkDnBandwidth>=30000Kbps SignalStrength: -52 "
+        'SSID: "HomeNet-5G"]}}\n'
+    )
+
+
+async def notification(ctx: CommandContext, args: list[str]) -> str:
+    screen = ctx.device.screen
+    lines = ["Current Notification Manager state:\n", "  Notification List:\n"]
+    for n in getattr(screen, "notifications", []) if screen is not None else []:
+        lines.append(
+            f"    NotificationRecord(0x{_hex(n.tag)}: pkg={n.package} user=UserHandle{{0}} id=2020 tag={n.tag} "
+            f"importance=3 key=0|{n.package}|2020|{n.tag}|2000: Notification(channel=shell_cmd shortcut=null "
+            "contentView=null vibrate=null sound=null defaults=0x0 flags=0x10 color=0x00000000 vis=PRIVATE))\n"
+            f"      android.title=String ({n.title})\n"
+            f"      android.text=String ({n.text})\n"
+        )
+    return "".join(lines)
+
+
+async def diskstats(ctx: CommandContext, args: list[str]) -> str:
+    mounts = {m.target: m for m in ctx.fs.mounts()}
+    data = mounts.get("/data")
+    system = mounts.get("/system")
+
+    def free(m) -> str:
+        return f"{m.avail // 1024}K / {m.size // 1024}K total = {m.avail * 100 // m.size if m.size else 0}% free"
+
+    out = ["Latency: 1ms [512B Data Write]\n", "Recent Disk Write Speed (kB/s) = 41827\n"]
+    if data is not None:
+        out.append(f"Data-Free: {free(data)}\n")
+        out.append(f"Cache-Free: {free(data)}\n")
+    if system is not None:
+        out.append(f"System-Free: {free(system)}\n")
+    out.append("File-based Encryption: true\n")
+    return "".join(out)
+
+
+DUMPERS = {
+    "battery": battery,
+    "meminfo": meminfo,
+    "cpuinfo": cpuinfo,
+    "display": display,
+    "window": window,
+    "activity": activity,
+    "wifi": wifi,
+    "connectivity": connectivity,
+    "notification": notification,
+    "diskstats": diskstats,
+}
+
+
+@command("dumpsys")
+async def dumpsys(ctx: CommandContext, argv: list[str]) -> int:
+    args = argv[1:]
+    while args and args[0] in ("-t", "-T") and len(args) > 1:
+        args = args[2:]
+    if args[:1] == ["-l"]:
+        await ctx.out("Currently running services:\n" + "".join(f"  {s}\n" for s in SERVICES))
+        return 0
+    if not args:
+        for name, fn in DUMPERS.items():
+            await ctx.out("-" * 79 + f"\nDUMP OF SERVICE {name}:\n")
+            await ctx.out(await fn(ctx, []))
+        return 0
+    service, rest = args[0], args[1:]
+    if service == "package":
+        if rest:
+            return await dump_package(ctx, rest)
+        await ctx.out("Packages:\n" + "".join(f"  Package [{p.name}] ({_hex(p.name)}):\n    userId={p.uid}\n"
+                                               for p in ctx.device.visible_packages()))
+        return 0
+    fn = DUMPERS.get(service)
+    if fn is None:
+        if service in SERVICES:
+            return 0
+        await ctx.err(f"Can't find service: {service}\n")
+        return 0
+    if service == "activity" and rest and rest[0] not in ("activities", "a", "top", "recents"):
+        if rest[0] in ("processes", "p"):
+            procs = ctx.device.processes.all()
+            await ctx.out("ACTIVITY MANAGER RUNNING PROCESSES (dumpsys activity processes)\n" + "".join(
+                f"  *APP* UID {p.uid} ProcessRecord{{{_hex(p.name)} {p.pid}:{p.name}/{p.user.replace('_', '')}}}\n"
+                for p in procs if p.package))
+            return 0
+    await ctx.out(await fn(ctx, rest))
+    return 0
