@@ -16,7 +16,16 @@ CASES = {
     "dumpsys_battery/pixel-sailfish-a8.1.txt": (100, "full", "good", "ac", 30.5, 4397, "Li-ion", 2520335),
     "dumpsys_battery/samsung-s24-ultra.txt": (75, "charging", "good", "usb", 35.7, 4156, "Li-ion", 3719506),
     "dumpsys_battery/smartron-tphone-a8.1.txt": (74, "charging", "good", "usb", 24.5, 4113, "Li-ion", 3007502),
-    "dumpsys_battery/xiaomi-lisa-lineage23-a16.txt": (100, "discharging", "good", "none", 27.0, 4318, "Li-poly", 3140000),
+    "dumpsys_battery/xiaomi-lisa-lineage23-a16.txt": (
+        100,
+        "discharging",
+        "good",
+        "none",
+        27.0,
+        4318,
+        "Li-poly",
+        3140000,
+    ),
     "dumpsys_battery/xiaomi-pad6-pipa-hyperos2-a14.txt": (22, "charging", "good", "ac", 33.7, 3826, "Li-poly", 2010829),
 }
 

@@ -34,7 +34,13 @@ def test_dumpsys_cpuinfo(path: str) -> None:
     assert (data["user_percent"], data["kernel_percent"]) == (pytest.approx(user), pytest.approx(kernel))
     assert len(info.processes) == rows
     first = data["processes"][0]
-    assert (first["pid"], first["name"], first["cpu_percent"], first["user_percent"], first["kernel_percent"]) == busiest
+    assert (
+        first["pid"],
+        first["name"],
+        first["cpu_percent"],
+        first["user_percent"],
+        first["kernel_percent"],
+    ) == busiest
     assert next(p for p in info.processes if p.name == "com.android.systemui").pid == systemui_pid
 
 
@@ -54,7 +60,8 @@ def test_kernel_threads_with_slashes_and_new_processes_marked_plus() -> None:
 
 # file -> (processors, hardware, model_name, bogomips, cpu parts of first and last core, implementer)
 PROC = {
-    "proc_cpuinfo/asus-tf201-tegra3-a4.0.3.txt": (4, "cardhu", "ARMv7 Processor rev 9 (v7l)", 1993.93, ("0xc09", "0xc09"), "0x41"),
+    "proc_cpuinfo/asus-tf201-tegra3-a4.0.3.txt": (
+        4, "cardhu", "ARMv7 Processor rev 9 (v7l)", 1993.93, ("0xc09", "0xc09"), "0x41"),
     "proc_cpuinfo/galaxy-s8-us-sm-g950u-a7.0.txt": (
         8, "Qualcomm Technologies, Inc MSM8998", "AArch64 Processor rev 4 (aarch64)", 38.4, ("0x801", "0x800"), "0x51"),
     "proc_cpuinfo/huawei-mate-20-kirin980.txt": (8, None, None, 3.84, ("0xd05", "0xd40"), "0x41"),
@@ -64,7 +71,8 @@ PROC = {
         8, "Qualcomm Technologies, Inc MSM8953", "AArch64 Processor rev 4 (aarch64)", None, ("0xd03", "0xd03"), "0x41"),
     "proc_cpuinfo/pixel-8-pro-husky-a16.txt": (9, None, None, 49.15, ("0xd46", "0xd4e"), "0x41"),
     "proc_cpuinfo/pixel-sailfish-a7.1.2.txt": (
-        4, "Qualcomm Technologies, Inc MSM8996pro", "AArch64 Processor rev 1 (aarch64)", 38.0, ("0x201", "0x205"), "0x51"),
+        4, "Qualcomm Technologies, Inc MSM8996pro", "AArch64 Processor rev 1 (aarch64)", 38.0,
+        ("0x201", "0x205"), "0x51"),
     "proc_cpuinfo/redmi-note-4-a7.0.txt": (
         8, "Qualcomm Technologies, Inc MSM8953", "AArch64 Processor rev 4 (aarch64)", 38.4, ("0xd03", "0xd03"), "0x41"),
 }  # fmt: skip

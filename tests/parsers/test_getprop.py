@@ -39,7 +39,10 @@ def test_full_getprop_dumps(path: str, count: int, model: str, release: str, sdk
 def test_multiline_value_keeps_its_lines_and_the_next_property_follows() -> None:
     props = parse_getprop(fixture("getprop/emulator-pixel9-avd-a16-excerpt.txt"))
     assert len(props) == 25
-    assert props["persist.sys.boot.reason.history"] == "reboot,1753125763\nreboot,factory_reset,1753122839\nreboot,1753122820"
+    assert (
+        props["persist.sys.boot.reason.history"]
+        == "reboot,1753125763\nreboot,factory_reset,1753122839\nreboot,1753122820"
+    )
     assert props["remote_provisioning.hostname"] == "remoteprovisioning.googleapis.com"
     assert props["ro.wifi.channels"] == ""
     assert props["ro.boot.logcat"] == "*:V"
