@@ -9,7 +9,6 @@ denied, missing on an old Android) is reported in its own slot while the rest st
 
 from __future__ import annotations
 
-import importlib
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -41,7 +40,7 @@ PROBES: dict[str, Probe] = {
     "battery": Probe("dumpsys battery", "battery"),
     "proc_meminfo": Probe("cat /proc/meminfo", "proc-meminfo"),
     "df_data": Probe("df /data", "df"),
-    "uptime": Probe("cat /proc/uptime"),
+    "uptime": Probe("cat /proc/uptime", "uptime"),
     "ip_addr": Probe("ip addr", "ip-addr"),
     "wm_size": Probe("wm size", "wm-size"),
     "wm_density": Probe("wm density", "wm-density"),
@@ -82,66 +81,24 @@ SECTIONS: dict[str, tuple[str, ...]] = {
 }
 SECTION_NAMES: tuple[str, ...] = tuple(SECTIONS)
 
-# Used while adb_backend.parsers has no PARSERS table yet (or lacks a kind): kind -> module:function.
-_FALLBACK_PARSERS = {
-    "getprop": "getprop:parse_getprop",
-    "battery": "dumpsys_battery:parse_dumpsys_battery",
-    "meminfo": "dumpsys_meminfo:parse_dumpsys_meminfo",
-    "cpuinfo": "dumpsys_cpuinfo:parse_dumpsys_cpuinfo",
-    "ps": "ps:parse_ps",
-    "packages": "pm_list_packages:parse_pm_list_packages",
-    "df": "df:parse_df",
-    "wm-size": "wm:parse_wm_size",
-    "wm-density": "wm:parse_wm_density",
-    "wifi": "dumpsys_wifi:parse_dumpsys_wifi",
-    "ip-addr": "ip_addr:parse_ip_addr",
-    "window": "dumpsys_window:parse_dumpsys_window",
-    "diskstats": "dumpsys_diskstats:parse_dumpsys_diskstats",
-    "proc-meminfo": "proc_meminfo:parse_proc_meminfo",
-    "activities": "dumpsys_activity:parse_dumpsys_activity_activities",
-}
-
-
 def parser_for(kind: str) -> Callable[[str], Any] | None:
-    """The parser registered for a kind, or None when no parser of that kind exists (yet)."""
-    try:
-        from adb_backend.parsers import PARSERS  # type: ignore[attr-defined]
-    except ImportError:
-        PARSERS = {}  # noqa: N806
-    if kind in PARSERS:
-        return PARSERS[kind]
-    target = _FALLBACK_PARSERS.get(kind)
-    if target is None:
-        return None
-    module_name, _, function = target.partition(":")
-    try:
-        module = importlib.import_module(f"adb_backend.parsers.{module_name}")
-    except ImportError:
-        return None
-    return getattr(module, function, None)
+    """The parser registered for a kind, or None."""
+    from adb_backend.parsers import PARSERS
+
+    return PARSERS.get(kind)
 
 
 def parser_kinds() -> list[str]:
     """Every kind `bt sysinfo parse` accepts."""
-    try:
-        from adb_backend.parsers import PARSERS  # type: ignore[attr-defined]
-    except ImportError:
-        PARSERS = {}  # noqa: N806
-    kinds = set(PARSERS) | {k for k in _FALLBACK_PARSERS if parser_for(k) is not None}
-    return sorted(kinds)
+    from adb_backend.parsers import PARSERS
 
-
-def to_jsonable(value: Any) -> Any:
-    """A parser result as plain JSON types."""
-    try:
-        from adb_backend.parsers import to_jsonable as convert  # type: ignore[attr-defined]
-    except ImportError:
-        from adb_backend.parsers._common import jsonable as convert
-    return convert(value)
+    return sorted(PARSERS)
 
 
 def parse(kind: str, text: str) -> Any:
     """Run the parser of `kind` on a capture and return plain JSON data."""
+    from adb_backend.parsers import to_jsonable
+
     parser = parser_for(kind)
     if parser is None:
         raise KeyError(kind)
@@ -234,7 +191,7 @@ def _parse_probes(outputs: dict[str, ShellResult]) -> tuple[dict[str, Any], dict
             failed[name] = f"no parser for {probe.kind} output"
             continue
         try:
-            parsed[name] = to_jsonable(parser(result.stdout))
+            parsed[name] = parse(probe.kind, result.stdout)
         except Exception as error:  # a parser bug must not sink the other sections
             failed[name] = f"could not read the output of {probe.command!r}: {error}"
     return parsed, failed
@@ -310,13 +267,8 @@ def data_mount(rows: Any) -> dict[str, Any] | None:
 
 
 def _uptime_seconds(parsed: Parsed) -> float | None:
-    text = parsed.get("uptime")
-    if not isinstance(text, str) or not text:
-        return None
-    try:
-        return float(text.split()[0])
-    except (ValueError, IndexError):
-        return None
+    value = parsed.get("uptime")
+    return value.get("uptime_s") if isinstance(value, dict) else None
 
 
 def _foreground(parsed: Parsed) -> tuple[str | None, str | None]:
