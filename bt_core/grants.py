@@ -1,0 +1,95 @@
+"""What the customer lets the technician do with the screen: nothing, view it, or control it.
+
+The grant lives on the session (`SessionRecord.grant`) so every front end and process sees the same
+one; each request, change and revocation is a transcript event. The administrator's policy caps it:
+a customer cannot grant control when the policy forbids screen control.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bt_core.errors import UsageError
+from bt_core.models import GRANTS, SessionRecord
+
+if TYPE_CHECKING:
+    from bt_core.services import Services
+
+LABELS = {"none": "no access", "view": "view-only access", "control": "full control"}
+ACTIONS = {"view": "screen.view", "control": "screen.control"}
+
+
+def rank(level: str) -> int:
+    return GRANTS.index(level)
+
+
+def check_level(level: str) -> str:
+    level = level.strip().lower()
+    if level == "view-only":
+        level = "view"
+    if level not in GRANTS:
+        raise UsageError(f"grant must be one of {', '.join(GRANTS)}, not {level!r}")
+    return level
+
+
+class GrantService:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def request(self, session_id: str | None, level: str) -> SessionRecord:
+        """Ask the customer for a level; the customer page answers with `set(..., by="customer")`."""
+        level = check_level(level)
+        if level == "none":
+            raise UsageError("request view or control; to give access back, set the grant to none")
+        sessions = self.services.sessions
+        record = sessions.guard(session_id, ACTIONS[level])
+        sessions.log(record, "grant.requested", f"{sessions.me} asked the customer for {LABELS[level]}",
+                     {"level": level, "current": record.grant})
+        return record
+
+    def cap(self, level: str) -> str:
+        """The highest level at or below `level` that the policy allows."""
+        policy = self.services.policy
+        if level == "control" and not policy.allows("screen.control"):
+            level = "view"
+        if level == "view" and not policy.allows("screen.view"):
+            level = "none"
+        return level
+
+    def set(self, session_id: str | None, level: str, by: str | None = None) -> SessionRecord:
+        """Set the grant (by the customer, or by the technician in lab use), capped by the policy."""
+        requested = check_level(level)
+        sessions = self.services.sessions
+        record = sessions.guard(session_id)
+        granted = self.cap(requested)
+        actor = by or sessions.me
+        who = "The customer" if actor == "customer" else actor
+        if granted == "none":
+            text = f"{who} revoked screen access" if record.grant != "none" else f"{who} set screen access to none"
+        else:
+            text = f"{who} granted {LABELS[granted]}"
+        if granted != requested:
+            text += f" ({LABELS[requested]} was asked; the policy allows at most {LABELS[granted]})"
+        sessions.log(record, "grant.changed", text,
+                     {"from": record.grant, "to": granted, "requested": requested, "by": actor,
+                      "capped": granted != requested},
+                     actor=actor, session_updates={"grant": granted})
+        return self.services.store.get_session(record.id)
+
+    def require(self, session_id: str | None, level: str) -> SessionRecord:
+        """The open session if the policy and the customer's grant allow `level`; else PermissionDenied."""
+        level = check_level(level)
+        sessions = self.services.sessions
+        action = ACTIONS[level]
+        record = sessions.guard(session_id, action)
+        if rank(record.grant) < rank(level):
+            if record.grant == "view":
+                message = "the customer granted view-only access: input is refused"
+            else:
+                message = (f"the customer has not granted {LABELS[level]}: ask with 'bt screen request {level}' "
+                           f"(or, in lab use, 'bt screen grant {level}')")
+            sessions.deny(record, action, message, detail=f"grant={record.grant}")
+        return record
+
+
+SERVICE = GrantService
