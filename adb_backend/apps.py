@@ -111,17 +111,16 @@ def _force_stop(device: Device, package: str, *, pid: int | None, process_name: 
 def _kill_pid(device: Device, pid: int) -> KillResult:
     lookup = device.batch({"ps": "ps -A -o PID,USER,NAME", "packages": "pm list packages -U"})
     found = _process(lookup["ps"], pid)
-    if found is None:
-        raise _refuse(device, f"no process {pid} on {device.serial}", f"kill: {pid}: No such process")
-    user, name = found
-    package = _owning_package(name, _packages(lookup["packages"]))
+    user, name = found if found else (None, None)
+    package = _owning_package(name, _packages(lookup["packages"])) if name else None
     if user != "shell" and package:
         return _force_stop(device, package, pid=pid, process_name=name)
+    # A shell-owned process, or one the device must judge itself (gone, another user's): its answer.
     command = f"kill {shlex.quote(str(pid))}"
     result = device.shell(command)
     if not result.ok:
-        raise _refuse(device, f"the device refused to end process {pid} ({name}, user {user}): {result.reason}",
-                      result.reason)
+        who = f" ({name}, user {user})" if name else ""
+        raise _refuse(device, f"the device refused to end process {pid}{who}: {result.reason}", result.reason)
     return KillResult(str(pid), pid, package, name, "kill", command)
 
 
