@@ -480,6 +480,11 @@ class VirtualFS:
                 self._shared["used"] = total
             return self._shared["used"]
 
+    @property
+    def data_used_bytes(self) -> int:
+        """Bytes of files stored in the user-data pool (what `quota_bytes` limits)."""
+        return self._pool_used()
+
     def _pooled(self, canon: str) -> bool:
         return self._mount_for(canon).pool == "data"
 

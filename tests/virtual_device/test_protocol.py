@@ -177,3 +177,16 @@ def test_debian_adb_29(vdevice_factory, tmp_path: Path) -> None:
         assert b"f.bin" in adb("-s", device.serial, "ls", "/sdcard").stdout
     finally:
         adb("kill-server")
+
+
+def test_push_to_a_full_disk_fails_and_leaves_no_partial_file(
+    adb_server: AdbServerHandle, vdevice, tmp_path: Path
+) -> None:
+    vdevice.fs.quota_bytes = vdevice.fs.data_used_bytes + 100_000
+    f = tmp_path / "big.bin"
+    f.write_bytes(os.urandom(1 << 20))
+    r = adb_server.adb("-s", vdevice.serial, "push", str(f), "/sdcard/Download/big.bin", check=False)
+    assert r.returncode != 0 and b"No space left on device" in r.stderr
+    assert not vdevice.fs.exists("/sdcard/Download/big.bin")
+    df = adb_server.adb("-s", vdevice.serial, "shell", "df /storage/emulated").stdout
+    assert b"/storage/emulated" in df
