@@ -1,0 +1,457 @@
+"""Device files: listing, stat, mkdir -p, rename, delete, hashes, and push/pull of files and trees.
+
+Transfers write to a hidden temporary name on the receiving side and rename everything at the end
+(one batched `mv` on the device, `os.replace` here), so a cancel, a dropped cable or a crash never
+leaves a half file under its final name. Every shell word is quoted with shlex.quote.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import posixpath
+import secrets
+import shlex
+import stat as S
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from adb_backend.errors import BackendError, DeviceRefused
+from adb_backend.sync import CancelCheck, Progress, RemoteStat, SendItem, SyncClient
+
+if TYPE_CHECKING:
+    from adb_backend.device import Device
+
+_SCRIPT_MAX = 48 * 1024  # bytes of shell per round trip (the service string is capped at 64 KiB)
+
+
+@dataclass(frozen=True)
+class RemoteEntry:
+    """One device file as `bt files ls` shows it."""
+
+    name: str
+    path: str
+    type: str  # file, dir, link, other
+    size: int
+    mode: int
+    mtime: int
+    target: str | None = None
+
+    @property
+    def hidden(self) -> bool:
+        return self.name.startswith(".")
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "path": self.path, "type": self.type, "size": self.size,
+                "mode": f"{S.S_IMODE(self.mode):04o}", "permissions": S.filemode(self.mode),
+                "mtime": self.mtime, "target": self.target}
+
+
+def kind_of(mode: int) -> str:
+    if S.S_ISDIR(mode):
+        return "dir"
+    if S.S_ISREG(mode):
+        return "file"
+    if S.S_ISLNK(mode):
+        return "link"
+    return "other"
+
+
+def _entry(path: str, st: RemoteStat, target: str | None = None) -> RemoteEntry:
+    name = posixpath.basename(path.rstrip("/")) or "/"
+    return RemoteEntry(name, path, kind_of(st.mode), st.size, st.mode, st.mtime, target)
+
+
+# -- browsing --------------------------------------------------------------------------------------
+def stat(device: Device, path: str, *, sync: SyncClient | None = None) -> RemoteEntry | None:
+    """The entry at `path` (not following a final symlink), or None when it does not exist."""
+    with _sync(device, sync) as client:
+        st = client.stat(path)
+    if not st.exists:
+        if st.error not in (0, 2):
+            from adb_backend.sync import errno_text
+
+            raise DeviceRefused(f"cannot stat {path}: {errno_text(st.error)}", reason=errno_text(st.error),
+                                serial=device.serial)
+        return None
+    return _entry(path, st)
+
+
+def list_dir(device: Device, path: str, *, hidden: bool = False) -> list[RemoteEntry]:
+    """A folder's entries sorted by name (symlink targets read in one extra round trip)."""
+    with SyncClient.open(device) as client:
+        st = client.stat(path, follow=True) if client.stat_v2 else client.stat(path)
+        if not st.exists:
+            from adb_backend.sync import errno_text
+
+            why = errno_text(st.error or 2)
+            raise DeviceRefused(f"cannot list {path}: {why}", reason=why, serial=device.serial)
+        if not st.is_dir and not st.is_link:
+            return [_entry(path, st)]
+        raw = client.list(path)
+    if not raw:
+        _check_listable(device, path)
+    entries = [_entry(posixpath.join(path, e.name), e.stat) for e in raw if hidden or not e.name.startswith(".")]
+    links = [e for e in entries if e.type == "link"]
+    if links:
+        result = device.batch({e.path: f"readlink {shlex.quote(e.path)}" for e in links})
+        targets = {p: r.stdout.rstrip("\n") if r.ok else None for p, r in result.results.items()}
+        entries = [RemoteEntry(e.name, e.path, e.type, e.size, e.mode, e.mtime, targets.get(e.path))
+                   if e.type == "link" else e for e in entries]
+    return sorted(entries, key=lambda e: e.name)
+
+
+def _check_listable(device: Device, path: str) -> None:
+    """An empty LIST may hide a refusal (adbd sends DONE when opendir fails): ask `ls` for the reason."""
+    result = device.shell(["ls", "-a", path])
+    if not result.ok:
+        raise DeviceRefused(f"cannot list {path}: {_reason(result.reason)}", reason=result.reason,
+                            serial=device.serial)
+
+
+def mkdir(device: Device, path: str) -> None:
+    _run(device, ["mkdir", "-p", path], f"cannot create {path}")
+
+
+def rename(device: Device, source: str, target: str) -> None:
+    _run(device, ["mv", source, target], f"cannot rename {source}")
+
+
+def delete(device: Device, path: str, *, recursive: bool = False) -> None:
+    """Permanent: there is no trash on the device."""
+    entry = stat(device, path)
+    if entry is None:
+        raise DeviceRefused(f"cannot delete {path}: No such file or directory",
+                            reason="No such file or directory", serial=device.serial)
+    if entry.type == "dir" and not recursive:
+        _run(device, ["rmdir", path], f"cannot delete {path}")
+    else:
+        _run(device, ["rm", "-rf" if recursive else "-f", path], f"cannot delete {path}")
+
+
+def hash_remote(device: Device, paths: list[str]) -> tuple[str, dict[str, str | None]]:
+    """(algorithm, {path: hex digest}) from sha256sum, or md5sum on devices without it."""
+    for algo in ("sha256", "md5"):
+        result = device.batch({p: f"{algo}sum {shlex.quote(p)}" for p in paths})
+        digests: dict[str, str | None] = {}
+        missing = False
+        for path, res in result.results.items():
+            word = res.stdout.split(" ", 1)[0].strip() if res.ok else ""
+            if res.exit_code == 127:
+                missing = True
+            digests[path] = word or None
+        if not missing:
+            return algo, digests
+    return "", {p: None for p in paths}
+
+
+def _run(device: Device, argv: list[str], what: str) -> None:
+    result = device.shell(argv)
+    if not result.ok:
+        raise DeviceRefused(f"{what}: {_reason(result.reason)}", reason=result.reason, serial=device.serial)
+
+
+def _reason(text: str) -> str:
+    """toybox prints `mkdir: '/x': Permission denied`; keep the last part, the device's reason."""
+    return text.rsplit(": ", 1)[-1] if ": " in text else text
+
+
+def _shell_batches(device: Device, lines: list[str], what: str) -> None:
+    """Run many shell lines in as few round trips as the service string allows; stop at a failure."""
+    chunk: list[str] = []
+    size = 0
+    for line in [*lines, None]:
+        if line is None or (chunk and size + len(line) + 4 > _SCRIPT_MAX):
+            if chunk:
+                result = device.shell(" && ".join(chunk))
+                if not result.ok:
+                    raise DeviceRefused(f"{what}: {_reason(result.reason)}", reason=result.reason,
+                                        serial=device.serial)
+            chunk, size = [], 0
+        if line is not None:
+            chunk.append(line)
+            size += len(line.encode()) + 4
+
+
+@contextlib.contextmanager
+def _sync(device: Device, given: SyncClient | None) -> Iterator[SyncClient]:
+    if given is not None:
+        yield given
+        return
+    with SyncClient.open(device) as client:
+        yield client
+
+
+# -- transfers -------------------------------------------------------------------------------------
+@dataclass
+class FileJob:
+    """One file of a transfer: where from, where to, and what is already at the destination."""
+
+    source: str
+    target: str
+    size: int
+    mtime: int
+    mode: int = 0o644
+    existing: RemoteStat | os.stat_result | None = None
+    skip: bool = False
+
+    @property
+    def exists(self) -> bool:
+        return self.existing is not None
+
+    @property
+    def existing_size(self) -> int:
+        if self.existing is None:
+            return -1
+        return self.existing.size if isinstance(self.existing, RemoteStat) else self.existing.st_size
+
+
+@dataclass
+class TreePlan:
+    """Everything one push or pull will do, known before the first byte moves."""
+
+    direction: str
+    files: list[FileJob] = field(default_factory=list)
+    dirs: list[str] = field(default_factory=list)  # target folders to create (parents first)
+    new_dirs: list[str] = field(default_factory=list)  # those that did not exist yet
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (source, why)
+
+    @property
+    def bytes_total(self) -> int:
+        return sum(f.size for f in self.files if not f.skip)
+
+
+LocalGuard = Callable[[Path], bool]
+
+
+def plan_push(device: Device, source: Path, target: str, *, allowed: LocalGuard | None = None) -> TreePlan:
+    """Walk a local file or tree and stat its destinations on the device (pipelined)."""
+    plan = TreePlan("push")
+    if source.is_dir():
+        plan.dirs.append(target)
+        for root, dirnames, filenames in os.walk(source):
+            rel = os.path.relpath(root, source)
+            remote_root = target if rel == "." else posixpath.join(target, *Path(rel).parts)
+            for name in sorted(dirnames):
+                local = Path(root, name)
+                if local.is_symlink():
+                    plan.skipped.append((str(local), "a symbolic link to a folder"))
+                    dirnames.remove(name)
+                    continue
+                plan.dirs.append(posixpath.join(remote_root, name))
+            dirnames.sort()
+            for name in sorted(filenames):
+                _add_local(plan, Path(root, name), posixpath.join(remote_root, name), allowed)
+    else:
+        _add_local(plan, source, target, allowed)
+    with SyncClient.open(device) as client:
+        stats = client.stat_many([f.target for f in plan.files] + plan.dirs)
+    for job, st in zip(plan.files, stats, strict=False):
+        if st.exists:
+            job.existing = st
+    for path, st in zip(plan.dirs, stats[len(plan.files):], strict=True):
+        if not st.exists:
+            plan.new_dirs.append(path)
+        elif not st.is_dir and not st.is_link:
+            raise DeviceRefused(f"cannot push into {path}: a file is in the way", reason="Not a directory",
+                                serial=device.serial)
+    return plan
+
+
+def _add_local(plan: TreePlan, local: Path, remote: str, allowed: LocalGuard | None) -> None:
+    try:
+        st = local.stat()
+    except OSError as error:
+        plan.skipped.append((str(local), error.strerror or str(error)))
+        return
+    if not S.S_ISREG(st.st_mode):
+        plan.skipped.append((str(local), "not a regular file"))
+        return
+    if local.is_symlink() and allowed is not None and not allowed(local.resolve()):
+        plan.skipped.append((str(local), "a symbolic link out of the allowed folders"))
+        return
+    plan.files.append(FileJob(str(local), remote, st.st_size, int(st.st_mtime), S.S_IMODE(st.st_mode)))
+
+
+def plan_pull(device: Device, source: str, target: Path) -> TreePlan:
+    """Walk a device file or tree (one LIST per folder) and look at its local destinations."""
+    plan = TreePlan("pull")
+    with SyncClient.open(device) as client:
+        st = client.stat(source, follow=True) if client.stat_v2 else client.stat(source)
+        if not st.exists:
+            from adb_backend.sync import errno_text
+
+            why = errno_text(st.error or 2)
+            raise DeviceRefused(f"cannot read {source}: {why}", reason=why, serial=device.serial)
+        if st.is_dir:
+            plan.dirs.append(str(target))
+            queue = [(source, target)]
+            while queue:
+                remote_dir, local_dir = queue.pop(0)
+                entries = client.list(remote_dir)
+                if not entries:
+                    _check_listable(device, remote_dir)
+                for entry in sorted(entries, key=lambda e: e.name):
+                    if "/" in entry.name or entry.name in (".", ".."):
+                        continue
+                    remote = posixpath.join(remote_dir, entry.name)
+                    local = local_dir / entry.name
+                    if entry.stat.is_dir:
+                        plan.dirs.append(str(local))
+                        queue.append((remote, local))
+                    elif entry.stat.is_file:
+                        plan.files.append(FileJob(remote, str(local), entry.stat.size, entry.stat.mtime,
+                                                  S.S_IMODE(entry.stat.mode)))
+                    elif entry.stat.is_link:
+                        plan.skipped.append((remote, "a symbolic link"))
+                    else:
+                        plan.skipped.append((remote, "not a regular file"))
+        elif st.is_file:
+            plan.files.append(FileJob(source, str(target), st.size, st.mtime, S.S_IMODE(st.mode)))
+        else:
+            raise DeviceRefused(f"cannot pull {source}: not a regular file", serial=device.serial)
+    for job in plan.files:
+        with contextlib.suppress(OSError):
+            job.existing = os.stat(job.target)
+    for path in plan.dirs:
+        if not os.path.isdir(path):
+            if os.path.lexists(path):
+                raise DeviceRefused(f"cannot pull into {path}: a file is in the way", reason="Not a directory")
+            plan.new_dirs.append(path)
+    return plan
+
+
+def _temp_name(target: str, token: str, index: int) -> str:
+    return posixpath.join(posixpath.dirname(target), f".bt-{token}-{index}.part")
+
+
+def execute_push(
+    device: Device,
+    plan: TreePlan,
+    *,
+    preserve_times: bool = True,
+    progress: Progress | None = None,
+    cancelled: CancelCheck | None = None,
+    file_done: Callable[[FileJob], None] | None = None,
+) -> None:
+    """Create folders, SEND every file to a temporary name, then rename them all into place."""
+    token = secrets.token_hex(4)
+    jobs = [j for j in plan.files if not j.skip]
+    temps = {id(j): _temp_name(j.target, token, i) for i, j in enumerate(jobs)}
+    sent: list[FileJob] = []
+    try:
+        if plan.new_dirs:
+            _shell_batches(device, [f"mkdir -p {shlex.quote(d)}" for d in plan.new_dirs], "cannot create folder")
+        now = int(time.time())
+        if jobs:
+            with SyncClient.open(device, timeout=None) as client:
+                client.push_many(_open_items(jobs, temps, preserve_times, now), progress=progress,
+                                 cancelled=cancelled, on_done=lambda item: sent.append(item.job))  # type: ignore[attr-defined]
+            if cancelled is not None and cancelled():
+                from adb_backend.errors import TransferCancelled
+
+                raise TransferCancelled("transfer cancelled")
+            _shell_batches(device, [f"mv -f {shlex.quote(temps[id(j)])} {shlex.quote(j.target)}" for j in jobs],
+                           "cannot move the file into place")
+        for job in jobs:
+            if file_done is not None:
+                file_done(job)
+    except BaseException:
+        _cleanup_remote(device, list(temps.values()), plan.new_dirs)
+        raise
+
+
+def _open_items(jobs: list[FileJob], temps: dict[int, str], preserve: bool, now: int) -> Iterator[SendItem]:
+    for job in jobs:
+        try:
+            handle = open(job.source, "rb")  # noqa: SIM115 - closed right after its SEND
+        except OSError as error:
+            raise DeviceRefused(f"cannot read {job.source}: {error.strerror}", reason=error.strerror or "") from None
+        with handle:
+            item = SendItem(handle, temps[id(job)], job.mode, job.mtime if preserve else now, job.size)
+            object.__setattr__(item, "job", job)
+            yield item
+
+
+def _cleanup_remote(device: Device, temps: list[str], new_dirs: list[str]) -> None:
+    """Best effort: remove temporary files and the folders this transfer created (if still empty)."""
+    lines = [f"rm -f {shlex.quote(t)}" for t in temps]
+    lines += [f"rmdir {shlex.quote(d)} 2>/dev/null" for d in sorted(new_dirs, key=len, reverse=True)]
+    with contextlib.suppress(BackendError):
+        chunk: list[str] = []
+        for line in lines:
+            chunk.append(line)
+            if sum(len(x) for x in chunk) > _SCRIPT_MAX:
+                device.shell("; ".join(chunk), timeout=15)
+                chunk = []
+        if chunk:
+            device.shell("; ".join(chunk), timeout=15)
+
+
+def execute_pull(
+    device: Device,
+    plan: TreePlan,
+    *,
+    preserve_times: bool = True,
+    progress: Progress | None = None,
+    cancelled: CancelCheck | None = None,
+    file_done: Callable[[FileJob], None] | None = None,
+) -> None:
+    """Create local folders, RECV every file to a temporary name, then rename them all into place."""
+    token = secrets.token_hex(4)
+    jobs = [j for j in plan.files if not j.skip]
+    temps = {id(j): _temp_name(j.target, token, i) for i, j in enumerate(jobs)}
+    created: list[str] = []
+    try:
+        for path in plan.dirs:
+            if not os.path.isdir(path):
+                os.makedirs(path, exist_ok=True)
+                created.append(path)
+        if jobs:
+            with SyncClient.open(device, timeout=None) as client:
+                client.pull_many(
+                    [(j.source, _opener(temps[id(j)]), _closer(j, temps[id(j)], preserve_times)) for j in jobs],
+                    progress=progress,
+                    cancelled=cancelled,
+                )
+            if cancelled is not None and cancelled():
+                from adb_backend.errors import TransferCancelled
+
+                raise TransferCancelled("transfer cancelled")
+            for job in jobs:
+                os.replace(temps[id(job)], job.target)
+        for job in jobs:
+            if file_done is not None:
+                file_done(job)
+    except BaseException:
+        for temp in temps.values():
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+        for path in sorted(set(created) | set(plan.new_dirs), key=len, reverse=True):
+            with contextlib.suppress(OSError):
+                os.rmdir(path)
+        raise
+
+
+def _opener(temp: str) -> Callable[[], object]:
+    def open_sink():
+        try:
+            return open(temp, "wb")  # noqa: SIM115 - closed by _closer
+        except OSError as error:
+            raise DeviceRefused(f"cannot write {temp}: {error.strerror}", reason=error.strerror or "") from None
+
+    return open_sink
+
+
+def _closer(job: FileJob, temp: str, preserve: bool) -> Callable[[object], None]:
+    def finish(sink) -> None:
+        sink.close()
+        with contextlib.suppress(OSError):
+            os.chmod(temp, (job.mode & 0o777) | 0o600)
+        if preserve:
+            os.utime(temp, (job.mtime, job.mtime))
+
+    return finish

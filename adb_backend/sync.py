@@ -1,0 +1,357 @@
+"""Our own client for adbd's `sync:` service (STAT/STA2/LST2, LIST/LIS2, SEND, RECV, QUIT).
+
+adbutils' sync sends 4 KiB chunks and stamps pushed files with the current time; this client sends
+64 KiB DATA records (several per socket write), puts the source's mtime in DONE, uses stat/ls v2 when
+the device offers them, and pipelines many small files over one connection. Reads are exact and
+buffers are reused, so memory stays flat whatever the file size. A FAIL ends adbd's sync session, so
+the client marks itself broken and the caller reopens.
+"""
+
+from __future__ import annotations
+
+import stat as S
+import struct
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING
+
+from adb_backend.errors import BackendError, DeviceOffline, DeviceRefused, TransferCancelled, translate
+
+if TYPE_CHECKING:
+    from adb_backend.device import Device, Stream
+
+SYNC_DATA_MAX = 64 * 1024
+_BATCH_CHUNKS = 16  # DATA records per socket write (~1 MiB)
+_REQ = struct.Struct("<4sI")
+_STAT1 = struct.Struct("<4sIII")
+_DENT1 = struct.Struct("<4sIIII")
+_STAT2 = struct.Struct("<4sIQQIIIIQqqq")
+_DENT2 = struct.Struct("<4sIQQIIIIQqqqI")
+_ERRNO_TEXT = {1: "Operation not permitted", 2: "No such file or directory", 13: "Permission denied",
+               20: "Not a directory", 21: "Is a directory", 28: "No space left on device",
+               30: "Read-only file system", 40: "Too many levels of symbolic links"}
+
+Progress = Callable[[int], None]
+"""Called with the number of bytes just moved."""
+CancelCheck = Callable[[], bool]
+"""Returns True when the transfer should stop; polled between chunks."""
+
+
+@dataclass(frozen=True)
+class RemoteStat:
+    """A device file's metadata (v1 STAT carries only mode, 32-bit size and mtime)."""
+
+    mode: int
+    size: int
+    mtime: int
+    uid: int = 0
+    gid: int = 0
+    error: int = 0
+
+    @property
+    def exists(self) -> bool:
+        return self.error == 0 and (self.mode != 0 or self.mtime != 0)
+
+    @property
+    def is_dir(self) -> bool:
+        return S.S_ISDIR(self.mode)
+
+    @property
+    def is_file(self) -> bool:
+        return S.S_ISREG(self.mode)
+
+    @property
+    def is_link(self) -> bool:
+        return S.S_ISLNK(self.mode)
+
+
+@dataclass(frozen=True)
+class RemoteDirEntry:
+    name: str
+    stat: RemoteStat
+
+
+@dataclass(frozen=True)
+class SendItem:
+    """One file to send: an open binary source, the device path, its mode and mtime."""
+
+    source: IO[bytes]
+    remote: str
+    mode: int
+    mtime: int
+    size: int = 0
+
+
+class SyncClient:
+    """One `sync:` connection, reused for many requests; `with SyncClient.open(device) as sync: ...`."""
+
+    def __init__(self, stream: Stream, features: Iterable[str] = ()) -> None:
+        self.stream = stream
+        self.serial = stream.serial
+        feats = set(features)
+        self.stat_v2 = "stat_v2" in feats
+        self.ls_v2 = "ls_v2" in feats
+        self._sock = stream.socket
+        self._reader = self._sock.makefile("rb", buffering=1 << 20)
+        self._out = bytearray((_REQ.size + SYNC_DATA_MAX) * _BATCH_CHUNKS)
+        self.broken = False
+
+    @classmethod
+    def open(cls, device: Device, *, timeout: float | None = 60.0) -> SyncClient:
+        stream = device.open_stream("sync:", timeout=timeout)
+        return cls(stream, device.features())
+
+    # -- plumbing ----------------------------------------------------------------------------------
+    def _send(self, data: bytes | bytearray | memoryview) -> None:
+        try:
+            self._sock.sendall(data)
+        except OSError as error:
+            self.broken = True
+            raise translate(error, self.serial) from None
+
+    def _read(self, size: int) -> bytes:
+        try:
+            data = self._reader.read(size)
+        except OSError as error:
+            self.broken = True
+            raise translate(error, self.serial) from None
+        if data is None or len(data) < size:
+            self.broken = True
+            raise DeviceOffline(f"lost the connection to device {self.serial} mid-transfer", serial=self.serial)
+        return data
+
+    def _request(self, ident: bytes, path: str) -> bytes:
+        raw = path.encode("utf-8", "surrogateescape")
+        if len(raw) > 1024:
+            raise DeviceRefused(f"device path too long: {path}", reason="path too long", serial=self.serial)
+        return _REQ.pack(ident, len(raw)) + raw
+
+    def _fail(self, length: int, what: str) -> DeviceRefused:
+        message = self._read(length).decode("utf-8", "replace")
+        self.broken = True  # adbd closes its sync session after a FAIL
+        return DeviceRefused(f"{what}: {message}", reason=message, serial=self.serial)
+
+    def close(self) -> None:
+        if not self.broken:
+            try:
+                self._sock.sendall(_REQ.pack(b"QUIT", 0))
+            except OSError:
+                pass
+        try:
+            self._reader.close()
+        except OSError:
+            pass
+        self.stream.close()
+
+    def __enter__(self) -> SyncClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- metadata ----------------------------------------------------------------------------------
+    def stat(self, path: str, *, follow: bool = False) -> RemoteStat:
+        """lstat (or stat with follow=True, v2 only); a missing path has `.exists == False`."""
+        if self.stat_v2:
+            self._send(self._request(b"STA2" if follow else b"LST2", path))
+            return _stat2(_STAT2.unpack(self._read(_STAT2.size)))
+        self._send(self._request(b"STAT", path))
+        ident, mode, size, mtime = _STAT1.unpack(self._read(_STAT1.size))
+        if ident != b"STAT":
+            raise DeviceRefused(f"unexpected sync reply {ident!r}", serial=self.serial)
+        return RemoteStat(mode, size, mtime, error=0 if (mode or mtime) else 2)
+
+    def stat_many(self, paths: list[str], *, follow: bool = False) -> list[RemoteStat]:
+        """Several stats in one round trip (requests pipelined, replies read in order)."""
+        if not paths:
+            return []
+        ident = (b"STA2" if follow else b"LST2") if self.stat_v2 else b"STAT"
+        self._send(b"".join(self._request(ident, p) for p in paths))
+        out = []
+        for _ in paths:
+            if self.stat_v2:
+                out.append(_stat2(_STAT2.unpack(self._read(_STAT2.size))))
+            else:
+                _, mode, size, mtime = _STAT1.unpack(self._read(_STAT1.size))
+                out.append(RemoteStat(mode, size, mtime, error=0 if (mode or mtime) else 2))
+        return out
+
+    def list(self, path: str) -> list[RemoteDirEntry]:
+        """A directory's entries without `.` and `..` (hidden ones included)."""
+        entries: list[RemoteDirEntry] = []
+        if self.ls_v2:
+            self._send(self._request(b"LIS2", path))
+            while True:
+                fields = _DENT2.unpack(self._read(_DENT2.size))
+                if fields[0] == b"DONE":
+                    break
+                name = self._read(fields[-1]).decode("utf-8", "surrogateescape")
+                if name not in (".", ".."):
+                    entries.append(RemoteDirEntry(name, _stat2(fields[:-1])))
+        else:
+            self._send(self._request(b"LIST", path))
+            while True:
+                ident, mode, size, mtime, namelen = _DENT1.unpack(self._read(_DENT1.size))
+                if ident == b"DONE":
+                    break
+                name = self._read(namelen).decode("utf-8", "surrogateescape")
+                if name not in (".", ".."):
+                    entries.append(RemoteDirEntry(name, RemoteStat(mode, size, mtime)))
+        return entries
+
+    # -- data --------------------------------------------------------------------------------------
+    def push_many(
+        self,
+        items: Iterable[SendItem],
+        *,
+        progress: Progress | None = None,
+        cancelled: CancelCheck | None = None,
+        on_done: Callable[[SendItem], None] | None = None,
+        window: int = 64,
+    ) -> None:
+        """SEND each item; up to `window` files are in flight before their OKAYs are read (as adb does).
+
+        A FAIL raises DeviceRefused naming the file; the connection is then unusable.
+        """
+        pending: list[SendItem] = []
+        for item in items:
+            self._send_one(item, progress, cancelled)
+            pending.append(item)
+            if len(pending) >= window:
+                self._ack(pending.pop(0), on_done)
+        while pending:
+            self._ack(pending.pop(0), on_done)
+
+    def push(self, item: SendItem, *, progress: Progress | None = None, cancelled: CancelCheck | None = None) -> None:
+        self.push_many([item], progress=progress, cancelled=cancelled)
+
+    def _send_one(self, item: SendItem, progress: Progress | None, cancelled: CancelCheck | None) -> None:
+        mode = S.S_IFREG | (item.mode & 0o7777)
+        header = self._request(b"SEND", f"{item.remote},{mode}")
+        buf = self._out
+        view = memoryview(buf)
+        pos = 0
+        buf[0 : len(header)] = header
+        pos = len(header)
+        read = item.source.readinto
+        record = _REQ.size + SYNC_DATA_MAX
+        while True:
+            if pos + record > len(buf):
+                self._send(view[:pos])
+                pos = 0
+                if cancelled is not None and cancelled():
+                    self.broken = True  # a half-sent file: the stream must not be reused
+                    raise TransferCancelled("transfer cancelled", serial=self.serial)
+            n = read(view[pos + _REQ.size : pos + record])
+            if not n:
+                break
+            _REQ.pack_into(buf, pos, b"DATA", n)
+            pos += _REQ.size + n
+            if progress is not None:
+                progress(n)
+        _REQ.pack_into(buf, pos, b"DONE", item.mtime & 0xFFFFFFFF)
+        pos += _REQ.size
+        self._send(view[:pos])
+
+    def _ack(self, item: SendItem, on_done: Callable[[SendItem], None] | None) -> None:
+        ident, length = _REQ.unpack(self._read(_REQ.size))
+        if ident == b"FAIL":
+            raise self._fail(length, f"cannot write {item.remote}")
+        if ident != b"OKAY":
+            self.broken = True
+            raise DeviceRefused(f"unexpected sync reply {ident!r} for {item.remote}", serial=self.serial)
+        if on_done is not None:
+            on_done(item)
+
+    def pull(
+        self,
+        remote: str,
+        sink: IO[bytes],
+        *,
+        progress: Progress | None = None,
+        cancelled: CancelCheck | None = None,
+    ) -> int:
+        """RECV a file into `sink`; returns the byte count."""
+        self._send(self._request(b"RECV", remote))
+        return self._recv_body(remote, sink, progress, cancelled)
+
+    def pull_many(
+        self,
+        items: list[tuple[str, Callable[[], IO[bytes]], Callable[[IO[bytes]], None]]],
+        *,
+        progress: Progress | None = None,
+        cancelled: CancelCheck | None = None,
+        window: int = 32,
+    ) -> None:
+        """RECV many files with up to `window` requests in flight: (remote, open_sink, finish_sink)."""
+        sent = 0
+        for index, (remote, open_sink, finish) in enumerate(items):
+            while sent < len(items) and sent < index + window:
+                self._send(self._request(b"RECV", items[sent][0]))
+                sent += 1
+            sink = open_sink()
+            try:
+                self._recv_body(remote, sink, progress, cancelled)
+            except BaseException:
+                sink.close()
+                raise
+            finish(sink)
+
+    def _recv_body(self, remote: str, sink: IO[bytes], progress: Progress | None,
+                   cancelled: CancelCheck | None) -> int:
+        total = 0
+        buf = bytearray(SYNC_DATA_MAX)
+        view = memoryview(buf)
+        reader = self._reader
+        while True:
+            ident, length = _REQ.unpack(self._read(_REQ.size))
+            if ident == b"DONE":
+                return total
+            if ident == b"FAIL":
+                raise self._fail(length, f"cannot read {remote}")
+            if ident != b"DATA" or length > SYNC_DATA_MAX:
+                self.broken = True
+                raise DeviceRefused(f"unexpected sync reply {ident!r} for {remote}", serial=self.serial)
+            chunk = view[:length]
+            got = 0
+            try:
+                while got < length:
+                    n = reader.readinto(chunk[got:])
+                    if not n:
+                        break
+                    got += n
+            except OSError as error:
+                self.broken = True
+                raise translate(error, self.serial) from None
+            if got < length:
+                self.broken = True
+                raise DeviceOffline(f"lost the connection to device {self.serial} mid-transfer", serial=self.serial)
+            sink.write(chunk)
+            total += length
+            if progress is not None:
+                progress(length)
+            if cancelled is not None and cancelled():
+                self.broken = True
+                raise TransferCancelled("transfer cancelled", serial=self.serial)
+
+
+def _stat2(fields: tuple) -> RemoteStat:
+    _ident, error, _dev, _ino, mode, _nlink, uid, gid, size, _atime, mtime, _ctime = fields[:12]
+    return RemoteStat(mode, size, mtime, uid, gid, error)
+
+
+def errno_text(error: int) -> str:
+    """A device errno (wire value) as the sentence adbd would print."""
+    return _ERRNO_TEXT.get(error, f"error {error}")
+
+
+__all__ = [
+    "BackendError",
+    "CancelCheck",
+    "Progress",
+    "RemoteDirEntry",
+    "RemoteStat",
+    "SendItem",
+    "SyncClient",
+    "errno_text",
+]

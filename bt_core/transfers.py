@@ -1,0 +1,450 @@
+"""The transfer manager: every push and pull is a row in the store that any process can see and cancel.
+
+A transfer is queued (with its final paths already checked against the policy), then run: planned
+(what exists at the destination), filtered (identical content skipped with a warning, name clashes
+settled by the clash policy), executed through adb_backend.files, and finished with one transcript
+event. A runner polls `cancel_requested` in the store between chunks, at most every 0.2 s, so
+`bt transfers cancel ID` from another process stops it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import posixpath
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bt_core.errors import BtError, Cancelled, NotFound, PermissionDenied, UsageError
+from bt_core.models import Transfer, utcnow
+
+if TYPE_CHECKING:
+    from adb_backend.files import FileJob, TreePlan
+    from bt_core.models import SessionRecord
+    from bt_core.services import Services
+
+CLASH_POLICIES = ("overwrite", "skip", "cancel", "ask")
+STATES = ("queued", "running", "done", "skipped", "failed", "cancelled")
+FINISHED = ("done", "skipped", "failed", "cancelled")
+ACTION = {"push": "files.upload", "pull": "files.download"}
+_POLL_SECONDS = 0.2
+_PROGRESS_SECONDS = 0.1
+
+
+@dataclass(frozen=True)
+class ProgressUpdate:
+    """What a progress bar needs, sent at most every 0.1 s and at each file boundary."""
+
+    transfer_id: int
+    direction: str
+    origin: str
+    destination: str
+    bytes_done: int
+    bytes_total: int
+    files_done: int
+    files_total: int
+    state: str = "running"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"event": "progress", "transfer": self.transfer_id, "direction": self.direction,
+                "origin": self.origin, "destination": self.destination, "bytes_done": self.bytes_done,
+                "bytes_total": self.bytes_total, "files_done": self.files_done,
+                "files_total": self.files_total, "state": self.state}
+
+
+@dataclass(frozen=True)
+class Clash:
+    """A file that already exists at the destination with different content."""
+
+    transfer_id: int
+    source: str
+    target: str
+    size: int
+    existing_size: int
+
+
+ProgressFn = Callable[[ProgressUpdate], None]
+AskFn = Callable[[Clash], str]
+"""Returns overwrite, skip, cancel, overwrite-all or skip-all."""
+WarnFn = Callable[[str], None]
+
+
+def human_size(n: int) -> str:
+    value = float(n)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if value < 1024 or unit == "GiB":
+            return f"{int(value)} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{n} B"
+
+
+class TransferManager:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    @property
+    def store(self):
+        return self.services.store
+
+    @property
+    def sessions(self):
+        return self.services.sessions
+
+    # -- queueing ----------------------------------------------------------------------------------
+    def enqueue(
+        self,
+        session_id: str | None,
+        direction: str,
+        sources: list[str],
+        destination: str,
+        *,
+        on_clash: str = "overwrite",
+        preserve_times: bool = True,
+    ) -> list[Transfer]:
+        """One queued transfer per source, with final paths resolved and checked against the policy."""
+        if direction not in ACTION:
+            raise UsageError(f"direction must be push or pull, not {direction!r}")
+        if on_clash not in CLASH_POLICIES:
+            raise UsageError(f"--on-clash must be one of {', '.join(CLASH_POLICIES)}, not {on_clash!r}")
+        if not sources:
+            raise UsageError("name at least one file or folder to transfer")
+        action = ACTION[direction]
+        record = self.sessions.guard(session_id, action, detail=", ".join(sources) + f" -> {destination}")
+        pairs = (self._push_pairs if direction == "push" else self._pull_pairs)(record, sources, destination)
+        created = []
+        for origin, target in pairs:
+            transfer = Transfer(id=0, session_id=record.id, direction=direction, origin=origin,
+                                destination=target, state="queued", on_clash=on_clash,
+                                preserve_times=preserve_times)
+            created.append(self.store.create_transfer(transfer, {"origin": origin, "destination": target},
+                                                      technician=self.services.technician))
+        return created
+
+    def _remote(self, record: SessionRecord, action: str, path: str) -> str:
+        try:
+            return self.services.policy.check_remote_path(path)
+        except PermissionDenied as error:
+            self.sessions.deny(record, action, str(error), detail=path)
+            raise
+
+    def _local(self, record: SessionRecord, action: str, path: str | Path) -> Path:
+        try:
+            return self.services.policy.check_local_path(Path(path))
+        except PermissionDenied as error:
+            self.sessions.deny(record, action, str(error), detail=str(path))
+            raise
+
+    def _push_pairs(self, record: SessionRecord, sources: list[str], destination: str) -> list[tuple[str, str]]:
+        from adb_backend import files
+
+        locals_ = []
+        for source in sources:
+            local = self._local(record, "files.upload", source)
+            if not local.exists():
+                raise NotFound(f"no such local file or folder: {source}")
+            locals_.append(local)
+        target = self._remote(record, "files.upload", destination)
+        existing = self.sessions.on_device(record, lambda d: files.stat(d, target))
+        into = (existing is not None and existing.type in ("dir", "link")) or destination.endswith("/")
+        if len(locals_) > 1 and not into:
+            raise UsageError(f"{destination} is not a folder on the device: several sources need a folder")
+        pairs = []
+        for local in locals_:
+            final = posixpath.join(target, local.name) if into else target
+            pairs.append((str(local), self._remote(record, "files.upload", final)))
+        return pairs
+
+    def _pull_pairs(self, record: SessionRecord, sources: list[str], destination: str) -> list[tuple[str, str]]:
+        remotes = [self._remote(record, "files.download", s) for s in sources]
+        local = self._local(record, "files.download", destination)
+        into = local.is_dir() or destination.endswith(os.sep)
+        if len(remotes) > 1 and not into:
+            raise UsageError(f"{destination} is not a folder: several sources need a folder")
+        pairs = []
+        for remote in remotes:
+            name = posixpath.basename(remote.rstrip("/")) or "root"
+            final = local / name if into else local
+            pairs.append((remote, str(self._local(record, "files.download", final))))
+        return pairs
+
+    # -- running -----------------------------------------------------------------------------------
+    def run(
+        self,
+        transfer_id: int,
+        *,
+        progress: ProgressFn | None = None,
+        ask: AskFn | None = None,
+        warn: WarnFn | None = None,
+    ) -> Transfer:
+        """Run one queued transfer to its end; raises the BtError of a failure or cancel."""
+        transfer = self.show(transfer_id)
+        action = ACTION[transfer.direction]
+        record = self.sessions.guard(transfer.session_id, action, detail=f"{transfer.origin} -> {transfer.destination}")
+        if transfer.direction == "push":
+            self._local(record, action, transfer.origin)
+            self._remote(record, action, transfer.destination)
+        else:
+            self._remote(record, action, transfer.origin)
+            self._local(record, action, transfer.destination)
+        if not self.store.update_transfer(transfer_id, only_if_state=["queued"], state="running",
+                                          started_at=utcnow(), cancel_requested=False):
+            raise UsageError(f"transfer {transfer_id} is {self.show(transfer_id).state}, not queued")
+        job = _Run(self, self.show(transfer_id), record, progress, ask, warn)
+        return job.execute()
+
+    def start(self, session_id: str | None = None, transfer_id: int | None = None, **callbacks: Any) -> list[Transfer]:
+        """Run one queued transfer, or every queued one of the session in order."""
+        if transfer_id is not None:
+            return [self.run(transfer_id, **callbacks)]
+        record = self.sessions.resolve(session_id)
+        return [self.run(t.id, **callbacks) for t in self.store.list_transfers(record.id, ["queued"])]
+
+    def cancel(self, transfer_id: int) -> Transfer:
+        """Cancel a queued transfer now, or ask the process running it to stop (it checks every 0.2 s)."""
+        transfer = self.show(transfer_id)
+        if self.store.update_transfer(transfer_id, only_if_state=["queued"], state="cancelled",
+                                      finished_at=utcnow(), error="cancelled before it started"):
+            record = self.store.get_session(transfer.session_id)
+            self.sessions.log(record, "transfer.cancelled", f"{_label(transfer)} cancelled before it started",
+                              _data(transfer))
+        elif not self.store.update_transfer(transfer_id, only_if_state=["running"], cancel_requested=True):
+            raise UsageError(f"transfer {transfer_id} has already finished ({transfer.state})")
+        return self.show(transfer_id)
+
+    # -- browsing ----------------------------------------------------------------------------------
+    def show(self, transfer_id: int) -> Transfer:
+        try:
+            return self.store.get_transfer(int(transfer_id))
+        except (TypeError, ValueError):
+            raise UsageError(f"transfer id must be a number, not {transfer_id!r}") from None
+
+    def list(self, session_id: str | None = None, *, all_sessions: bool = False,
+             states: list[str] | None = None) -> list[Transfer]:
+        sid = None if all_sessions else self.sessions.resolve(session_id).id
+        return self.store.list_transfers(sid, states)
+
+    def clear(self, session_id: str | None = None, *, all_sessions: bool = False) -> int:
+        """Forget finished transfers (the transcript keeps their events)."""
+        done = self.list(session_id, all_sessions=all_sessions, states=list(FINISHED))
+        return self.store.delete_transfers([t.id for t in done])
+
+
+class _Run:
+    """One execution of one transfer: plan, filter, move bytes, record the outcome."""
+
+    def __init__(self, manager: TransferManager, transfer: Transfer, record: SessionRecord,
+                 progress: ProgressFn | None, ask: AskFn | None, warn: WarnFn | None) -> None:
+        self.m = manager
+        self.t = transfer
+        self.record = record
+        self.progress_fn = progress
+        self.ask = ask
+        self.warn = warn or (lambda _m: None)
+        self.bytes_done = 0
+        self.bytes_total = 0
+        self.files_done = 0
+        self.files_total = 0
+        self._last_poll = time.monotonic()
+        self._last_progress = 0.0
+        self._cancel = False
+        self.identical: list[str] = []
+        self.clash_skipped: list[str] = []
+
+    # callbacks from adb_backend ------------------------------------------------------------------
+    def on_bytes(self, n: int) -> None:
+        self.bytes_done += n
+        now = time.monotonic()
+        if now - self._last_progress >= _PROGRESS_SECONDS:
+            self._last_progress = now
+            self._report()
+
+    def on_file(self, _job: FileJob) -> None:
+        self.files_done += 1
+
+    def cancelled(self) -> bool:
+        now = time.monotonic()
+        if not self._cancel and now - self._last_poll >= _POLL_SECONDS:
+            self._last_poll = now
+            self._cancel = self.m.store.get_transfer(self.t.id).cancel_requested
+            self.m.store.update_transfer(self.t.id, bytes_done=self.bytes_done, files_done=self.files_done)
+        return self._cancel
+
+    def _report(self, state: str = "running") -> None:
+        if self.progress_fn is not None:
+            self.progress_fn(ProgressUpdate(self.t.id, self.t.direction, self.t.origin, self.t.destination,
+                                            self.bytes_done, self.bytes_total, self.files_done,
+                                            self.files_total, state))
+
+    # the run -------------------------------------------------------------------------------------
+    def execute(self) -> Transfer:
+        from adb_backend import files
+
+        t = self.t
+        try:
+            plan = self.m.sessions.on_device(self.record, self._plan)
+            self._settle(plan)
+            moving = [j for j in plan.files if not j.skip]
+            self.files_total = len(moving)
+            self.bytes_total = sum(j.size for j in moving)
+            self.m.store.update_transfer(t.id, bytes_total=self.bytes_total, files_total=self.files_total)
+            for source, why in plan.skipped:
+                self.warn(f"skipped {source}: {why}")
+            if not moving and plan.files and not plan.new_dirs:
+                return self._finish_skipped(plan)
+            self._report()
+            execute = files.execute_push if t.direction == "push" else files.execute_pull
+            self.m.sessions.on_device(self.record, lambda d: execute(
+                d, plan, preserve_times=t.preserve_times, progress=self.on_bytes, cancelled=self.cancelled,
+                file_done=self.on_file))
+        except Cancelled as error:
+            return self._finish_cancelled(str(error))
+        except BtError as error:
+            self._finish_failed(str(error))
+            raise
+        except OSError as error:
+            message = f"{error.strerror or error}: {error.filename or ''}".rstrip(": ")
+            self._finish_failed(message)
+            raise BtError(message) from None
+        except BaseException:
+            self._finish_failed("interrupted")
+            raise
+        return self._finish_done(plan)
+
+    def _plan(self, device: Any) -> TreePlan:
+        from adb_backend import files
+
+        policy = self.m.services.policy
+        if self.t.direction == "push":
+            def allowed(path: Path) -> bool:
+                try:
+                    policy.check_local_path(path)
+                except PermissionDenied:
+                    return False
+                return True
+
+            plan = files.plan_push(device, Path(self.t.origin), self.t.destination, allowed=allowed)
+        else:
+            plan = files.plan_pull(device, self.t.origin, Path(self.t.destination))
+        self._identical(device, plan)
+        return plan
+
+    def _identical(self, device: Any, plan: TreePlan) -> None:
+        """Same size at the destination? Compare hashes on both sides; equal content is skipped."""
+        from adb_backend import files
+
+        candidates = [j for j in plan.files if j.exists and j.existing_size == j.size]
+        if not candidates:
+            return
+        remote_paths = [j.target if plan.direction == "push" else j.source for j in candidates]
+        algo, digests = files.hash_remote(device, remote_paths)
+        if not algo:
+            return
+        for job, remote in zip(candidates, remote_paths, strict=True):
+            local = job.source if plan.direction == "push" else job.target
+            if digests.get(remote) and digests[remote] == _local_hash(local, algo):
+                job.skip = True
+                self.identical.append(job.target)
+                self.warn(f"skipped {job.source}: identical content is already at {job.target}")
+
+    def _settle(self, plan: TreePlan) -> None:
+        """Apply the clash policy to files whose destination exists with other content."""
+        import stat as S
+
+        policy = self.t.on_clash
+        for job in plan.files:
+            if job.skip or not job.exists:
+                continue
+            mode = job.existing.mode if hasattr(job.existing, "mode") else job.existing.st_mode  # type: ignore[union-attr]
+            if S.S_ISDIR(mode):
+                raise BtError(f"cannot replace the folder {job.target} with a file")
+            choice = policy
+            if policy == "ask":
+                if self.ask is None:
+                    raise UsageError("--on-clash ask needs someone to answer: use overwrite, skip or cancel")
+                choice = self.ask(Clash(self.t.id, job.source, job.target, job.size, job.existing_size))
+                if choice in ("overwrite-all", "skip-all"):
+                    choice = policy = choice.removesuffix("-all")
+            if choice == "skip":
+                job.skip = True
+                self.clash_skipped.append(job.target)
+                self.warn(f"skipped {job.source}: {job.target} already exists")
+            elif choice == "cancel":
+                raise Cancelled(f"{job.target} already exists")
+            elif choice != "overwrite":
+                raise UsageError(f"unknown answer {choice!r}: overwrite, skip or cancel")
+
+    # outcomes ------------------------------------------------------------------------------------
+    def _close(self, state: str, error: str | None = None) -> Transfer:
+        self.m.store.update_transfer(self.t.id, state=state, finished_at=utcnow(), error=error,
+                                     bytes_done=self.bytes_done, files_done=self.files_done,
+                                     bytes_total=self.bytes_total, files_total=self.files_total)
+        self._report(state)
+        return self.m.show(self.t.id)
+
+    def _data(self) -> dict[str, Any]:
+        return {**_data(self.t), "bytes": self.bytes_done, "bytes_total": self.bytes_total,
+                "files": self.files_done, "files_total": self.files_total,
+                "skipped_identical": len(self.identical), "skipped_existing": len(self.clash_skipped)}
+
+    def _finish_done(self, plan: TreePlan) -> Transfer:
+        t = self.t
+        kind = "file.pushed" if t.direction == "push" else "file.pulled"
+        verb = "Pushed" if t.direction == "push" else "Pulled"
+        what = f"{self.files_done} file{'s' if self.files_done != 1 else ''}, {human_size(self.bytes_done)}"
+        extra = f"; {len(self.identical)} identical skipped" if self.identical else ""
+        extra += f"; {len(self.clash_skipped)} existing skipped" if self.clash_skipped else ""
+        self.m.sessions.log(self.record, kind, f"{verb} {t.origin} → {t.destination} ({what}{extra})",
+                            {**self._data(), "folders_created": len(plan.new_dirs)})
+        return self._close("done")
+
+    def _finish_skipped(self, plan: TreePlan) -> Transfer:
+        t = self.t
+        why = "identical content already there" if self.identical and not self.clash_skipped else \
+            "the destination already exists"
+        self.m.sessions.log(self.record, "transfer.skipped", f"Skipped {_label(t)}: {why}",
+                            {**self._data(), "reason": why})
+        return self._close("skipped", why)
+
+    def _finish_failed(self, message: str) -> None:
+        t = self.t
+        with contextlib.suppress(BtError):
+            self.m.sessions.log(self.record, "transfer.failed", f"{_label(t)} failed: {message}",
+                                {**self._data(), "error": message})
+        with contextlib.suppress(BtError):
+            self._close("failed", message)
+
+    def _finish_cancelled(self, reason: str) -> Transfer:
+        t = self.t
+        said = "cancelled" if reason.strip().lower() in ("transfer cancelled", "") else reason
+        text = f"{_label(t)} cancelled ({human_size(self.bytes_done)} of {human_size(self.bytes_total)} moved, " \
+               f"nothing left under the final name)" if said == "cancelled" else f"{_label(t)} cancelled: {said}"
+        self.m.sessions.log(self.record, "transfer.cancelled", text, {**self._data(), "reason": said})
+        self._close("cancelled", said)
+        raise Cancelled(f"transfer {t.id} cancelled" + ("" if said == "cancelled" else f": {said}"))
+
+
+def _label(t: Transfer) -> str:
+    what = "Upload" if t.direction == "push" else "Download"
+    return f"{what} of {t.origin} → {t.destination}"
+
+
+def _data(t: Transfer) -> dict[str, Any]:
+    return {"transfer_id": t.id, "direction": t.direction, "origin": t.origin, "destination": t.destination}
+
+
+def _local_hash(path: str, algo: str) -> str | None:
+    try:
+        digest = hashlib.new(algo)
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+        return digest.hexdigest()
+    except OSError:
+        return None
+
+
+SERVICE = TransferManager
