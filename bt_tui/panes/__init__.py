@@ -1,0 +1,1 @@
+"""The tabs of the session window, one module each."""

@@ -1,0 +1,238 @@
+"""The session window: sidebar, and tabs for chat, screen, files, system info and session info.
+
+The screen polls the store for new transcript events (every 0.3 s, reading only those after the last seq)
+and for the session record, in a thread worker; the panes get what changed (attributes down).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, TabbedContent, TabPane
+
+from bt_tui.messages import ActionDone, SessionRefreshed, TranscriptEventsAppended
+from bt_tui.sidebar import Sidebar, SidebarHandle
+from bt_tui.work import DeviceWork
+
+# tab id, title, module, class, key
+TABS = (
+    ("chat", "Chat", "bt_tui.panes.chat", "ChatPane", "f1"),
+    ("screen", "Screen", "bt_tui.panes.screen", "ScreenPane", "f2"),
+    ("files", "Files", "bt_tui.panes.files", "FilesPane", "f3"),
+    ("system", "System info", "bt_tui.panes.sysinfo", "SysinfoPane", "f4"),
+    ("info", "Session", "bt_tui.panes.info", "InfoPane", "f5"),
+)
+
+
+class SessionScreen(DeviceWork, Screen[None]):
+    BINDING_GROUP_TITLE = "Session"
+    BINDINGS = [
+        *[Binding(key, f"tab('{tab}')", title, id=f"session.tab.{tab}", priority=True,
+                  tooltip=f"Show the {title} tab") for tab, title, _m, _c, key in TABS],
+        Binding("ctrl+b", "sidebar", "Sidebar", id="session.sidebar", priority=True,
+                tooltip="Show or hide the sidebar"),
+        Binding("f6", "pin", "Pin", id="session.pin", priority=True, tooltip="Pin the sidebar open"),
+        Binding("ctrl+n", "note", "Note", id="session.note", priority=True, tooltip="Add a private note"),
+        Binding("f10", "end", "End session", id="session.end", priority=True,
+                tooltip="End the session (asks first)"),
+        Binding("ctrl+g", "grant", "Ask access", id="session.grant", priority=True,
+                tooltip="Ask the customer for screen control"),
+        Binding("escape", "back", "Queue", id="session.back", tooltip="Back to the queue (the session stays open)"),
+    ]
+    POLL_SECONDS = 0.3
+
+    def __init__(self, record: Any) -> None:
+        super().__init__()
+        self.record = record
+        self.last_seq = 0
+        self._polling = False
+        self._ticks = 0
+
+    @property
+    def services(self) -> Any:
+        return self.app.services  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label(self._title_text(), id="session-title")
+        with Horizontal(id="session-body"):
+            yield SidebarHandle("›", id="sidebar-handle")
+            yield Sidebar(id="sidebar")
+            with TabbedContent(initial="chat", id="tabs"):
+                for tab, title, module, cls, key in TABS:
+                    with TabPane(f"{title} [{key.upper()}]", id=tab):
+                        try:
+                            pane = getattr(importlib.import_module(module), cls)
+                        except ModuleNotFoundError:
+                            yield Label(Text(f"{title}: not available in this build", style="dim"))
+                            continue
+                        yield pane(self.record if tab == "info" else self.record.id, id=f"{tab}-pane")
+        yield Footer()
+
+    def _title_text(self) -> Text:
+        from bt_core.info_panel import STATUS_LABELS
+
+        record = self.record
+        text = Text()
+        text.append(f" Session {record.id} ", style="bold reverse")
+        text.append(f" {record.customer or 'no customer name'} · {record.computer_name or record.serial}"
+                    f" · {STATUS_LABELS.get(record.status, record.status)}")
+        if record.paused:
+            text.append("  ⏸ screen paused for privacy", style="bold yellow")
+        if record.status == "customer_absent":
+            text.append("  Customer Absent: waiting for the device", style="bold red")
+        if record.ended:
+            text.append("  (ended: read only)", style="dim")
+        return text
+
+    def on_mount(self) -> None:
+        self.sub_title = f"session {self.record.id}"
+        sidebar = self.query_one(Sidebar)
+        sidebar.pinned = self.app.size.width >= 100
+        self._show_record(self.record)
+        self.poll()
+        self.set_interval(self.POLL_SECONDS, self.poll)
+        self.query_one("#chat-input").focus()
+
+    # -- polling -----------------------------------------------------------------------------------
+    def poll(self) -> None:
+        """New events since the last seq; the session record about once a second."""
+        if self._polling:
+            return
+        self._polling = True
+        self._ticks += 1
+        store, session_id, after = self.services.store, self.record.id, self.last_seq
+        with_record = self._ticks % 3 == 1
+
+        def read() -> tuple[list[Any], Any]:
+            events = store.events(session_id, after_seq=after, limit=500)
+            record = store.get_session(session_id) if with_record or events else None
+            return events, record
+
+        def done(result: tuple[list[Any], Any]) -> TranscriptEventsAppended:
+            events, record = result
+            if record is not None:
+                self.post_message(SessionRefreshed(record))
+            return TranscriptEventsAppended(events)
+
+        self.run_device("transcript", read, done)
+
+    def worker_failed(self, group: str, error: BaseException | None) -> None:
+        if group == "transcript":
+            self._polling = False
+
+    @on(TranscriptEventsAppended)
+    def events_arrived(self, message: TranscriptEventsAppended) -> None:
+        self._polling = False
+        fresh = [e for e in message.events if e.seq > self.last_seq]
+        if not fresh:
+            return
+        self.last_seq = fresh[-1].seq
+        for pane in self.query("#chat-pane"):
+            pane.add_events(fresh)  # type: ignore[attr-defined]
+        if any(e.kind == "note.added" for e in fresh):
+            for pane in self.query("#info-pane"):
+                pane.load_notes()  # type: ignore[attr-defined]
+
+    @on(SessionRefreshed)
+    def refreshed(self, message: SessionRefreshed) -> None:
+        self._show_record(message.record)
+
+    def _show_record(self, record: Any) -> None:
+        self.record = record
+        self.query_one("#session-title", Label).update(self._title_text())
+        self.query_one(Sidebar).show(record, self.app.now())  # type: ignore[attr-defined]
+        for pane in self.query("#info-pane"):
+            pane.show(record)  # type: ignore[attr-defined]
+        for pane in self.query("#screen-pane"):
+            pane.record_changed(record)  # type: ignore[attr-defined]
+        self.set_class(record.ended, "-ended")
+        for field in self.query("#chat-input"):
+            field.disabled = record.ended
+
+    @on(ActionDone)
+    def action_done(self, message: ActionDone) -> None:
+        if message.text and message.refresh != ("notes",):
+            self.notify(message.text, markup=False, timeout=3)
+        self._polling = False
+        self.poll()
+
+    # -- actions -----------------------------------------------------------------------------------
+    def action_tab(self, tab: str) -> None:
+        tabs = self.query_one("#tabs", TabbedContent)
+        tabs.active = tab
+        for pane in self.query(f"#{tab}-pane"):
+            getattr(pane, "focus_default", pane.focus)()
+        sidebar = self.query_one(Sidebar)
+        if not sidebar.pinned:
+            sidebar.revealed = False
+
+    @on(TabbedContent.TabActivated)
+    def tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        for pane in event.pane.children:
+            if hasattr(pane, "activated"):
+                pane.activated()  # type: ignore[attr-defined]
+
+    def action_sidebar(self) -> None:
+        sidebar = self.query_one(Sidebar)
+        if sidebar.pinned:
+            sidebar.pinned = False
+            sidebar.revealed = False
+        else:
+            sidebar.revealed = not sidebar.revealed
+
+    def action_pin(self) -> None:
+        sidebar = self.query_one(Sidebar)
+        sidebar.pinned = not sidebar.pinned
+        sidebar.revealed = False
+        self.notify("Sidebar pinned" if sidebar.pinned else "Sidebar unpinned (Ctrl+B shows it)", markup=False)
+
+    def action_note(self) -> None:
+        from bt_tui.dialogs import PromptDialog
+
+        notes, session_id = self.services.area("notes"), self.record.id
+
+        def written(text: str | None) -> None:
+            if text:
+                self.run_device("note", lambda: notes.add(session_id, text),
+                                lambda note: ActionDone("Note added (private)", ("transcript",), note))
+
+        self.app.push_screen(PromptDialog("Private note (never shown on the device)", placeholder="Note"), written)
+
+    def action_grant(self) -> None:
+        grants, session_id = self.services.area("grants"), self.record.id
+        self.run_device("grant", lambda: grants.request(session_id, "control"),
+                        lambda _r: ActionDone("Asked the customer for full control"))
+
+    def action_end(self) -> None:
+        from bt_tui.dialogs import ConfirmDialog
+
+        if self.record.ended:
+            self.notify("This session has already ended", markup=False)
+            return
+        sessions, session_id = self.services.sessions, self.record.id
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_device("end", lambda: sessions.end(session_id),
+                                lambda record: ActionDone("Session ended; the device user was told", (), record))
+
+        self.app.push_screen(ConfirmDialog(
+            "End the session?",
+            "The device user is told the session is over, and bt can no longer act on the device in it.",
+            confirm="End session",
+        ), answered)
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def on_unmount(self) -> None:
+        for pane in self.query("#screen-pane"):
+            pane.stop_stream()  # type: ignore[attr-defined]
