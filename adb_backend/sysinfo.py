@@ -359,6 +359,8 @@ def _cpu(parsed: Parsed, failed: Failed, serial: str) -> SectionData:
     processes = cpu.pop("processes", [])
     load = parsed.get("loadavg")
     loads = [float(x) for x in load.split()[:3]] if isinstance(load, str) and load else None
+    if loads is None and cpu.get("load_1") is not None:  # dumpsys cpuinfo's Load: line says the same
+        loads = [cpu.get("load_1"), cpu.get("load_5"), cpu.get("load_15")]
     data = {
         "load": loads,
         "usage": cpu or None,

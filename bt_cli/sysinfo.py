@@ -58,7 +58,9 @@ def sysinfo(
     if json_out:
         context.emit_json(snapshot.to_json())
     else:
-        cli.console.print(*renderables(snapshot))
+        from rich.console import Group
+
+        cli.console.print(Group(*renderables(snapshot)))
 
 
 def _keep(cli: context.CliContext, snapshot: SysinfoSnapshot, save: Path | None, copy: bool) -> None:
@@ -122,7 +124,9 @@ def parse(
         context.emit_json(data)
         return
     cli = context.get(ctx)
-    cli.console.print(*_data_renderables(kind, data))
+    from rich.console import Group
+
+    cli.console.print(Group(*_data_renderables(kind, data)))
 
 
 # -- rendering -----------------------------------------------------------------------------------

@@ -105,10 +105,13 @@ def overview_rows(data: dict[str, Any]) -> list[tuple[str, str]]:
     ram_total = data.get("ram_total_kb")
     ram_avail = data.get("ram_available_kb")
     battery = data.get("battery_level")
-    state = ", ".join(v for v in (data.get("battery_status"), data.get("battery_plugged")) if v)
+    plugged = data.get("battery_plugged")
+    state = ", ".join(v for v in (data.get("battery_status"), f"on {plugged}" if plugged not in (None, "none")
+                                  else None) if v)
     fg = data.get("foreground_package")
-    if fg and data.get("foreground_activity"):
-        fg = f"{fg}/{data['foreground_activity']}"
+    activity = data.get("foreground_activity")
+    if fg and activity:
+        fg = activity if "/" in activity else f"{fg}/{activity}"
     return [
         ("Device name", _show(data.get("device_name"))),
         ("Model", _show(data.get("model"))),
