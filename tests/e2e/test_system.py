@@ -121,3 +121,26 @@ def test_a_policy_denied_uninstall_exits_10_and_is_logged(bt_env, vdevice):
     denied = events(bt_env, "permission.denied")
     assert denied[-1]["data"] == {"action": "system.uninstall", "detail": "com.whatsapp"}
     assert "com.whatsapp" in packages(bt_env)
+
+
+def test_on_a_terminal_kill_asks_and_no_changes_nothing(bt_env, vdevice):
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    start_session(bt_env, vdevice.serial)
+    primary, secondary = pty.openpty()
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "bt_cli", "kill", "com.whatsapp"], stdin=secondary,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=bt_env.env,
+                                cwd=str(bt_env.data_dir))
+        os.write(primary, b"n\n")
+        out, err = proc.communicate(timeout=60)
+    finally:
+        os.close(primary)
+        os.close(secondary)
+    assert "End com.whatsapp on the customer's device?" in out + err
+    assert proc.returncode == 14 and "nothing was changed" in err
+    assert any(row["name"] == "com.whatsapp" for row in processes(bt_env).values())
+    assert not events(bt_env, "process.killed")
