@@ -176,6 +176,24 @@ def _shell_batches(device: Device, lines: list[str], what: str) -> None:
             size += len(line.encode()) + 4
 
 
+def _shell_words(device: Device, command: str, words: list[str], what: str) -> None:
+    """`command w1 w2 ...` with as many quoted words per round trip as fit."""
+    batch: list[str] = []
+    size = 0
+    for word in [*words, None]:
+        quoted = shlex.quote(word) if word is not None else ""
+        if word is None or (batch and size + len(quoted) > _SCRIPT_MAX):
+            if batch:
+                result = device.shell(f"{command} {' '.join(batch)}")
+                if not result.ok:
+                    raise DeviceRefused(f"{what}: {_reason(result.reason)}", reason=result.reason,
+                                        serial=device.serial)
+            batch, size = [], 0
+        if word is not None:
+            batch.append(quoted)
+            size += len(quoted.encode()) + 1
+
+
 @contextlib.contextmanager
 def _sync(device: Device, given: SyncClient | None) -> Iterator[SyncClient]:
     if given is not None:
@@ -340,27 +358,36 @@ def execute_push(
     """Create folders, SEND every file to a temporary name, then rename them all into place."""
     token = secrets.token_hex(4)
     jobs = [j for j in plan.files if not j.skip]
-    temps = {id(j): _temp_name(j.target, token, i) for i, j in enumerate(jobs)}
-    sent: list[FileJob] = []
+    root = plan.dirs[0] if plan.dirs and plan.dirs[0] in plan.new_dirs else None
+    if root is not None:  # a new tree: build it under a hidden name, then one rename puts it in place
+        stage = posixpath.join(posixpath.dirname(root), f".bt-{token}.part")
+        temps = {id(j): stage + j.target[len(root):] for j in jobs}
+        new_dirs = [stage + d[len(root):] for d in plan.new_dirs]
+        cleanup, renames = [stage], [f"mv {shlex.quote(stage)} {shlex.quote(root)}"]
+    else:
+        temps = {id(j): _temp_name(j.target, token, i) for i, j in enumerate(jobs)}
+        new_dirs = plan.new_dirs
+        cleanup = list(temps.values())
+        renames = [f"mv -f {shlex.quote(temps[id(j)])} {shlex.quote(j.target)}" for j in jobs]
     try:
-        if plan.new_dirs:
-            _shell_batches(device, [f"mkdir -p {shlex.quote(d)}" for d in plan.new_dirs], "cannot create folder")
+        if new_dirs:
+            _shell_words(device, "mkdir -p", new_dirs, "cannot create folder")
         now = int(time.time())
         if jobs:
             with SyncClient.open(device, timeout=None) as client:
                 client.push_many(_open_items(jobs, temps, preserve_times, now), progress=progress,
-                                 cancelled=cancelled, on_done=lambda item: sent.append(item.job))  # type: ignore[attr-defined]
-            if cancelled is not None and cancelled():
-                from adb_backend.errors import TransferCancelled
+                                 cancelled=cancelled)
+        if cancelled is not None and cancelled():
+            from adb_backend.errors import TransferCancelled
 
-                raise TransferCancelled("transfer cancelled")
-            _shell_batches(device, [f"mv -f {shlex.quote(temps[id(j)])} {shlex.quote(j.target)}" for j in jobs],
-                           "cannot move the file into place")
+            raise TransferCancelled("transfer cancelled")
+        if jobs or root is not None:
+            _shell_batches(device, renames, "cannot move the file into place")
         for job in jobs:
             if file_done is not None:
                 file_done(job)
     except BaseException:
-        _cleanup_remote(device, list(temps.values()), plan.new_dirs)
+        _cleanup_remote(device, cleanup, [] if root is not None else plan.new_dirs)
         raise
 
 
@@ -371,14 +398,12 @@ def _open_items(jobs: list[FileJob], temps: dict[int, str], preserve: bool, now:
         except OSError as error:
             raise DeviceRefused(f"cannot read {job.source}: {error.strerror}", reason=error.strerror or "") from None
         with handle:
-            item = SendItem(handle, temps[id(job)], job.mode, job.mtime if preserve else now, job.size)
-            object.__setattr__(item, "job", job)
-            yield item
+            yield SendItem(handle, temps[id(job)], job.mode, job.mtime if preserve else now, job.size)
 
 
 def _cleanup_remote(device: Device, temps: list[str], new_dirs: list[str]) -> None:
     """Best effort: remove temporary files and the folders this transfer created (if still empty)."""
-    lines = [f"rm -f {shlex.quote(t)}" for t in temps]
+    lines = [f"rm -rf {shlex.quote(t)}" for t in temps]
     lines += [f"rmdir {shlex.quote(d)} 2>/dev/null" for d in sorted(new_dirs, key=len, reverse=True)]
     with contextlib.suppress(BackendError):
         chunk: list[str] = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import stat as S
 import struct
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
@@ -95,6 +96,7 @@ class SyncClient:
         self._reader = self._sock.makefile("rb", buffering=1 << 20)
         self._out = bytearray((_REQ.size + SYNC_DATA_MAX) * _BATCH_CHUNKS)
         self.broken = False
+        self._pos = 0
 
     @classmethod
     def open(cls, device: Device, *, timeout: float | None = 60.0) -> SyncClient:
@@ -207,34 +209,52 @@ class SyncClient:
         progress: Progress | None = None,
         cancelled: CancelCheck | None = None,
         on_done: Callable[[SendItem], None] | None = None,
-        window: int = 64,
+        window: int = 128,
     ) -> None:
         """SEND each item; up to `window` files are in flight before their OKAYs are read (as adb does).
 
         A FAIL raises DeviceRefused naming the file; the connection is then unusable.
         """
-        pending: list[SendItem] = []
-        for item in items:
-            self._send_one(item, progress, cancelled)
-            pending.append(item)
-            if len(pending) >= window:
-                self._ack(pending.pop(0), on_done)
+        pending: deque[SendItem] = deque()
+        self._pos = 0
+        try:
+            for item in items:
+                if cancelled is not None and cancelled():
+                    self.broken = True
+                    raise TransferCancelled("transfer cancelled", serial=self.serial)
+                self._send_one(item, progress, cancelled)
+                pending.append(item)
+                if len(pending) >= window:
+                    self._flush()
+                    while len(pending) > window // 2:
+                        self._ack(pending.popleft(), on_done)
+            self._flush()
+        finally:
+            self._pos = 0
         while pending:
-            self._ack(pending.pop(0), on_done)
+            self._ack(pending.popleft(), on_done)
 
     def push(self, item: SendItem, *, progress: Progress | None = None, cancelled: CancelCheck | None = None) -> None:
         self.push_many([item], progress=progress, cancelled=cancelled)
 
+    def _flush(self) -> None:
+        if self._pos:
+            self._send(memoryview(self._out)[: self._pos])
+            self._pos = 0
+
     def _send_one(self, item: SendItem, progress: Progress | None, cancelled: CancelCheck | None) -> None:
+        """Append SEND + DATA* + DONE to the output buffer, writing it out whenever it fills up."""
         mode = S.S_IFREG | (item.mode & 0o7777)
         header = self._request(b"SEND", f"{item.remote},{mode}")
         buf = self._out
         view = memoryview(buf)
-        pos = 0
-        buf[0 : len(header)] = header
-        pos = len(header)
-        read = item.source.readinto
         record = _REQ.size + SYNC_DATA_MAX
+        if self._pos + len(header) + record > len(buf):
+            self._flush()
+        pos = self._pos
+        buf[pos : pos + len(header)] = header
+        pos += len(header)
+        read = item.source.readinto
         while True:
             if pos + record > len(buf):
                 self._send(view[:pos])
@@ -250,8 +270,7 @@ class SyncClient:
             if progress is not None:
                 progress(n)
         _REQ.pack_into(buf, pos, b"DONE", item.mtime & 0xFFFFFFFF)
-        pos += _REQ.size
-        self._send(view[:pos])
+        self._pos = pos + _REQ.size
 
     def _ack(self, item: SendItem, on_done: Callable[[SendItem], None] | None) -> None:
         ident, length = _REQ.unpack(self._read(_REQ.size))
