@@ -329,6 +329,9 @@ class _Run:
             plan = files.plan_push(device, Path(self.t.origin), self.t.destination, allowed=allowed)
         else:
             plan = files.plan_pull(device, self.t.origin, Path(self.t.destination))
+            for folder in plan.dirs:  # an existing symlinked folder must not carry writes elsewhere
+                if os.path.lexists(folder):
+                    self.m._local(self.record, "files.download", folder)
         self._identical(device, plan)
         return plan
 

@@ -328,3 +328,20 @@ def test_cancel_from_a_second_process(bt_env, vdevice_factory, tmp_path):
     final = json.loads(bt_env.run("transfers", "show", str(transfer["id"]), "--json").stdout)
     assert final["state"] == "cancelled" and 0 < final["bytes_done"] < src.stat().st_size
     assert _events(bt_env, "transfer.cancelled")
+
+
+def test_pull_never_writes_through_a_symlinked_folder_out_of_bounds(sess, vdevice, tmp_path):
+    import tempfile
+
+    fs = vdevice.state.fs
+    fs.mkdir("/sdcard/esc/sub", parents=True)
+    with fs.open_write("/sdcard/esc/sub/f.txt") as handle:
+        handle.write(b"payload")
+    outside = Path(tempfile.mkdtemp(prefix="bt-outside-"))
+    dest = tmp_path / "dest"
+    (dest / "esc").mkdir(parents=True)
+    (dest / "esc" / "sub").symlink_to(outside)
+    result = sess.run("files", "pull", "/sdcard/esc", str(dest))
+    assert result.returncode == 10, result.stderr
+    assert list(outside.iterdir()) == []
+    assert _events(sess, "permission.denied")
