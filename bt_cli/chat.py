@@ -1,0 +1,137 @@
+"""`bt chat send|canned|ignore|serve`: chat with the device user, canned messages, the customer page."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from bt_cli import context
+from bt_cli.options import JSON_OPTION
+
+chat_app = typer.Typer(help="Chat with the device user: messages, URL push, canned messages, the customer page.",
+                       no_args_is_help=True)
+
+SESSION_OPTION = Annotated[str, typer.Option("--session", help="Session id (default: the current session).")]
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(chat_app, name="chat")
+
+
+@chat_app.command("send")
+def send(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help="The message (BBCode allowed); a lone http(s) URL opens on the device.")]
+    = "",
+    canned: Annotated[str, typer.Option("--canned", help="Send this canned message (name or title).")] = "",
+    no_spellcheck: Annotated[bool, typer.Option("--no-spellcheck", help="Do not check the spelling.")] = False,
+    session: SESSION_OPTION = "",
+    json_out: JSON_OPTION = False,
+) -> None:
+    """Send a message: a heads-up notification on the device, and a line in the transcript."""
+    cli = context.get(ctx)
+    result = cli.services.area("chat").send(session or None, text or None, canned=canned or None,
+                                            spellcheck=not no_spellcheck)
+    for miss in result.misspellings:
+        hint = f"; did you mean {', '.join(miss['suggestions'])}?" if miss["suggestions"] else ""
+        cli.warn(f"{miss['word']!r} may be misspelled{hint} (bt chat ignore {miss['word']} to accept it)")
+    if json_out:
+        context.emit_json(result.to_json())
+    elif result.kind == "url":
+        cli.info(f"opened {result.url} on the device")
+    else:
+        cli.info("sent to the device")
+
+
+@chat_app.command("canned")
+def canned(
+    ctx: typer.Context,
+    search: Annotated[str, typer.Option("--search", help="Only messages with every word in title or body.")] = "",
+    json_out: JSON_OPTION = False,
+) -> None:
+    """Show the canned messages as a tree, or the ones matching --search."""
+    from rich.text import Text
+
+    from bt_core.bbcode import to_plain
+
+    cli = context.get(ctx)
+    chat = cli.services.area("chat")
+    if search:
+        found = chat.canned(search)
+        if json_out:
+            context.emit_json([m.to_json() for m in found])
+            return
+        if not found:
+            cli.info(f"no canned message matches {search!r}")
+        for message in found:
+            line = Text(" / ".join(message.path) + " › ", style="dim")
+            line.append(message.title, style="bold")
+            if message.name:
+                line.append(f"  [{message.name}]", style="cyan")
+            line.append("\n    " + to_plain(message.body).replace("\n", "\n    "))
+            cli.console.print(line, markup=False, highlight=False)
+        return
+    library = chat.canned_library()
+    if json_out:
+        context.emit_json([c.to_json() for c in library.tree()])
+        return
+    cli.console.print(_tree(library), markup=False, highlight=False)
+
+
+def _tree(library):  # noqa: ANN001, ANN202 - a CannedLibrary into a Rich Tree
+    from rich.text import Text
+    from rich.tree import Tree
+
+    root = Tree(Text(f"Canned messages ({library.source})", style="bold"))
+
+    def add(node: Tree, category) -> None:  # noqa: ANN001
+        branch = node.add(Text(category.name, style="bold"))
+        for message in category.messages:
+            label = Text(message.title)
+            if message.name:
+                label.append(f"  [{message.name}]", style="cyan")
+            branch.add(label)
+        for sub in category.subcategories:
+            add(branch, sub)
+
+    for category in library.tree():
+        add(root, category)
+    return root
+
+
+@chat_app.command("ignore")
+def ignore(ctx: typer.Context, word: Annotated[str, typer.Argument(help="The word to accept from now on.")]) -> None:
+    """Stop flagging a word as misspelled in your messages."""
+    cli = context.get(ctx)
+    path = cli.services.area("chat").ignore(word)
+    cli.info(f"{word!r} is no longer flagged (your ignore list: {path})")
+
+
+@chat_app.command("serve")
+def serve(
+    ctx: typer.Context,
+    port: Annotated[int, typer.Option("--port", help="Port on this computer (0: any free one).")] = 0,
+    device_port: Annotated[
+        int, typer.Option("--device-port", help="Port on the device's localhost (default: the same as --port).")
+    ] = 0,
+    no_open: Annotated[bool, typer.Option("--no-open", help="Map the port but do not open the page.")] = False,
+    session: SESSION_OPTION = "",
+) -> None:
+    """Serve the customer page on the device (adb reverse) until Ctrl-C or the session ends."""
+    from bt_core.customer_page import PageServer
+
+    cli = context.get(ctx)
+    server = PageServer(cli.services, session or None, port=port, device_port=device_port or None)
+    try:
+        server.start(open_page=not no_open)
+        cli.console.print(server.device_url, markup=False, highlight=False, soft_wrap=True)
+        cli.info(f"customer page for session {server.session_id} on the device at {server.device_url} "
+                 f"(this computer: 127.0.0.1:{server.port}); Ctrl-C stops")
+        ended = server.wait()
+        if ended:
+            cli.info("the session has ended; the customer page is closed")
+    except KeyboardInterrupt:
+        cli.info("stopping the customer page")
+    finally:
+        server.stop()

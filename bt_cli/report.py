@@ -1,0 +1,37 @@
+"""`bt report [ID]`: the session report as HTML, Markdown or JSON."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bt_cli import context
+from bt_cli.options import SESSION_ARG
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report)
+
+
+def report(
+    ctx: typer.Context,
+    session_id: SESSION_ARG = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="html, md or json.")] = "html",
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="File to write; '-' for stdout (default: the reports folder).")
+    ] = None,
+) -> None:
+    """Write the session report: info panel, transcript, files, screenshots, grants, notes, durations."""
+    cli = context.get(ctx)
+    reports = cli.services.area("reports")
+    chosen = session_id or cli.settings.session or None
+    if out is not None and str(out) == "-":
+        sys.stdout.write(reports.render(chosen, fmt))
+        sys.stdout.flush()
+        return
+    written = reports.write(chosen, fmt, out)
+    cli.console.print(written.path, markup=False, highlight=False, soft_wrap=True)
+    cli.info(f"wrote the {fmt} report of session {written.session_id} ({written.bytes} bytes)")
