@@ -83,7 +83,8 @@ def test_spelling_warnings_ignore_list_and_no_spellcheck(bt_env, vdevice):
     assert bt_env.run("chat", "ignore", "recieve").returncode == 0
     assert "misspelled" not in bt_env.run("chat", "send", "I recieve you").stderr
     # Another technician has their own list.
-    assert "misspelled" in bt_env.run("chat", "send", "recieve", env={"BT_TECHNICIAN": "bob", "BT_SESSION": session_id}).stderr
+    as_bob = {"BT_TECHNICIAN": "bob", "BT_SESSION": session_id}
+    assert "misspelled" in bt_env.run("chat", "send", "recieve", env=as_bob).stderr
 
 
 def test_url_push_opens_the_page_and_refuses_javascript(bt_env, vdevice):

@@ -1,0 +1,110 @@
+"""What the device user may see and do, in terms of the session's services (all blocking calls).
+
+Only customer-facing events leave this module: chat both ways, URL pushes, screen-access requests and
+answers, and the session's end. Notes, denials, file and system events never reach the page.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from bt_core.bbcode import to_plain
+from bt_core.errors import UsageError
+from bt_core.models import GRANTS, iso
+
+if TYPE_CHECKING:
+    from bt_core.models import Event, SessionRecord
+    from bt_core.services import Services
+
+VISIBLE_KINDS = ("chat.sent", "chat.received", "url.pushed", "grant.requested", "grant.changed", "session.ended")
+GRANT_WORDS = {"none": "no access", "view": "view-only", "control": "view and control"}
+
+
+class CustomerBridge:
+    """One session seen from the device user's side; `services` acts as the serving technician."""
+
+    def __init__(self, services: Services, session_id: str) -> None:
+        self.services = services
+        self.session_id = session_id
+        self.connected = 0
+
+    @property
+    def technician_name(self) -> str:
+        return self.services.settings.display_name or self.services.technician
+
+    def record(self) -> SessionRecord:
+        return self.services.store.get_session(self.session_id)
+
+    def state(self) -> dict[str, Any]:
+        record = self.record()
+        return {"technician": self.technician_name, "status": record.status, "grant": record.grant,
+                "ended": record.ended}
+
+    def events(self, after: int) -> tuple[list[dict[str, Any]], int]:
+        """Customer-facing events after `after`, and the last seq looked at (visible or not)."""
+        store = self.services.store
+        shown = [self._view(e) for e in store.events(self.session_id, after_seq=after, kinds=VISIBLE_KINDS)]
+        last = max([after, *(e["seq"] for e in shown)])
+        return shown, last
+
+    def _view(self, event: Event) -> dict[str, Any]:
+        data = event.data if isinstance(event.data, dict) else {}
+        who = "customer" if event.actor == "customer" else "system" if event.actor == "system" else "technician"
+        view: dict[str, Any] = {"seq": event.seq, "at": iso(event.at), "from": who, "kind": event.kind,
+                                "name": "You" if who == "customer" else self.technician_name}
+        if event.kind == "chat.sent":
+            view["text"] = str(data.get("plain") or to_plain(event.text))
+        elif event.kind == "url.pushed":
+            view["text"] = f"Opened a page for you: {data.get('url', '')}"
+        elif event.kind == "grant.requested":
+            level = str(data.get("level") or data.get("to") or "view")
+            view["level"] = level
+            view["text"] = f"{self.technician_name} asks for {GRANT_WORDS.get(level, level)} access to your screen."
+        elif event.kind == "grant.changed":
+            level = str(data.get("to") or "none")
+            view["level"] = level
+            view["text"] = f"Screen access is now: {GRANT_WORDS.get(level, level)}."
+        elif event.kind == "session.ended":
+            view["text"] = "The support session has ended. The technician can no longer access this device."
+        else:
+            view["text"] = event.text
+        return view
+
+    # -- the device user's actions ------------------------------------------------------------------
+    def say(self, text: str) -> None:
+        self.services.area("chat").receive(self.session_id, text)
+
+    def answer(self, level: str) -> None:
+        """The device user's answer to a screen-access request sets the session's grant."""
+        if level not in GRANTS:
+            raise UsageError(f"level must be one of {', '.join(GRANTS)}")
+        try:
+            grants = self.services.area("grants")
+        except ModuleNotFoundError as error:
+            if error.name != "bt_core.grants":
+                raise
+            grants = None
+        if grants is not None:
+            grants.set(self.session_id, level, by="customer")
+            return
+        # Until the grants service exists, the grant is set the way it will be: one committed event.
+        sessions = self.services.sessions
+        record = sessions.guard(self.session_id)
+        sessions.log(record, "grant.changed", f"The customer set screen access to {GRANT_WORDS[level]}",
+                     {"from": record.grant, "to": level, "by": "customer"}, actor="customer",
+                     session_updates={"grant": level})
+
+    def present(self) -> None:
+        record = self.record()
+        if record.status == "customer_absent":
+            self.services.sessions.set_status(record, "in_progress", "The customer opened the chat page")
+
+    def absent(self) -> None:
+        record = self.record()
+        if record.status == "in_progress":
+            self.services.sessions.set_status(record, "customer_absent", "Customer absent: the chat page was closed")
+
+    def end(self) -> None:
+        record = self.record()
+        if not record.ended:
+            self.services.sessions.end(self.session_id, by_customer=True)
