@@ -201,7 +201,7 @@ def test_grant_answers_set_what_bt_may_do(served, bt_env, monkeypatch):
     services.close()
 
 
-def test_hostile_requests_do_no_harm(served, bt_env):
+def test_hostile_requests_do_no_harm(served, bt_env, vdevice, adb_server):
     from playwright.sync_api import sync_playwright
 
     status, headers, body = served.request("GET", served.path)
@@ -246,3 +246,26 @@ def test_hostile_requests_do_no_harm(served, bt_env):
     assert [e["text"] for e in served.events("chat.received")] == ["still here"]
     assert served.proc.poll() is None, "the page server must survive hostile input"
     assert served.session()["status"] != "ended"
+
+    # Ctrl-C stops the server and removes the device's port mapping.
+    served.proc.send_signal(signal.SIGINT)
+    assert served.proc.wait(15) == 0
+    listed = adb_server.adb("-s", vdevice.serial, "reverse", "--list").stdout.decode()
+    assert f"tcp:{served.device_port}" not in listed
+    with pytest.raises(OSError):
+        served.request("GET", served.path)
+
+
+def test_serve_refuses_a_busy_port_and_needs_a_session(bt_env, vdevice):
+    import socket
+
+    none = bt_env.run("chat", "serve", "--no-open")
+    assert none.returncode == 11 and "no current session" in none.stderr
+    start_session(bt_env, vdevice.serial)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = bt_env.run("chat", "serve", "--port", str(port), "--no-open", timeout=30)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"bt: error: cannot listen on 127.0.0.1:{port}")
