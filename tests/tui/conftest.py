@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,6 +44,10 @@ def services(tui_env: Path) -> Iterator[object]:
     built.close()
 
 
+LONG_RUNNING = ("stream", "input")
+"""Worker groups that run until stopped (the live screen, the input queue)."""
+
+
 def transcript_lines(app) -> list[str]:
     """What the chat log shows, as plain lines."""
     from textual.widgets import RichLog
@@ -54,5 +59,7 @@ def transcript_lines(app) -> list[str]:
 async def settle(app, pilot, rounds: int = 3) -> None:
     """Let workers finish and their messages land (and the transcript poll catch up)."""
     for _ in range(rounds):
-        await app.workers.wait_for_complete()
+        finite = [w for w in app.workers if w.group not in LONG_RUNNING and w.is_running]
+        if finite:  # (an empty list would mean "all workers" to wait_for_complete)
+            await asyncio.gather(*[w.wait() for w in finite], return_exceptions=True)
         await pilot.pause()

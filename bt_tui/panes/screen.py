@@ -1,0 +1,370 @@
+"""Screen: the device's live screen drawn in the terminal, and control of it when the customer allows.
+
+The stream (`ScreenService.open_stream`) runs in a thread worker that converts each frame to a picture
+sized for the pane and posts it (`FrameDecoded`, coalesced: a slow terminal only draws the newest).
+Drawing uses textual-image: Kitty or Sixel graphics where the terminal has them, half-blocks otherwise.
+Input goes through one queue drained by one worker, so taps and keys reach the device in order.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Vertical
+from textual.message import Message
+from textual.widgets import Label
+from textual_image.widget import HalfcellImage
+from textual_image.widget import Image as GraphicsImage
+
+from bt_tui.messages import ActionDone, FrameDecoded
+from bt_tui.work import DeviceWork, error_text
+
+MODES = ("full", "more", "few", "bw", "video")
+KEYS = {"enter": "ENTER", "backspace": "DEL", "delete": "FORWARD_DEL", "escape": "BACK", "tab": "TAB",
+        "up": "DPAD_UP", "down": "DPAD_DOWN", "left": "DPAD_LEFT", "right": "DPAD_RIGHT", "home": "MOVE_HOME",
+        "end": "MOVE_END", "pageup": "PAGE_UP", "pagedown": "PAGE_DOWN", "space": "SPACE"}
+"""Terminal keys that become Android key events in control mode; printable characters are typed."""
+DRAW_MODES = ("graphics", "halfcell")
+
+
+class InputFailed(Message):
+    def __init__(self, error: BaseException) -> None:
+        super().__init__()
+        self.error = error
+
+
+class StreamEnded(Message):
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+
+class ScreenPane(DeviceWork, Vertical):
+    BINDING_GROUP_TITLE = "Screen"
+    BINDINGS = [
+        Binding("ctrl+o", "control", "Control", id="screen.control", priority=True,
+                tooltip="Send clicks and keys to the device (needs the customer's control grant)"),
+        Binding("v", "stream", "Live", id="screen.stream", tooltip="Start or stop the live screen"),
+        Binding("s", "screenshot", "Screenshot", id="screen.screenshot", tooltip="Save a full-size screenshot"),
+        Binding("p", "pause", "Privacy", id="screen.pause", tooltip="Pause or resume screen sharing"),
+        Binding("m", "mode", "Colours", id="screen.mode", tooltip="Next colour mode (restarts the stream)"),
+        Binding("a", "actual", "Actual/scaled", id="screen.actual", tooltip="Stream at device size or scaled"),
+        Binding("g", "draw", "Graphics", id="screen.draw", tooltip="Terminal graphics or half-blocks"),
+        Binding("f", "fullscreen", "Full screen", id="screen.fullscreen", tooltip="Only the screen"),
+        Binding("c", "camera", "Camera", id="screen.camera", tooltip="Open the device's camera"),
+        Binding("n", "annotate", "Annotate", id="screen.annotate",
+                tooltip="Camera: label the last click (an arrow from the click before)"),
+        Binding("x", "clear", "Clear", id="screen.clear", tooltip="Camera: clear annotations"),
+    ]
+
+    def __init__(self, session_id: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.session_id = session_id
+        self.record: Any = None
+        self.mode = "full"
+        self.actual = False
+        self.draw = "graphics"
+        self.control = False
+        self.camera = False
+        self.clicks: list[tuple[int, int]] = []
+        self.device_size: tuple[int, int] | None = None
+        self.frames_drawn = 0
+        self.fps = 0.0
+        self._fps_window: list[float] = []
+        self._stop: threading.Event | None = None
+        self._target = (80, 60)
+        self._inputs: queue.Queue[Callable[[], Any]] = queue.Queue()
+        self._input_worker_started = False
+        self.started = False
+
+    @property
+    def services(self) -> Any:
+        return self.app.services  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="screen-status")
+        with Center(id="screen-holder"):
+            yield self._image_widget()
+
+    def _image_widget(self) -> Any:
+        cls = GraphicsImage if self.draw == "graphics" else HalfcellImage
+        return cls(id="screen-image")
+
+    def on_mount(self) -> None:
+        self._status()
+
+    def focus_default(self) -> None:
+        self.focus()
+
+    can_focus = True
+
+    def activated(self) -> None:
+        if not self.started and self.app.start_stream:  # type: ignore[attr-defined]
+            self.start_stream()
+
+    def record_changed(self, record: Any) -> None:
+        self.record = record
+        self._status()
+
+    # -- status line -----------------------------------------------------------------------------
+    def _status(self) -> None:
+        from bt_core.info_panel import GRANT_LABELS
+
+        text = Text()
+        running = self._stop is not None and not self._stop.is_set()
+        text.append(" LIVE " if running else " stopped ", style="bold reverse green" if running else "reverse")
+        text.append(f" {self.mode} · {'actual' if self.actual else 'scaled'} · {self.draw}")
+        if running:
+            text.append(f" · {self.fps:.0f} fps")
+        if self.record is not None:
+            text.append(f" · {GRANT_LABELS.get(self.record.grant, self.record.grant)}")
+            if self.record.paused:
+                text.append("  ⏸ paused for privacy", style="bold yellow")
+        if self.control:
+            text.append("  CONTROL: keys and clicks go to the device (Ctrl+O to stop)", style="bold red")
+        if self.camera:
+            text.append("  camera: click points, n to label", style="bold magenta")
+        self.query_one("#screen-status", Label).update(text)
+
+    # -- stream ----------------------------------------------------------------------------------
+    def on_resize(self, event: events.Resize) -> None:
+        self._measure()
+
+    def _measure(self) -> None:
+        from textual_image._terminal import get_cell_size
+
+        holder = self.query_one("#screen-holder")
+        cols, rows = max(8, holder.size.width), max(4, holder.size.height)
+        if self.draw == "halfcell":
+            self._target = (cols, rows * 2)
+        else:
+            cell = get_cell_size()
+            self._target = (cols * cell.width, rows * cell.height)
+
+    def start_stream(self) -> None:
+        self.stop_stream()
+        self.started = True
+        self._measure()
+        stop = threading.Event()
+        self._stop = stop
+        screen, session_id, mode = self.services.area("screen"), self.session_id, self.mode
+        size = "actual" if self.actual else None
+
+        def run() -> None:
+            from PIL import Image
+
+            live = screen.open_stream(session_id, mode, size=size)
+            self.device_size = live.config.device_size
+            try:
+                while not stop.is_set() and live.running:
+                    frame = live.latest(timeout=0.5)
+                    if frame is None:
+                        continue
+                    image = frame.image()
+                    width, height = self._target
+                    scale = min(width / image.width, height / image.height)
+                    fitted = (max(1, int(image.width * scale)), max(1, int(image.height * scale)))
+                    if fitted != image.size:
+                        image = image.convert("RGB").resize(fitted, Image.Resampling.BILINEAR)
+                    self.post_message(FrameDecoded(image, frame.index, frame.received_mono))
+                reason = "session ended" if live.ended else "stopped"
+            finally:
+                live.close()
+            self.post_message(StreamEnded(reason))
+
+        self.run_worker(run, thread=True, exclusive=True, exit_on_error=False, group="stream", name="stream")
+        self._status()
+
+    def stop_stream(self) -> None:
+        if self._stop is not None:
+            self._stop.set()
+            self._stop = None
+
+    def worker_failed(self, group: str, error: BaseException | None) -> None:
+        if group == "stream":
+            self.stop_stream()
+            self._status()
+
+    @on(FrameDecoded)
+    def frame(self, message: FrameDecoded) -> None:
+        message.stop()
+        if self._stop is None:
+            return
+        self.query_one("#screen-image").image = message.image  # type: ignore[attr-defined]
+        self.frames_drawn += 1
+        now = time.monotonic()
+        self._fps_window = [t for t in self._fps_window if now - t < 2.0] + [now]
+        self.fps = len(self._fps_window) / 2.0
+        if self.frames_drawn % 10 == 0:
+            self._status()
+
+    @on(StreamEnded)
+    def ended(self, message: StreamEnded) -> None:
+        message.stop()
+        self._status()
+
+    # -- input -----------------------------------------------------------------------------------
+    def _queue_input(self, call: Callable[[], Any]) -> None:
+        if not self._input_worker_started:
+            self._input_worker_started = True
+            self.run_worker(self._drain_inputs, thread=True, exit_on_error=False, group="input", name="input")
+        self._inputs.put(call)
+
+    def _drain_inputs(self) -> None:
+        from textual.worker import get_current_worker
+
+        worker = get_current_worker()
+        while not worker.is_cancelled:
+            try:
+                call = self._inputs.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            try:
+                call()
+            except Exception as error:  # one refused key must not stop the rest
+                self.post_message(InputFailed(error))
+
+    @on(InputFailed)
+    def input_failed(self, message: InputFailed) -> None:
+        message.stop()
+        title, text = error_text(message.error)
+        self.app.notify(text, title=title, severity="error", markup=False)
+        if "grant" in text or "access" in text:
+            self.control = False
+            self._status()
+
+    def on_key(self, event: events.Key) -> None:
+        if not self.control or self.camera:
+            return
+        control, session_id = self.services.area("control"), self.session_id
+        if event.key in KEYS:
+            name = KEYS[event.key]
+            self._queue_input(lambda: control.key(session_id, name))
+        elif event.character and event.is_printable:
+            char = event.character
+            self._queue_input(lambda: control.text(session_id, char))
+        else:
+            return
+        event.stop()
+        event.prevent_default()
+
+    def device_point(self, x: int, y: int) -> tuple[int, int] | None:
+        """A click on the picture (cell offsets) in device pixels."""
+        image = self.query_one("#screen-image")
+        if self.device_size is None or image.size.width == 0 or image.size.height == 0:
+            return None
+        w, h = self.device_size
+        return (min(w - 1, int((x + 0.5) * w / image.size.width)), min(h - 1, int((y + 0.5) * h / image.size.height)))
+
+    def on_click(self, event: events.Click) -> None:
+        image = self.query_one("#screen-image")
+        offset = event.get_content_offset(image)
+        if offset is None:
+            return
+        point = self.device_point(offset.x, offset.y)
+        if point is None:
+            return
+        if self.camera:
+            self.clicks = (self.clicks + [point])[-2:]
+            self.app.notify(f"Point {point[0]},{point[1]}", markup=False, timeout=2)
+        elif self.control:
+            control, session_id = self.services.area("control"), self.session_id
+            self._queue_input(lambda: control.tap(session_id, *point))
+
+    # -- actions ---------------------------------------------------------------------------------
+    def action_control(self) -> None:
+        self.control = not self.control
+        if self.control and self.record is not None and self.record.grant != "control":
+            self.app.notify("The customer has not granted control yet: Ctrl+G asks them", severity="warning",
+                            markup=False)
+        self._status()
+
+    def action_stream(self) -> None:
+        if self._stop is not None:
+            self.stop_stream()
+            self._status()
+        else:
+            self.start_stream()
+
+    def action_screenshot(self) -> None:
+        screen, session_id = self.services.area("screen"), self.session_id
+        self.run_device("screenshot", lambda: screen.screenshot(session_id),
+                        lambda shot: ActionDone(f"Screenshot {shot.width}x{shot.height} saved to {shot.path}",
+                                                ("transcript",), shot))
+
+    def action_pause(self) -> None:
+        screen, session_id = self.services.area("screen"), self.session_id
+        paused = self.record is not None and self.record.paused
+        call = (lambda: screen.resume(session_id)) if paused else (lambda: screen.pause(session_id))
+        text = "Screen sharing resumed" if paused else "Screen sharing paused: nothing is captured"
+        self.run_device("pause", call, lambda record: ActionDone(text, ("transcript",), record))
+
+    def _restart(self) -> None:
+        if self._stop is not None:
+            self.start_stream()
+        self._status()
+
+    def action_mode(self) -> None:
+        self.mode = MODES[(MODES.index(self.mode) + 1) % len(MODES)]
+        self._restart()
+
+    def action_actual(self) -> None:
+        self.actual = not self.actual
+        self._restart()
+
+    def action_draw(self) -> None:
+        self.draw = DRAW_MODES[(DRAW_MODES.index(self.draw) + 1) % len(DRAW_MODES)]
+        holder = self.query_one("#screen-holder")
+        self.query_one("#screen-image").remove()
+        holder.mount(self._image_widget())
+        self._measure()
+        self._status()
+
+    def action_fullscreen(self) -> None:
+        self.screen.toggle_class("-fullscreen")
+
+    def action_camera(self) -> None:
+        camera, session_id = self.services.area("camera"), self.session_id
+        self.camera, self.mode, self.clicks = True, "video", []
+        self.run_device("camera", lambda: camera.open(session_id),
+                        lambda _r: ActionDone("Camera opened: click points on the picture, n to label them",
+                                              ("transcript", "camera")))
+        self._restart()
+
+    def action_annotate(self) -> None:
+        from bt_tui.dialogs import PromptDialog
+
+        if not self.camera or not self.clicks:
+            self.app.notify("Open the camera (c) and click a point on the picture first", markup=False)
+            return
+        camera, session_id, clicks = self.services.area("camera"), self.session_id, list(self.clicks)
+
+        def labelled(text: str | None) -> None:
+            from bt_core.camera import Annotations
+
+            x, y = clicks[-1]
+            arrows = ((*clicks[0], *clicks[1]),) if len(clicks) == 2 else ()
+            notes = Annotations(arrows=arrows, texts=((x, y, text),) if text else ())
+            if notes.empty:
+                return
+            self.run_device("camera", lambda: camera.annotate(session_id, notes),
+                            lambda _r: ActionDone("Annotation shown on the device", ("transcript",)))
+
+        self.app.push_screen(PromptDialog("Label for the point (empty: just the arrow)"), labelled)
+
+    def action_clear(self) -> None:
+        camera, session_id = self.services.area("camera"), self.session_id
+        self.clicks = []
+        self.run_device("camera", lambda: camera.clear(session_id),
+                        lambda _r: ActionDone("Annotations cleared", ("transcript",)))
+
+    def on_unmount(self) -> None:
+        self.stop_stream()
