@@ -26,6 +26,7 @@ def tui(
 
 def launch(cli: context.CliContext, session_id: str | None = None, device: str | None = None) -> None:
     """Run the app until the technician quits (also used by `bt demo --tui`)."""
+    import bt_tui.panes.screen  # noqa: F401 - textual-image asks the terminal what it can draw; only before Textual starts
     from bt_tui.app import make_app  # Textual loads only when the console opens
 
     make_app(cli.services, session_id=session_id, device=device).run()

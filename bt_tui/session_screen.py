@@ -67,7 +67,7 @@ class SessionScreen(DeviceWork, Screen[None]):
             yield Sidebar(id="sidebar")
             with TabbedContent(initial="chat", id="tabs"):
                 for tab, title, module, cls, key in TABS:
-                    with TabPane(f"{title} [{key.upper()}]", id=tab):
+                    with TabPane(f"{title} ({key.upper()})", id=tab):
                         try:
                             pane = getattr(importlib.import_module(module), cls)
                         except ModuleNotFoundError:

@@ -46,6 +46,7 @@ class SysinfoPane(DeviceWork, Vertical):
         self.snapshots: dict[str, Any] = {}
         self.pulling: set[str] = set()
         self.auto = False
+        self.opened = False
         self.sort_column: dict[str, int] = {"processes": 0, "apps": 0}
         self.sort_reverse: dict[str, bool] = {"processes": False, "apps": False}
 
@@ -79,6 +80,7 @@ class SysinfoPane(DeviceWork, Vertical):
 
     def activated(self) -> None:
         """The System tab was opened: pull the section shown if it never was."""
+        self.opened = True
         section = self.current
         if section not in self.snapshots:
             self.pull(section)
@@ -96,7 +98,7 @@ class SysinfoPane(DeviceWork, Vertical):
     def section_opened(self, event: TabbedContent.TabActivated) -> None:
         event.stop()
         name = (event.pane.id or "").removeprefix("sys-")
-        if name not in self.snapshots:
+        if self.opened and name not in self.snapshots:
             self.pull(name)
 
     # -- pulling -------------------------------------------------------------------------------------
