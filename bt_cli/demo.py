@@ -48,16 +48,19 @@ def demo(
             launch(cli, session_id=record.id)
             return
         _steps(cli, record.id)
+        if not keep:
+            services.sessions.end(record.id)
+        report = services.area("reports").write(record.id, "html", None).path
         from bt_cli.transcript_view import event_text
         from bt_core.info_panel import info_rows
 
         for label, value in info_rows(services.store.get_session(record.id)):
             cli.console.print(f"{label:>18}  {value}", markup=False, highlight=False)
         cli.console.rule("transcript")
-        if not keep:
-            services.sessions.end(record.id)
         for event in services.store.events(record.id):
-            cli.console.print(event_text(event), markup=False, highlight=False)
+            cli.console.print(event_text(event), markup=False, highlight=False, soft_wrap=True)
+        cli.console.rule()
+        cli.console.print(f"Session report: {report}", markup=False, highlight=False, soft_wrap=True)
         if keep:
             cli.info(f"session {record.id} left open; try 'bt log', 'bt sysinfo', 'bt tui'. Ctrl-C stops.")
             with contextlib.suppress(KeyboardInterrupt):
@@ -106,13 +109,12 @@ def _steps(cli: context.CliContext, session_id: str) -> None:
             ),
         ),
         ("sysinfo", lambda: services.area("sysinfo").pull(session_id)),
+        ("grant", lambda: services.area("grants").set(session_id, "view", by=services.technician)),
         ("screen", lambda: services.area("screen").screenshot(session_id)),
         ("notes", lambda: services.area("notes").add(session_id, "Demo: router firmware is old; suggested an update.")),
     ]
     for name, step in steps:
         try:
             step()
-        except ModuleNotFoundError:
-            continue
         except BtError as error:
             cli.warn(f"{name}: {error}")

@@ -57,7 +57,7 @@ def _print(cli: context.CliContext, events: list, json_lines: bool) -> int:
         if json_lines:
             context.emit_json_line(event.to_json())
         else:
-            cli.console.print(event_text(event), markup=False, highlight=False)
+            cli.console.print(event_text(event), markup=False, highlight=False, soft_wrap=True)
         last = event.seq
     return last
 

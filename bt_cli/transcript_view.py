@@ -50,11 +50,14 @@ def event_text(event: Event) -> Text:
         style = "red" if event.kind in ("permission.denied", "transfer.failed") else ""
         if event.kind == "note.added":
             line.append("(private note) ", style="italic magenta")
+        start = len(line)
         line.append(event.text, style=style)
-    path = event.data.get("path") if isinstance(event.data, dict) else None
-    if event.kind == "screen.shot" and path:
-        from pathlib import Path
+        path = event.data.get("path") if isinstance(event.data, dict) else None
+        if path and str(path).startswith("/"):
+            # the saved file (screenshot, recording, report) becomes a clickable link where terminals allow
+            from pathlib import Path
 
-        line.append(" ")
-        line.append(str(path), style=f"link {Path(str(path)).as_uri()}")
+            at = event.text.find(str(path))
+            if at >= 0:
+                line.stylize(f"link {Path(str(path)).as_uri()}", start + at, start + at + len(str(path)))
     return line
