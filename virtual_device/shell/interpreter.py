@@ -6,6 +6,7 @@ VirtualFS, and every program is a registered Python coroutine.
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import contextlib
 import re
@@ -194,8 +195,20 @@ class Interp:
             last = i == len(nodes) - 1
             interp = self if last else Interp(self.shell, self.state.copy(), fds)
             tasks.append(asyncio.ensure_future(self._stage(interp, node, fds, pipes, i)))
-        results = await asyncio.gather(*tasks)
-        return results[-1]
+        pending = set(tasks)
+        try:
+            while pending:
+                _done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                # a writer whose reader has gone would die of SIGPIPE at its next write; deliver it now
+                for i, task in enumerate(tasks[:-1]):
+                    if not task.done() and pipes[i].read_closed:
+                        task.cancel()
+        finally:
+            for task in tasks:
+                if not task.done():
+                    task.cancel()
+        last = tasks[-1]
+        return 141 if last.cancelled() else last.result()
 
     async def _stage(self, interp: Interp, node: Node, fds: FdTable, pipes: list[Pipe], i: int) -> int:
         try:
@@ -381,6 +394,8 @@ class Interp:
             return st.positional[idx - 1] if idx <= len(st.positional) else ""
         if name == "!" or name == "-":
             return ""
+        if name.startswith("(("):
+            return arithmetic(name[2:], st.vars)
         # ${VAR:-default} and ${#VAR}, the two forms scripts use most
         m = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_]*)(:?[-=+])(.*)", name, re.S)
         if m:
@@ -493,6 +508,33 @@ class Interp:
                 continue
             out.append(path)
         return sorted(out)
+
+
+_ARITH_NODES = (
+    ast.Expression, ast.BinOp, ast.UnaryOp, ast.Constant, ast.Compare, ast.BoolOp, ast.Add, ast.Sub, ast.Mult,
+    ast.FloorDiv, ast.Mod, ast.USub, ast.UAdd, ast.Not, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Eq, ast.NotEq,
+    ast.And, ast.Or, ast.BitAnd, ast.BitOr, ast.BitXor, ast.LShift, ast.RShift, ast.Invert,
+)
+
+
+def arithmetic(expr: str, variables: dict[str, str]) -> str:
+    """`$(( ))` integer arithmetic, evaluated over a whitelisted syntax tree (never Python eval of names)."""
+
+    def var(m: re.Match[str]) -> str:
+        value = variables.get(m.group(1), "0").strip() or "0"
+        return value if re.fullmatch(r"-?\d+", value) else "0"
+
+    text = re.sub(r"\$?([A-Za-z_][A-Za-z0-9_]*)", var, expr)
+    text = text.replace("&&", " and ").replace("||", " or ").replace("/", "//").replace("!", " not ")
+    text = text.replace(" not =", "!=")
+    try:
+        tree = ast.parse(text.strip() or "0", mode="eval")
+        if not all(isinstance(node, _ARITH_NODES) for node in ast.walk(tree)):
+            return "0"
+        value = eval(compile(tree, "<arith>", "eval"), {"__builtins__": {}}, {})  # noqa: S307 - whitelisted AST
+    except (SyntaxError, ZeroDivisionError, TypeError, ValueError):
+        return "0"
+    return str(int(value))
 
 
 def _pattern_regex(comp: list[tuple[str, int]]) -> str:

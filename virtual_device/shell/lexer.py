@@ -174,6 +174,12 @@ class Lexer:
         """Parse `$...` at self.pos; None (and skip the `$`) when it is a plain dollar sign."""
         text = self.text
         nxt = self._peek(1)
+        if nxt == "(" and self._peek(2) == "(":
+            end = self._matching_paren(self.pos + 3)
+            if self._peek(end + 1 - self.pos) == ")":
+                expr = text[self.pos + 3 : end]
+                self.pos = end + 2
+                return Var("((" + expr, quoted)
         if nxt == "(":
             end = self._matching_paren(self.pos + 2)
             src = text[self.pos + 2 : end]
