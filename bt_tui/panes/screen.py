@@ -94,8 +94,11 @@ class ScreenPane(DeviceWork, Vertical):
         with Center(id="screen-holder"):
             yield self._image_widget()
 
+    graphics_class: type = GraphicsImage
+    """The widget for graphics mode (textual-image picks Kitty, Sixel or half-blocks from the terminal)."""
+
     def _image_widget(self) -> Any:
-        cls = GraphicsImage if self.draw == "graphics" else HalfcellImage
+        cls = self.graphics_class if self.draw == "graphics" else HalfcellImage
         return cls(id="screen-image")
 
     def on_mount(self) -> None:
@@ -320,11 +323,11 @@ class ScreenPane(DeviceWork, Vertical):
         self.actual = not self.actual
         self._restart()
 
-    def action_draw(self) -> None:
+    async def action_draw(self) -> None:
         self.draw = DRAW_MODES[(DRAW_MODES.index(self.draw) + 1) % len(DRAW_MODES)]
         holder = self.query_one("#screen-holder")
-        self.query_one("#screen-image").remove()
-        holder.mount(self._image_widget())
+        await self.query_one("#screen-image").remove()
+        await holder.mount(self._image_widget())
         self._measure()
         self._status()
 

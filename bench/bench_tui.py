@@ -1,0 +1,126 @@
+"""bt tui: frames per second the Screen pane draws at 120x40 (half-blocks and Kitty graphics), and the time
+from a key press in control mode to the input event reaching the device, with the stream running.
+
+Run: .venv/bin/python bench/bench_tui.py [--seconds N] [--keys N]
+Headless (Textual's test driver), against an in-process virtual device showing the moving camera
+viewfinder with the frame-timestamp strip, through a private stock adb server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def run(seconds: float, keys: int, tmp: Path) -> dict[str, float]:
+    from textual_image.widget import TGPImage
+
+    from bt_core.services import Services
+    from bt_core.settings import load_settings
+    from bt_tui.app import make_app
+    from bt_tui.panes import screen as screen_pane
+    from virtual_device import VirtualDevice
+
+    device = VirtualDevice(port=free_port(), data_dir=tmp / "vd")
+    device.start()
+    adb = os.environ["BT_ADB_PATH_FOR_BENCH"]
+    subprocess.run([adb, "connect", device.serial], capture_output=True, check=True)
+    time.sleep(1.0)
+    device.state.screen.open_camera()
+    device.state.screen.frame_timestamps = True
+    services = Services(load_settings())
+    record = services.sessions.start(device.serial, customer="Bench")
+    services.area("grants").set(record.id, "control", by="customer")
+    results: dict[str, float] = {}
+    try:
+        for draw in ("halfcell", "graphics"):
+            screen_pane.ScreenPane.graphics_class = TGPImage
+            app = make_app(services, session_id=record.id, start_stream=False)
+            async with app.run_test(size=(120, 40)) as pilot:
+                await pilot.pause(0.5)
+                await pilot.press("f2")
+                pane = app.screen.query_one("#screen-pane")
+                if draw == "halfcell":
+                    await pilot.press("g")
+                pane.start_stream()
+                deadline = time.monotonic() + 20
+                while pane.frames_drawn < 3 and time.monotonic() < deadline:
+                    await asyncio.sleep(0.05)
+                start, first = time.monotonic(), pane.frames_drawn
+                await asyncio.sleep(seconds)
+                results[f"fps_{draw}"] = (pane.frames_drawn - first) / (time.monotonic() - start)
+                if draw == "graphics":
+                    await pilot.press("ctrl+o")
+                    samples = []
+                    for _ in range(keys):
+                        before = len(device.counters.shell_commands)
+                        t0 = time.perf_counter()
+                        press = asyncio.ensure_future(pilot.press("a"))  # press() also waits for idle
+                        while not any("input" in c for c in device.counters.shell_commands[before:]):
+                            await asyncio.sleep(0.001)
+                            if time.perf_counter() - t0 > 5:
+                                break
+                        samples.append((time.perf_counter() - t0) * 1000)
+                        await press
+                        await asyncio.sleep(0.05)
+                    samples.sort()
+                    results["key_ms_median"] = statistics.median(samples)
+                    results["key_ms_p95"] = samples[int(len(samples) * 0.95) - 1]
+                pane.stop_stream()
+                await pilot.pause(0.5)
+    finally:
+        services.sessions.end(record.id)
+        services.close()
+        subprocess.run([adb, "disconnect", device.serial], capture_output=True)
+        device.stop()
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--keys", type=int, default=20)
+    args = parser.parse_args()
+    from adb_backend.server import bundled_adb_path
+
+    with tempfile.TemporaryDirectory(prefix="bt-bench-tui-") as tmp_name:
+        tmp = Path(tmp_name)
+        port = free_port()
+        adb = str(bundled_adb_path())
+        os.environ.update(ANDROID_ADB_SERVER_PORT=str(port), HOME=str(tmp), BT_DATA_DIR=str(tmp / "data"),
+                          BT_CONFIG_DIR=str(tmp / "config"), BT_POLICY=str(tmp / "policy.toml"),
+                          BT_TECHNICIAN="bench", BT_ADB_PATH_FOR_BENCH=adb, ADB_MDNS="0")
+        subprocess.run([adb, "start-server"], capture_output=True, check=True)
+        saved = os.dup(1)  # textual-image's Kitty renderer writes to the real stdout even when headless
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        try:
+            results = asyncio.run(run(args.seconds, args.keys, tmp))
+        finally:
+            os.dup2(saved, 1)
+            subprocess.run([adb, "kill-server"], capture_output=True)
+    print("bt tui screen pane at 120x40 (headless)")
+    print(f"  half-blocks:     {results['fps_halfcell']:.1f} fps drawn")
+    print(f"  Kitty graphics:  {results['fps_graphics']:.1f} fps drawn")
+    print(f"  key -> device ('a' typed):  median {results['key_ms_median']:.1f} ms, p95 {results['key_ms_p95']:.1f} ms "
+          "(control mode, stream running)")
+
+
+if __name__ == "__main__":
+    main()
