@@ -13,12 +13,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bt_core.errors import DeviceRefusedError, UsageError
+from adb_backend import intents
+from bt_core.errors import UsageError
 
 if TYPE_CHECKING:
     from bt_core.services import Services
 
-CAMERA_ACTION = "android.media.action.STILL_IMAGE_CAMERA"
 DEVICE_DIR = "/sdcard/Pictures/bt-annotations"
 INK = (255, 59, 48)
 HALO = (255, 255, 255)
@@ -107,23 +107,16 @@ class CameraService:
     def __init__(self, services: Services) -> None:
         self.services = services
 
-    def _start_camera(self, device) -> None:
-        result = device.shell(["am", "start", "-a", CAMERA_ACTION], timeout=30)
-        if not result.ok or result.stderr.strip().startswith("Error"):
-            raise DeviceRefusedError(f"the device could not open its camera app: {result.reason}")
-
     def open(self, session_id: str | None) -> None:
         """Open the device's camera app; the session's live stream switches to Video Optimized."""
         record = self.services.area("grants").require(session_id, "control")
-        self.services.sessions.on_device(record, self._start_camera)
+        self.services.sessions.on_device(record, intents.open_camera)
         self.services.sessions.log(record, "camera.opened",
                                    "Opened the device's camera; the live screen switches to Video Optimized",
                                    {"stream_mode": "video"})
 
     def annotate(self, session_id: str | None, notes: Annotations) -> Annotated:
         """Freeze the current frame, draw on it, and show the annotated picture on the device."""
-        from adb_backend.device import quote_command
-
         if notes.empty:
             raise UsageError("nothing to draw: give --arrow, --box or --text")
         sessions = self.services.sessions
@@ -138,14 +131,8 @@ class CameraService:
         local.write_bytes(annotated)
 
         def show(device) -> None:
-            push = f"mkdir -p {quote_command([DEVICE_DIR])} && cat > {quote_command([device_path])}"
-            pushed = device.shell(push, stdin=annotated, timeout=60)  # shell v2 stdin is binary safe
-            if not pushed.ok:
-                raise DeviceRefusedError(f"could not copy the annotated picture to the device: {pushed.reason}")
-            shown = device.shell(["am", "start", "-a", "android.intent.action.VIEW", "-t", "image/png",
-                                  "-d", f"file://{device_path}"], timeout=30)
-            if not shown.ok or shown.stderr.strip().startswith("Error"):
-                raise DeviceRefusedError(f"the device could not show the annotated picture: {shown.reason}")
+            intents.push_bytes(device, annotated, device_path)
+            intents.view_image(device, device_path)
 
         sessions.on_device(record, show)
         result = Annotated(device_path, local, width, height, notes)
@@ -158,7 +145,7 @@ class CameraService:
     def clear(self, session_id: str | None) -> None:
         """Back to the live camera."""
         record = self.services.area("grants").require(session_id, "control")
-        self.services.sessions.on_device(record, self._start_camera)
+        self.services.sessions.on_device(record, intents.open_camera)
         self.services.sessions.log(record, "camera.cleared", "Cleared the annotations; back to the live camera",
                                    {"stream_mode": "video"})
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 import secrets
-import shlex
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from adb_backend import intents
 from bt_core import bbcode, locations, urls
-from bt_core.errors import DeviceRefusedError, UsageError
+from bt_core.errors import UsageError
 
 if TYPE_CHECKING:
     from bt_core.canned import CannedLibrary, CannedMessage
@@ -43,20 +43,6 @@ class ChatResult:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def view_command(url: str) -> str:
-    """The one place a VIEW intent command line is built; the URL is always quoted."""
-    return f"am start -a android.intent.action.VIEW -d {shlex.quote(url)}"
-
-
-def open_url_on_device(device: Any, url: str) -> None:
-    """Open an http(s) URL on the device; raises DeviceRefusedError with the device's words."""
-    result = device.shell(view_command(url), timeout=20)
-    output = f"{result.stdout}\n{result.stderr}"
-    if not result.ok or re.search(r"^Error", output, re.MULTILINE):
-        reason = (result.stderr or result.stdout).strip().splitlines()
-        raise DeviceRefusedError(f"the device did not open the page: {reason[-1] if reason else 'no reason given'}")
 
 
 class ChatService:
@@ -116,7 +102,7 @@ class ChatService:
     def _push_url(self, session_id: str | None, url: str, canned_name: str | None) -> ChatResult:
         sessions = self.services.sessions
         record = sessions.guard(session_id, "chat.url_push", detail=url)
-        sessions.on_device(record, lambda device: open_url_on_device(device, url))
+        sessions.on_device(record, lambda device: intents.open_url(device, url))
         event = sessions.log(record, "url.pushed", f"Opened {url} on the device", {"url": url, "canned": canned_name})
         return ChatResult(record.id, "url", url, url, event.seq, url=url, canned=canned_name)
 
