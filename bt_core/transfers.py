@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import os
 import posixpath
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -191,7 +192,7 @@ class TransferManager:
             self._remote(record, action, transfer.origin)
             self._local(record, action, transfer.destination)
         if not self.store.update_transfer(transfer_id, only_if_state=["queued"], state="running",
-                                          started_at=utcnow(), cancel_requested=False):
+                                          started_at=utcnow(), cancel_requested=False, runner=runner_id()):
             raise UsageError(f"transfer {transfer_id} is {self.show(transfer_id).state}, not queued")
         job = _Run(self, self.show(transfer_id), record, progress, ask, warn)
         return job.execute()
@@ -218,6 +219,11 @@ class TransferManager:
     # -- browsing ----------------------------------------------------------------------------------
     def show(self, transfer_id: int) -> Transfer:
         try:
+            transfer_id = int(transfer_id)
+        except (TypeError, ValueError):
+            raise UsageError(f"transfer id must be a number, not {transfer_id!r}") from None
+        self.reap_orphans()
+        try:
             return self.store.get_transfer(int(transfer_id))
         except (TypeError, ValueError):
             raise UsageError(f"transfer id must be a number, not {transfer_id!r}") from None
@@ -225,7 +231,31 @@ class TransferManager:
     def list(self, session_id: str | None = None, *, all_sessions: bool = False,
              states: list[str] | None = None) -> list[Transfer]:
         sid = None if all_sessions else self.sessions.resolve(session_id).id
+        self.reap_orphans()
         return self.store.list_transfers(sid, states)
+
+    def reap_orphans(self) -> list[int]:
+        """Mark failed the running transfers whose process on this host is gone (killed, crashed).
+
+        Their temporary files never reached the final name; the record and the transcript say what
+        happened instead of showing "running" forever. Transfers run on other hosts are left alone.
+        """
+        host = socket.gethostname()
+        reaped = []
+        for transfer_id, runner in self.store.running_transfer_runners():
+            runner_host, _, pid_text = (runner or "").rpartition(":")
+            if runner_host != host or not pid_text.isdigit() or _alive(int(pid_text)):
+                continue
+            message = f"the bt process running it (pid {pid_text}) stopped before it finished"
+            if self.store.update_transfer(transfer_id, only_if_state=["running"], state="failed",
+                                          finished_at=utcnow(), error=message):
+                transfer = self.store.get_transfer(transfer_id)
+                with contextlib.suppress(BtError):
+                    record = self.store.get_session(transfer.session_id)
+                    self.sessions.log(record, "transfer.failed", f"{_label(transfer)} failed: {message}",
+                                      {**_data(transfer), "error": message}, actor="system")
+                reaped.append(transfer_id)
+        return reaped
 
     def clear(self, session_id: str | None = None, *, all_sessions: bool = False) -> int:
         """Forget finished transfers (the transcript keeps their events)."""
@@ -451,3 +481,18 @@ def _local_hash(path: str, algo: str) -> str | None:
 
 
 SERVICE = TransferManager
+
+
+def runner_id() -> str:
+    """host:pid of this process, recorded on the transfers it runs."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

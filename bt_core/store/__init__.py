@@ -316,6 +316,12 @@ class Store:
         with self._tx() as conn:
             return conn.execute(query.values(**values)).rowcount > 0
 
+    def running_transfer_runners(self) -> list[tuple[int, str | None]]:
+        t = schema.transfers
+        with self._tx() as conn:
+            rows = conn.execute(select(t.c.id, t.c.runner).where(t.c.state == "running")).all()
+        return [(int(r[0]), r[1]) for r in rows]
+
     def delete_transfers(self, ids: Sequence[int]) -> int:
         if not ids:
             return 0

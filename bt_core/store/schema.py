@@ -106,5 +106,6 @@ transfers = Table(
     Column("cancel_requested", Boolean, nullable=False, default=False),
     Column("spec", Text, nullable=False, default="{}"),
     Column("technician", String(128)),
+    Column("runner", String(255)),  # "host:pid" of the process running it (migration 2)
 )
 Index("bt_transfers_session", transfers.c.session_id)
