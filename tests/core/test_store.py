@@ -163,3 +163,34 @@ def test_transfers_update_atomically_by_state(store):
     assert not store.update_transfer(transfer.id, only_if_state=["queued"], state="running")
     assert store.get_transfer(transfer.id).state == "running"
     assert store.transfer_spec(transfer.id) == {"items": []}
+
+
+def test_a_version_1_store_is_migrated_and_keeps_its_data(store_url):
+    import time as _time
+
+    from sqlalchemy import create_engine, text
+
+    from bt_core.store import normalise_url, schema
+
+    engine = create_engine(normalise_url(store_url))
+    with engine.begin() as conn:
+        schema.metadata.create_all(conn, tables=[schema.schema_version], checkfirst=True)
+        migrations.MIGRATIONS[0](conn)
+        conn.execute(schema.schema_version.insert().values(version=1, applied_at=0))
+        now = int(_time.time() * 1000)
+        conn.execute(
+            text(
+                "INSERT INTO bt_sessions (id, serial, status, priority, queue, skills, attributes, ip_addresses,"
+                " session_type, owners, grant_level, paused, created_at, queued_at, next_seq)"
+                " VALUES ('old1', 'x', 'ended', 'low', 'q', '[]', '{}', '[]', 'Android (ADB)', '[]', 'none',"
+                " false, :now, :now, 0)"
+            ),
+            {"now": now},
+        )
+    engine.dispose()
+    store = open_store(store_url)
+    with store.engine.begin() as conn:
+        assert migrations.current_version(conn) == migrations.LATEST
+    assert store.get_session("old1").priority == "low"
+    assert store.running_transfer_runners() == []
+    store.close()
