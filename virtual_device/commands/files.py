@@ -421,8 +421,13 @@ async def cp(ctx: CommandContext, argv: list[str]) -> int:
                     await ctx.err(f"cp: Skipped dir '{src}'\n")
                     status = 1
                     continue
+                base = fs.realpath(spath)  # walk() yields canonical paths (/sdcard -> /storage/emulated/0)
+                if _inside(fs.realpath(posixpath.dirname(target)) + "/" + posixpath.basename(target), base):
+                    await ctx.err(f"cp: recursion '{dst}'\n")
+                    status = 1
+                    continue
                 for d, _dirs, names in fs.walk(spath):
-                    rel = posixpath.relpath(d, spath)
+                    rel = posixpath.relpath(d, base)
                     out_dir = posixpath.normpath(posixpath.join(target, rel))
                     if not fs.isdir(out_dir):
                         fs.mkdir(out_dir)
@@ -438,6 +443,10 @@ async def cp(ctx: CommandContext, argv: list[str]) -> int:
             await ctx.err(f"cp: {'bad ' if exc.errno == 2 else ''}'{exc.filename or src}': {exc.strerror}\n")
             status = 1
     return status
+
+
+def _inside(path: str, top: str) -> bool:
+    return path == top or path.startswith(top.rstrip("/") + "/")
 
 
 def _parse_touch_time(value: str, kind: str) -> float | None:
