@@ -84,8 +84,12 @@ async def ls(ctx: CommandContext, argv: list[str]) -> int:
         elif "A" not in flags:
             names = [n for n in names if not n.startswith(".")]
         entries = []
+        try:
+            base = fs.realpath(path)  # so `.` of /sdcard is the directory, not the symlink
+        except OSError:
+            base = path
         for name in names:
-            full = posixpath.normpath(posixpath.join(path, name))
+            full = posixpath.normpath(posixpath.join(base, name))
             try:
                 entries.append((name, full, fs.stat(full, follow=False)))
             except OSError:
