@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import asyncio
 import contextlib
+import logging
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from virtual_device.device import DeviceState
 
 SH = "/system/bin/sh"
+_log = logging.getLogger(__name__)
 DEFAULT_ENV = {
     "ANDROID_ART_ROOT": "/apex/com.android.art",
     "ANDROID_ASSETS": "/system/app",
@@ -325,6 +327,13 @@ class Interp:
             raise
         except BrokenPipeError:
             return 141
+        except OSError:
+            raise  # the stream to the host is gone: the transport handles it
+        except Exception:
+            # a bug in one program must not take the adb stream down; say so like a crashing binary would
+            _log.exception("device command %r failed", argv)
+            await fds.write_stderr(f"{SH}: {name}: internal error\n".encode())
+            return 1
         finally:
             _exit(self.device, proc)
 
