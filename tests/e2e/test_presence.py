@@ -68,3 +68,23 @@ def test_session_show_copy_puts_the_whole_panel_on_the_clipboard(bt_env, vdevice
     assert "Customer" in text and "Dana" in text and "Platform" in text and "Android 14" in text
     missing = bt_env.run("session", "show", "--copy", env={"BT_CLIPBOARD_CMD": "/nonexistent/copy-tool"})
     assert missing.returncode == 1 and "no clipboard available" in missing.stderr
+
+
+def test_log_follow_streams_events_written_by_another_process(bt_env, vdevice):
+    assert bt_env.run("session", "start", "--device", vdevice.serial).returncode == 0
+    follower = subprocess.Popen(
+        [sys.executable, "-m", "bt_cli", "log", "--follow", "--json"],
+        env=bt_env.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        first = json.loads(follower.stdout.readline())
+        assert first["kind"] == "session.started" and first["seq"] == 1
+        assert bt_env.run("notes", "add", "seen live [i]by the follower[/i]").returncode == 0
+        live = json.loads(follower.stdout.readline())
+        assert live["seq"] == 2 and live["kind"] == "note.added" and "seen live" in live["text"]
+    finally:
+        follower.terminate()
+        follower.wait(timeout=10)
