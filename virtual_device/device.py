@@ -161,7 +161,7 @@ class DeviceState:
         data_dir = Path(data_dir)
         profile = Path(profile) if profile is not None else DEFAULT_PROFILE
         if not keep_state:
-            for name in ("fs", "fs.meta.json", "fs.staging", "state.json"):
+            for name in ("fs", "fs.meta.json", "fs.meta.log", "fs.staging", "state.json"):
                 target = data_dir / name
                 if target.is_dir():
                     shutil.rmtree(target)

@@ -160,6 +160,11 @@ def _strictly_under(path: str, prefix: str) -> bool:
     return path.startswith(prefix.rstrip("/") + "/")
 
 
+_DENIED_PREFIXES = tuple(d + "/" for d in _DENIED)
+#: Journal lines after which the metadata sidecar is rewritten whole (a tree push changes thousands).
+META_COMPACT_AFTER = 4096
+
+
 class _WriteHandle:
     """A file opened for writing: counts bytes against the data pool's quota (ENOSPC when full).
 
@@ -177,6 +182,8 @@ class _WriteHandle:
         self._pooled = pooled
         self._written = 0
         self._committed = final is None
+        self.canon = device_path  # the resolved device path (set by VirtualFS.open_write)
+        self.created = False  # the file did not exist before (set by VirtualFS.open_write)
         flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | (os.O_APPEND if append else os.O_TRUNC)
         self._file = os.fdopen(os.open(host, flags, 0o644), "ab" if append else "wb", buffering=0)
 
@@ -197,10 +204,12 @@ class _WriteHandle:
     def closed(self) -> bool:
         return self._file.closed
 
-    def commit(self) -> None:
-        """Move an atomic write into place (replacing what was there)."""
+    def commit(self, mtime: float | None = None) -> None:
+        """Move an atomic write into place (replacing what was there), stamped with `mtime` if given."""
         if self._final is None or self._committed:
             return
+        if mtime is not None:
+            os.utime(self._file.fileno(), (mtime, mtime))
         self._file.close()
         old = 0
         try:
@@ -241,12 +250,17 @@ class VirtualFS:
         self.root = Path(root).resolve()
         self.root.mkdir(parents=True, exist_ok=True)
         self.privileged = privileged
+        self._root_s = str(self.root)
         if _shared is None:
             _shared = {
                 "meta": self._load_meta(),
                 "lock": threading.RLock(),
                 "used": None,
                 "quota": None,
+                "root_view": None,
+                "journal": None,
+                "journal_lines": 0,
+                "staging_ready": False,
             }
         self._shared = _shared
 
@@ -270,7 +284,12 @@ class VirtualFS:
 
     def as_root(self) -> VirtualFS:
         """A view that bypasses permission checks (profile seeding, root-owned daemons)."""
-        return VirtualFS(self.root, privileged=True, _shared=self._shared)
+        if self.privileged:
+            return self
+        view = self._shared.get("root_view")
+        if view is None:
+            view = self._shared["root_view"] = VirtualFS(self.root, privileged=True, _shared=self._shared)
+        return view
 
     @property
     def _meta_path(self) -> Path:
@@ -280,17 +299,57 @@ class VirtualFS:
     def _staging(self) -> Path:
         return self.root.parent / (self.root.name + ".staging")
 
+    @property
+    def _journal_path(self) -> Path:
+        return self.root.parent / (self.root.name + ".meta.log")
+
     def _load_meta(self) -> dict[str, list[int]]:
+        """The sidecar snapshot, then the journal of changes made since it was written."""
+        meta: dict[str, list[int]] = {}
         try:
             data = json.loads(self._meta_path.read_text())
-            return {str(k): [int(x) for x in v] for k, v in data.items()}
+            meta = {str(k): [int(x) for x in v] for k, v in data.items()}
         except (OSError, ValueError, TypeError, AttributeError):
-            return {}
+            pass
+        try:
+            with open(self._journal_path, encoding="utf-8") as journal:
+                for line in journal:
+                    try:
+                        key, value = json.loads(line)
+                    except (ValueError, TypeError):
+                        continue  # a line torn by a crash
+                    if value is None:
+                        meta.pop(str(key), None)
+                    else:
+                        meta[str(key)] = [int(x) for x in value]
+        except OSError:
+            pass
+        return meta
 
-    def _save_meta(self) -> None:
-        tmp = self._meta_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self._meta))
-        os.replace(tmp, self._meta_path)
+    def _log_meta(self, changes: list[tuple[str, list[int] | None]]) -> None:
+        """Append changes to the journal (one line each: cheap enough for a file per push)."""
+        journal = self._shared["journal"]
+        if journal is None:
+            journal = self._shared["journal"] = open(self._journal_path, "a", encoding="utf-8")  # noqa: SIM115
+        journal.write("".join(json.dumps([k, v]) + "\n" for k, v in changes))
+        journal.flush()
+        self._shared["journal_lines"] += len(changes)
+        if self._shared["journal_lines"] >= META_COMPACT_AFTER:
+            self.flush_meta()
+
+    def flush_meta(self) -> None:
+        """Rewrite the sidecar whole and empty the journal (on compaction and when the device stops)."""
+        with self._lock:
+            if self._shared["journal"] is None and not self._journal_path.exists():
+                return
+            tmp = self._meta_path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(self._meta))
+            os.replace(tmp, self._meta_path)
+            if self._shared["journal"] is not None:
+                self._shared["journal"].close()
+                self._shared["journal"] = None
+            self._journal_path.unlink(missing_ok=True)
+            self._shared["journal_lines"] = 0
 
     # ----------------------------------------------------------------- paths
     def resolve(self, path: str, cwd: str = "/") -> str:
@@ -307,9 +366,9 @@ class VirtualFS:
             norm = "/" + norm.lstrip("/")
         return norm
 
-    def _host(self, device_path: str) -> Path:
+    def _host(self, device_path: str) -> str:
         rel = device_path.lstrip("/")
-        return self.root / rel if rel else self.root
+        return f"{self._root_s}/{rel}" if rel else self._root_s
 
     def _canon(self, path: str, cwd: str = "/", follow: bool = True) -> str:
         """The device path with every symlink resolved (the last one only if `follow`).
@@ -332,11 +391,12 @@ class VirtualFS:
                 continue
             if len(name) > NAME_MAX:
                 raise FsError(E.ENAMETOOLONG, start)
-            current = "/" + "/".join(done)
-            if not self.privileged and any(current == d or _strictly_under(current, d) for d in _DENIED):
-                raise FsError(E.EACCES, start)
+            if not self.privileged and done:
+                current = "/" + "/".join(done) + "/"
+                if current.startswith(_DENIED_PREFIXES):
+                    raise FsError(E.EACCES, start)
             cand = done + [name]
-            host = self.root.joinpath(*cand)
+            host = self._root_s + "/" + "/".join(cand)
             try:
                 st = os.lstat(host)
             except FileNotFoundError:
@@ -436,33 +496,40 @@ class VirtualFS:
 
     def _set_meta(self, canon: str, uid: int, gid: int, perm: int) -> None:
         with self._lock:
-            self._meta[canon] = [uid, gid, perm & 0o7777]
-            self._save_meta()
+            value = [uid, gid, perm & 0o7777]
+            self._meta[canon] = value
+            self._log_meta([(canon, value)])
 
     def _record_creation(self, canon: str, is_dir: bool, mode: int) -> None:
         """Remember owner and bits of what the shell user creates (root-made files keep the defaults)."""
         if self.privileged or _under(canon, _SDCARD):
-            self._drop_meta(canon)  # the FUSE view decides for shared storage
+            self._drop_meta(canon, tree=is_dir)  # the FUSE view decides for shared storage
             return
         self._set_meta(canon, SHELL_UID, SHELL_UID, mode)
 
-    def _drop_meta(self, canon: str) -> None:
+    def _drop_meta(self, canon: str, tree: bool = True) -> None:
         with self._lock:
-            keys = [k for k in self._meta if k == canon or k.startswith(canon + "/")]
+            if not tree:  # a path that was not a directory has no children in the map
+                if self._meta.pop(canon, None) is not None:
+                    self._log_meta([(canon, None)])
+                return
+            prefix = canon + "/"
+            keys = [k for k in self._meta if k == canon or k.startswith(prefix)]
             for k in keys:
                 del self._meta[k]
             if keys:
-                self._save_meta()
+                self._log_meta([(k, None) for k in keys])
 
     def _move_meta(self, src: str, dst: str) -> None:
         with self._lock:
             moved = {dst + k[len(src) :]: v for k, v in self._meta.items() if k == src or k.startswith(src + "/")}
             if not moved:
                 return
-            for k in [k for k in self._meta if k == src or k.startswith(src + "/")]:
+            gone = [k for k in self._meta if k == src or k.startswith(src + "/")]
+            for k in gone:
                 del self._meta[k]
             self._meta.update(moved)
-            self._save_meta()
+            self._log_meta([(k, None) for k in gone] + list(moved.items()))
 
     # ----------------------------------------------------------------- space
     def _pool_used(self) -> int:
@@ -643,7 +710,9 @@ class VirtualFS:
         pooled = self._pooled(canon)
         try:
             if atomic:
-                self._staging.mkdir(parents=True, exist_ok=True)
+                if not self._shared["staging_ready"]:
+                    self._staging.mkdir(parents=True, exist_ok=True)
+                    self._shared["staging_ready"] = True
                 temp = self._staging / uuid.uuid4().hex
                 handle = _WriteHandle(self, path, temp, host, pooled, append=False)
             else:
@@ -654,6 +723,8 @@ class VirtualFS:
             raise FsError(exc.errno or E.EIO, path) from None
         if st is None:
             self._record_creation(canon, False, mode)
+        handle.canon = canon
+        handle.created = st is None
         return handle
 
     def write_bytes(self, path: str, data: bytes, cwd: str = "/", mode: int = 0o660) -> None:

@@ -103,6 +103,9 @@ class VirtualDevice:
         if self._thread is not None:
             self._thread.join(10)
         self._thread = None
+        if self._state is not None:
+            with contextlib.suppress(OSError):
+                self._state.fs.flush_meta()
         if self._tempdir:
             shutil.rmtree(self._tempdir, ignore_errors=True)
             self._tempdir = None

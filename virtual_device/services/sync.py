@@ -6,12 +6,13 @@ lands in one WRTE. SEND goes to a staging file that replaces the target only at 
 
 from __future__ import annotations
 
+import contextlib
 import errno as E
 import os
 import posixpath
 import stat as S
 import struct
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from virtual_device.fs import FsError, VStat
 
@@ -150,23 +151,10 @@ class SyncSession:
             await self._send_symlink(path)
             return
         fs = self.fs
-        try:
-            parent = posixpath.dirname(fs.resolve(path))
-            if not fs.exists(parent):
-                fs.mkdir(parent, parents=True)
-        except FsError as exc:
-            await self._fail_send(f"secure_mkdirs failed: {_errno_text(exc)}")
-        except (OSError, UnicodeError, ValueError) as exc:
-            await self._fail_send(f"secure_mkdirs failed: {exc}")
         perm = mode & 0o777
         perm |= (perm >> 3) & 0o070
         perm |= (perm >> 3) & 0o007
-        try:
-            handle = fs.open_write(path, mode=perm or 0o644, atomic=True)
-        except FsError as exc:
-            await self._fail_send(f"couldn't create file: {_errno_text(exc)}")
-        except (OSError, UnicodeError, ValueError) as exc:
-            await self._fail_send(f"couldn't create file: {exc}")
+        handle = await self._create(path, perm or 0o644)
         try:
             while True:
                 ident, length = _REQ.unpack(await self.stream.readexactly(8))
@@ -183,16 +171,33 @@ class SyncSession:
                 except OSError as exc:
                     handle.close()
                     await self._fail_send(f"write failed: {_errno_text(exc)}")
-            handle.commit()
+            handle.commit(mtime)
         finally:
             handle.close()
-        try:
-            fs.as_root().set_times(path, mtime)
-            if perm and not fs.resolve(path).startswith("/storage/"):
-                fs.chmod(path, perm)
-        except OSError:
-            pass
+        if perm and not handle.created and not handle.canon.startswith("/storage/"):
+            with contextlib.suppress(OSError):
+                fs.chmod(handle.canon, perm)
         await self.stream.write(_REQ.pack(b"OKAY", 0))
+
+    async def _create(self, path: str, perm: int) -> Any:
+        """Open the staging file as adbd does: create the parents only when the open says ENOENT."""
+        fs = self.fs
+        try:
+            try:
+                return fs.open_write(path, mode=perm, atomic=True)
+            except FsError as exc:
+                if exc.errno != E.ENOENT:
+                    raise
+            try:
+                fs.mkdir(posixpath.dirname(fs.resolve(path)), parents=True)
+            except FsError as exc:
+                await self._fail_send(f"secure_mkdirs failed: {_errno_text(exc)}")
+            return fs.open_write(path, mode=perm, atomic=True)
+        except FsError as exc:
+            await self._fail_send(f"couldn't create file: {_errno_text(exc)}")
+        except (OSError, UnicodeError, ValueError) as exc:
+            await self._fail_send(f"couldn't create file: {exc}")
+        raise _Abort  # not reached: _fail_send raises
 
     async def _send_symlink(self, path: str) -> None:
         target = bytearray()
