@@ -63,9 +63,9 @@ class PageServer:
         sessions.on_device(record, lambda device: device.reverse(remote, local))
         self._mapped = True
         if open_page:
-            from bt_core.chat import open_url_on_device
+            from adb_backend.intents import open_url
 
-            sessions.on_device(record, lambda device: open_url_on_device(device, self.device_url))
+            sessions.on_device(record, lambda device: open_url(device, self.device_url))
         sessions.log(record, "chat.page", "Opened the chat page on the device" if open_page
                      else "Chat page ready on the device", {"port": self.port, "device_port": self.device_port,
                                                             "opened": open_page})
