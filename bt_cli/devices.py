@@ -70,13 +70,7 @@ def connect(
     json_out: JSON_OPTION = False,
 ) -> None:
     """Connect to a device over TCP/IP (adb connect)."""
-    cli = context.get(ctx)
-    _check_address(address)
-    text = cli.services.backend.connect(address)
-    if json_out:
-        context.emit_json({"address": address, "result": text})
-    else:
-        cli.console.print(text, markup=False)
+    _tcp_command(ctx, address, json_out, connecting=True)
 
 
 def disconnect(
@@ -85,9 +79,14 @@ def disconnect(
     json_out: JSON_OPTION = False,
 ) -> None:
     """Disconnect a TCP/IP device (adb disconnect)."""
+    _tcp_command(ctx, address, json_out, connecting=False)
+
+
+def _tcp_command(ctx: typer.Context, address: str, json_out: bool, *, connecting: bool) -> None:
     cli = context.get(ctx)
     _check_address(address)
-    text = cli.services.backend.disconnect(address)
+    backend = cli.services.backend
+    text = backend.connect(address) if connecting else backend.disconnect(address)
     if json_out:
         context.emit_json({"address": address, "result": text})
     else:
