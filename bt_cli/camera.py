@@ -47,8 +47,11 @@ def annotate(
 
 
 @camera_app.command("clear")
-def clear(ctx: typer.Context) -> None:
+def clear(ctx: typer.Context, json_out: JSON_OPTION = False) -> None:
     """Remove the annotated frame and return to the live camera."""
     cli = context.get(ctx)
-    cli.services.area("camera").clear(None)
-    cli.info("back to the live camera")
+    event = cli.services.area("camera").clear(None)
+    if json_out:
+        context.emit_json(event.to_json())
+    else:
+        cli.info("back to the live camera")

@@ -101,10 +101,14 @@ def _tree(library):  # noqa: ANN001, ANN202 - a CannedLibrary into a Rich Tree
 
 
 @chat_app.command("ignore")
-def ignore(ctx: typer.Context, word: Annotated[str, typer.Argument(help="The word to accept from now on.")]) -> None:
+def ignore(ctx: typer.Context, word: Annotated[str, typer.Argument(help="The word to accept from now on.")],
+           json_out: JSON_OPTION = False) -> None:
     """Stop flagging a word as misspelled in your messages."""
     cli = context.get(ctx)
     path = cli.services.area("chat").ignore(word)
+    if json_out:
+        context.emit_json({"word": word, "ignore_list": str(path)})
+        return
     cli.info(f"{word!r} is no longer flagged (your ignore list: {path})")
 
 
@@ -117,6 +121,7 @@ def serve(
     ] = 0,
     no_open: Annotated[bool, typer.Option("--no-open", help="Map the port but do not open the page.")] = False,
     session: SESSION_OPTION = "",
+    json_out: Annotated[bool, typer.Option("--json", help="Print the page's address as one JSON line.")] = False,
 ) -> None:
     """Serve the customer page on the device (adb reverse) until Ctrl-C or the session ends."""
     from bt_core.customer_page import PageServer
@@ -125,7 +130,11 @@ def serve(
     server = PageServer(cli.services, session or None, port=port, device_port=device_port or None)
     try:
         server.start(open_page=not no_open)
-        cli.console.print(server.device_url, markup=False, highlight=False, soft_wrap=True)
+        if json_out:
+            context.emit_json_line({"session_id": server.session_id, "device_url": server.device_url,
+                                    "port": server.port})
+        else:
+            cli.console.print(server.device_url, markup=False, highlight=False, soft_wrap=True)
         cli.info(f"customer page for session {server.session_id} on the device at {server.device_url} "
                  f"(this computer: 127.0.0.1:{server.port}); Ctrl-C stops")
         ended = server.wait()

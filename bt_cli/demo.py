@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from bt_cli import context
+from bt_cli.options import JSON_OPTION
 
 
 def register(app: typer.Typer) -> None:
@@ -25,6 +26,7 @@ def demo(
         bool, typer.Option("--keep", help="Leave the session open (and the virtual device running).")
     ] = False,
     tui: Annotated[bool, typer.Option("--tui", help="Open the terminal console on the session instead.")] = False,
+    json_out: JSON_OPTION = False,
 ) -> None:
     """Run a support session end to end: info panel, chat, screenshot, system info, transcript."""
     cli = context.get(ctx)
@@ -52,7 +54,17 @@ def demo(
             services.sessions.end(record.id)
         report = services.area("reports").write(record.id, "html", None).path
         from bt_cli.transcript_view import event_text
-        from bt_core.info_panel import info_rows
+        from bt_core.info_panel import info_json, info_rows
+
+        if json_out:
+            context.emit_json(
+                {
+                    "session": info_json(services.store.get_session(record.id)),
+                    "events": [e.to_json() for e in services.store.events(record.id)],
+                    "report": str(report),
+                }
+            )
+            return
 
         for label, value in info_rows(services.store.get_session(record.id)):
             cli.console.print(f"{label:>18}  {value}", markup=False, highlight=False)

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from bt_cli import context
+from bt_cli.options import JSON_OPTION
 
 input_app = typer.Typer(help="Tap, swipe, type and press keys on the device (device pixels).", no_args_is_help=True)
 
@@ -17,9 +18,9 @@ def register(app: typer.Typer) -> None:
 
 @input_app.command("tap")
 def tap(ctx: typer.Context, x: Annotated[int, typer.Argument(help="X in device pixels.")],
-        y: Annotated[int, typer.Argument(help="Y in device pixels.")]) -> None:
+        y: Annotated[int, typer.Argument(help="Y in device pixels.")], json_out: JSON_OPTION = False) -> None:
     """Tap at (X, Y)."""
-    context.get(ctx).services.area("control").tap(None, x, y)
+    _done(ctx, context.get(ctx).services.area("control").tap(None, x, y), json_out)
 
 
 @input_app.command("swipe")
@@ -30,20 +31,31 @@ def swipe(
     x2: Annotated[int, typer.Argument()],
     y2: Annotated[int, typer.Argument()],
     ms: Annotated[int | None, typer.Option("--ms", help="Duration in milliseconds.")] = None,
+    json_out: JSON_OPTION = False,
 ) -> None:
     """Swipe from (X1, Y1) to (X2, Y2)."""
-    context.get(ctx).services.area("control").swipe(None, x1, y1, x2, y2, ms)
+    _done(ctx, context.get(ctx).services.area("control").swipe(None, x1, y1, x2, y2, ms), json_out)
 
 
 @input_app.command("text")
-def text(ctx: typer.Context, value: Annotated[str, typer.Argument(metavar="TEXT", help="ASCII text to type.")]) -> None:
+def text(ctx: typer.Context, value: Annotated[str, typer.Argument(metavar="TEXT", help="ASCII text to type.")],
+         json_out: JSON_OPTION = False) -> None:
     """Type text into the focused field (newlines press ENTER)."""
-    context.get(ctx).services.area("control").text(None, value)
+    _done(ctx, context.get(ctx).services.area("control").text(None, value), json_out)
 
 
 @input_app.command("key")
 def key(ctx: typer.Context,
         name: Annotated[str, typer.Argument(metavar="NAME|CODE", help="HOME, BACK, APP_SWITCH, POWER, "
-                                            "VOLUME_UP, ENTER, DEL, DPAD_LEFT, ... or a keycode.")]) -> None:
+                                            "VOLUME_UP, ENTER, DEL, DPAD_LEFT, ... or a keycode.")],
+        json_out: JSON_OPTION = False) -> None:
     """Press a key."""
-    context.get(ctx).services.area("control").key(None, name)
+    _done(ctx, context.get(ctx).services.area("control").key(None, name), json_out)
+
+
+def _done(ctx: typer.Context, event, json_out: bool) -> None:
+    """The transcript event is the result: JSON for scripts, its line for people."""
+    if json_out:
+        context.emit_json(event.to_json())
+    else:
+        context.get(ctx).info(event.text)

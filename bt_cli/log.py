@@ -68,6 +68,7 @@ def export(
     fmt: Annotated[str, typer.Option("--format", help="jsonl, md or html.")] = "jsonl",
     out: Annotated[Path | None, typer.Option("--out", "-o", help="File to write (default: stdout).")] = None,
     session: Annotated[str, typer.Option("--session", help="Session id (default: current).")] = "",
+    json_out: Annotated[bool, typer.Option("--json", help="With --out: print what was written as JSON.")] = False,
 ) -> None:
     """Export the transcript as JSON lines, Markdown or self-contained HTML."""
     from bt_core.errors import UsageError
@@ -78,5 +79,7 @@ def export(
     cli = context.get(ctx)
     record = cli.services.sessions.resolve(session or None)
     written = export_transcript(cli.services.store, record, fmt, out)
-    if out is not None:
+    if out is not None and json_out:
+        context.emit_json({"session_id": record.id, "format": fmt, "path": str(out), "events": written})
+    elif out is not None:
         cli.info(f"wrote {written} events to {out}")

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from bt_cli import context
-from bt_cli.options import SESSION_ARG
+from bt_cli.options import JSON_OPTION, SESSION_ARG
 
 
 def register(app: typer.Typer) -> None:
@@ -23,6 +23,7 @@ def report(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="File to write; '-' for stdout (default: the reports folder).")
     ] = None,
+    json_out: JSON_OPTION = False,
 ) -> None:
     """Write the session report: info panel, transcript, files, screenshots, grants, notes, durations."""
     cli = context.get(ctx)
@@ -33,5 +34,9 @@ def report(
         sys.stdout.flush()
         return
     written = reports.write(chosen, fmt, out)
+    if json_out:
+        context.emit_json({"session_id": written.session_id, "format": written.format, "path": str(written.path),
+                           "bytes": written.bytes})
+        return
     cli.console.print(written.path, markup=False, highlight=False, soft_wrap=True)
     cli.info(f"wrote the {fmt} report of session {written.session_id} ({written.bytes} bytes)")

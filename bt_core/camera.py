@@ -17,6 +17,7 @@ from adb_backend import intents
 from bt_core.errors import UsageError
 
 if TYPE_CHECKING:
+    from bt_core.models import Event
     from bt_core.services import Services
 
 DEVICE_DIR = "/sdcard/Pictures/bt-annotations"
@@ -142,11 +143,11 @@ class CameraService:
                      result.to_json())
         return result
 
-    def clear(self, session_id: str | None) -> None:
+    def clear(self, session_id: str | None) -> Event:
         """Back to the live camera."""
         record = self.services.area("grants").require(session_id, "control")
         self.services.sessions.on_device(record, intents.open_camera)
-        self.services.sessions.log(record, "camera.cleared", "Cleared the annotations; back to the live camera",
+        return self.services.sessions.log(record, "camera.cleared", "Cleared the annotations; back to the live camera",
                                    {"stream_mode": "video"})
 
 

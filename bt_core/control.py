@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from bt_core.errors import UsageError
 
 if TYPE_CHECKING:
+    from bt_core.models import Event
     from bt_core.services import Services
 
 
@@ -22,15 +23,15 @@ class ControlService:
     def _require(self, session_id: str | None):
         return self.services.area("grants").require(session_id, "control")
 
-    def tap(self, session_id: str | None, x: int, y: int) -> None:
+    def tap(self, session_id: str | None, x: int, y: int) -> Event:
         from adb_backend import input as backend
 
         _check_point(x, y)
         record = self._require(session_id)
         self.services.sessions.on_device(record, lambda d: backend.tap(d, x, y))
-        self.services.sessions.log(record, "input.tap", f"Tapped at ({x}, {y})", {"x": x, "y": y})
+        return self.services.sessions.log(record, "input.tap", f"Tapped at ({x}, {y})", {"x": x, "y": y})
 
-    def swipe(self, session_id: str | None, x1: int, y1: int, x2: int, y2: int, ms: int | None = None) -> None:
+    def swipe(self, session_id: str | None, x1: int, y1: int, x2: int, y2: int, ms: int | None = None) -> Event:
         from adb_backend import input as backend
 
         _check_point(x1, y1)
@@ -39,10 +40,10 @@ class ControlService:
             raise UsageError("--ms must be between 0 and 60000")
         record = self._require(session_id)
         self.services.sessions.on_device(record, lambda d: backend.swipe(d, x1, y1, x2, y2, ms))
-        self.services.sessions.log(record, "input.swipe", f"Swiped from ({x1}, {y1}) to ({x2}, {y2})",
+        return self.services.sessions.log(record, "input.swipe", f"Swiped from ({x1}, {y1}) to ({x2}, {y2})",
                                    {"x1": x1, "y1": y1, "x2": x2, "y2": y2, "ms": ms})
 
-    def text(self, session_id: str | None, text: str) -> None:
+    def text(self, session_id: str | None, text: str) -> Event:
         from adb_backend import input as backend
 
         if not text:
@@ -53,9 +54,9 @@ class ControlService:
             raise UsageError(str(error)) from None
         record = self._require(session_id)
         self.services.sessions.on_device(record, lambda d: backend.text(d, text))
-        self.services.sessions.log(record, "input.text", f"Typed {len(text)} characters", {"length": len(text)})
+        return self.services.sessions.log(record, "input.text", f"Typed {len(text)} characters", {"length": len(text)})
 
-    def key(self, session_id: str | None, name: str) -> int:
+    def key(self, session_id: str | None, name: str) -> Event:
         from adb_backend import input as backend
 
         try:
@@ -65,8 +66,7 @@ class ControlService:
         record = self._require(session_id)
         self.services.sessions.on_device(record, lambda d: backend.key(d, code))
         label = backend.key_name(code)
-        self.services.sessions.log(record, "input.key", f"Pressed {label}", {"key": label, "keycode": code})
-        return code
+        return self.services.sessions.log(record, "input.key", f"Pressed {label}", {"key": label, "keycode": code})
 
 
 def _check_point(x: int, y: int) -> None:
