@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from virtual_device.fs import VirtualFS, uid_name
+from virtual_device.procfs import ProcFiles
 
 DEFAULT_PROFILE = Path(__file__).parent / "profiles" / "default"
 SHELL_UID = 2000
@@ -139,6 +140,7 @@ class DeviceState:
         self.data_dir = Path(data_dir)
         self.profile_dir = Path(profile)
         self.fs = VirtualFS(self.data_dir / "fs")
+        self.fs.proc = ProcFiles(self)
         self.props: dict[str, str] = {}
         self.settings: dict[str, dict[str, str]] = {"system": {}, "secure": {}, "global": {}}
         self.packages: dict[str, Package] = {}

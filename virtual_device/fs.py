@@ -9,6 +9,7 @@ host files stay ordinary files owned by whoever runs the device.
 from __future__ import annotations
 
 import errno as E
+import io
 import json
 import os
 import posixpath
@@ -16,6 +17,7 @@ import shutil
 import stat as S
 import threading
 import uuid
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,23 +31,46 @@ MEDIA_RW_GID = 1023
 #: MediaProvider's uid (u0_a197): owner of everything seen through the /storage/emulated FUSE mount.
 MEDIA_PROVIDER_UID = 10197
 
-#: Well-known Android ids (`android_filesystem_config.h`) for `ls -l`, `stat`, `id`.
+#: Android's fixed ids (`android_filesystem_config.h`, Android 14) for `ps`, `ls -l`, `stat`, `id`.
 ANDROID_IDS: dict[int, str] = {
     0: "root",
-    1000: "system",
-    1001: "radio",
-    1004: "input",
-    1007: "log",
-    1013: "media",
-    1015: "sdcard_rw",
-    1023: "media_rw",
-    1028: "sdcard_r",
-    1078: "ext_data_rw",
-    1079: "ext_obb_rw",
+    **dict(enumerate(
+        ["system", "radio", "bluetooth", "graphics", "input", "audio", "camera", "log", "compass", "mount",
+         "wifi", "adb", "install", "media", "dhcp", "sdcard_rw", "vpn", "keystore", "usb", "drm", "mdnsr",
+         "gps", "unused1", "media_rw", "mtp", "unused2", "drmrpc", "nfc", "sdcard_r", "clat", "loop_radio",
+         "mediadrm", "package_info", "sdcard_pics", "sdcard_av", "sdcard_all", "logd", "shared_relro", "dbus",
+         "tlsdate", "mediaex", "audioserver", "metrics_coll", "metricsd", "webserv", "debuggerd", "mediacodec",
+         "cameraserver", "firewall", "trunks", "nvram", "dns", "dns_tether", "webview_zygote",
+         "vehicle_network", "media_audio", "media_video", "media_image", "tombstoned", "media_obb", "ese",
+         "ota_update", "automotive_evs", "lowpan", "hsm", "reserved_disk", "statsd", "incidentd",
+         "secure_element", "lmkd", "llkd", "iorapd", "gpu_service", "network_stack", "gsid", "fsverity_cert",
+         "credstore", "external_storage", "ext_data_rw", "ext_obb_rw", "context_hub", "virtualizationservice",
+         "artd", "uwb", "thread_network", "diced", "dmesgd", "jc_weaver", "jc_strongbox", "jc_identitycred",
+         "sdk_sandbox", "security_log_writer", "prng_seeder"],
+        start=1000,
+    )),
     2000: "shell",
+    2001: "cache",
+    2002: "diag",
+    3001: "net_bt_admin",
+    3002: "net_bt",
     3003: "inet",
+    3004: "net_raw",
+    3005: "net_admin",
+    3006: "net_bw_stats",
+    3007: "net_bw_acct",
+    3009: "readproc",
+    3010: "wakelock",
+    3011: "uhid",
+    3012: "readtracefs",
     9997: "everybody",
+    9998: "misc",
+    9999: "nobody",
 }
+AID_USER_OFFSET = 100_000
+AID_APP_START = 10_000
+AID_SDK_SANDBOX_START = 20_000
+AID_ISOLATED_START = 90_000
 
 PATH_MAX = 4096
 NAME_MAX = 255
@@ -75,13 +100,20 @@ MiB = 1024**2
 
 
 def uid_name(uid: int) -> str:
-    """Android's name for a uid: `shell`, `u0_a197`, ..."""
-    if uid in ANDROID_IDS:
+    """Android's name for a uid as bionic (and so toybox `ps`/`ls`) prints it: `logd`, `u0_a197`, `u0_i3`."""
+    user, app = divmod(uid, AID_USER_OFFSET)
+    if uid < AID_USER_OFFSET and uid in ANDROID_IDS:
         return ANDROID_IDS[uid]
-    if uid >= 10000:
-        user, app = divmod(uid, 100000)
-        if app >= 10000:
-            return f"u{user}_a{app - 10000}"
+    if AID_ISOLATED_START <= app:
+        return f"u{user}_i{app - AID_ISOLATED_START}"
+    if AID_SDK_SANDBOX_START <= app < AID_SDK_SANDBOX_START + 10_000:
+        return f"u{user}_s{app - AID_SDK_SANDBOX_START}"
+    if AID_APP_START <= app < AID_SDK_SANDBOX_START:
+        return f"u{user}_a{app - AID_APP_START}"
+    if 2900 <= app < 3000 or 5000 <= app < 6000:
+        return f"u{user}_oem_{app}" if user else f"oem_{app}"
+    if app in ANDROID_IDS:
+        return f"u{user}_{ANDROID_IDS[app]}"
     return str(uid)
 
 
@@ -261,6 +293,7 @@ class VirtualFS:
                 "journal": None,
                 "journal_lines": 0,
                 "staging_ready": False,
+                "proc": None,
             }
         self._shared = _shared
 
@@ -281,6 +314,44 @@ class VirtualFS:
     @quota_bytes.setter
     def quota_bytes(self, value: int | None) -> None:
         self._shared["quota"] = value
+
+    @property
+    def proc(self) -> Any:
+        """The /proc provider (`virtual_device.procfs.ProcFiles`), set by DeviceState; None = plain dir."""
+        return self._shared["proc"]
+
+    @proc.setter
+    def proc(self, provider: Any) -> None:
+        self._shared["proc"] = provider
+
+    def _proc_rel(self, canon: str) -> str | None:
+        """The path below /proc ("" for /proc itself) when a provider serves it, else None."""
+        if self._shared["proc"] is None:
+            return None
+        if canon == "/proc":
+            return ""
+        return canon[6:] if canon.startswith("/proc/") else None
+
+    def _proc_guard(self, canon: str, shown: str) -> None:
+        """Writes under /proc: EACCES where the kernel has the entry or its directory, else ENOENT."""
+        rel = self._proc_rel(canon)
+        if rel is None:
+            return
+        parent = posixpath.dirname(rel)
+        if rel == "" or parent == "" or self.proc.entry(rel) is not None or self.proc.entry(parent) is not None:
+            raise FsError(E.EACCES, shown)
+        raise FsError(E.ENOENT, shown)
+
+    def _proc_stat(self, rel: str, shown: str) -> VStat:
+        entry = self.proc.entry(rel)
+        if entry is None:
+            raise FsError(E.ENOENT, shown)
+        mode = (S.S_IFDIR | 0o555) if entry.is_dir else (S.S_IFREG | 0o444)
+        return VStat(
+            mode=mode, size=0, mtime=entry.mtime, atime=entry.mtime, ctime=entry.mtime, uid=entry.uid,
+            gid=entry.gid, nlink=9 if entry.is_dir else 1, ino=4026531840 + (zlib.crc32(rel.encode()) & 0xFFFFF),
+            dev=0x16,
+        )  # fmt: skip
 
     def as_root(self) -> VirtualFS:
         """A view that bypasses permission checks (profile seeding, root-owned daemons)."""
@@ -449,6 +520,8 @@ class VirtualFS:
                 raise FsError(E.EACCES, shown)
             return
         if want == "w":
+            if canon == "/proc" or canon.startswith("/proc/"):
+                raise FsError(E.EACCES, shown)
             if any(_under(canon, a) for a in _USER_AREAS if a != "/"):
                 return
             if self._mount_for(canon).readonly:
@@ -591,6 +664,9 @@ class VirtualFS:
     # ----------------------------------------------------------------- queries
     def stat(self, path: str, follow: bool = True, cwd: str = "/") -> VStat:
         canon = self._canon(path, cwd, follow)
+        rel = self._proc_rel(canon)
+        if rel:
+            return self._proc_stat(rel, path)
         try:
             st = os.lstat(self._host(canon))
         except FileNotFoundError:
@@ -633,6 +709,14 @@ class VirtualFS:
 
     def listdir(self, path: str, cwd: str = "/") -> list[str]:
         canon = self._canon(path, cwd)
+        rel = self._proc_rel(canon)
+        if rel is not None:
+            names = self.proc.listdir(rel)
+            if names is None:
+                raise FsError(E.ENOTDIR if self._proc_stat(rel, path) else E.ENOENT, path)
+            if rel == "":
+                names = names + os.listdir(self._host(canon))
+            return sorted(names)
         st = self._lstat_host(canon, path)
         if not S.S_ISDIR(st.st_mode):
             raise FsError(E.ENOTDIR, path)
@@ -652,12 +736,20 @@ class VirtualFS:
             dirs, files = [], []
             for n in names:
                 full = posixpath.join(d, n)
-                (dirs if S.S_ISDIR(os.lstat(self._host(full)).st_mode) else files).append(n)
+                try:
+                    is_dir = self.lstat(full).is_dir
+                except OSError:
+                    is_dir = False
+                (dirs if is_dir else files).append(n)
             yield d, dirs, files
             stack.extend(posixpath.join(d, n) for n in reversed(dirs))
 
     def readlink(self, path: str, cwd: str = "/") -> str:
         canon = self._canon(path, cwd, follow=False)
+        rel = self._proc_rel(canon)
+        if rel:
+            self._proc_stat(rel, path)
+            raise FsError(E.EINVAL, path)
         st = self._lstat_host(canon, path)
         if not S.S_ISLNK(st.st_mode):
             raise FsError(E.EINVAL, path)
@@ -674,6 +766,12 @@ class VirtualFS:
     # ----------------------------------------------------------------- file contents
     def open_read(self, path: str, cwd: str = "/") -> Any:
         canon = self._canon(path, cwd)
+        rel = self._proc_rel(canon)
+        if rel:
+            data = self.proc.read(rel)
+            if data is None:
+                raise FsError(E.EISDIR if self._proc_stat(rel, path).is_dir else E.ENOENT, path)
+            return io.BytesIO(data)
         st = self._lstat_host(canon, path)
         if S.S_ISDIR(st.st_mode):
             raise FsError(E.EISDIR, path)
@@ -693,6 +791,7 @@ class VirtualFS:
     ) -> _WriteHandle:
         """Open for writing, creating the file (parent must exist); `atomic` stages until commit()."""
         canon = self._canon(path, cwd)
+        self._proc_guard(canon, path)
         host = self._host(canon)
         parent = posixpath.dirname(canon)
         try:
@@ -734,6 +833,12 @@ class VirtualFS:
     # ----------------------------------------------------------------- tree changes
     def mkdir(self, path: str, parents: bool = False, cwd: str = "/", mode: int = 0o771) -> None:
         canon = self._canon(path, cwd)
+        if self._proc_rel(canon):
+            if self.exists(canon):
+                if parents and self.isdir(canon):
+                    return
+                raise FsError(E.EEXIST, path)
+            self._proc_guard(canon, path)
         host = self._host(canon)
         if os.path.lexists(host):
             if parents and S.S_ISDIR(os.lstat(host).st_mode):
@@ -758,6 +863,7 @@ class VirtualFS:
         canon = self._canon(path, cwd, follow=False)
         if canon == "/":
             raise FsError(E.EBUSY, path)
+        self._proc_guard(canon, path)
         host = self._host(canon)
         st = self._lstat_host(canon, path)
         self._check_canon(posixpath.dirname(canon), "w", path)
@@ -784,8 +890,10 @@ class VirtualFS:
 
     def rename(self, src: str, dst: str, cwd: str = "/") -> None:
         scanon = self._canon(src, cwd, follow=False)
+        self._proc_guard(scanon, src)
         sst = self._lstat_host(scanon, src)
         dcanon = self._canon(dst, cwd, follow=False)
+        self._proc_guard(dcanon, dst)
         if self.isdir(dst, cwd) and not S.S_ISDIR(sst.st_mode):
             dcanon = posixpath.join(self._canon(dst, cwd), posixpath.basename(scanon))
         if dcanon == scanon:
@@ -828,6 +936,7 @@ class VirtualFS:
         if "\0" in target:
             raise FsError(E.EINVAL, path)
         canon = self._canon(path, cwd, follow=False)
+        self._proc_guard(canon, path)
         host = self._host(canon)
         if os.path.lexists(host):
             raise FsError(E.EEXIST, path)
@@ -841,12 +950,14 @@ class VirtualFS:
 
     def set_times(self, path: str, mtime: float, atime: float | None = None, cwd: str = "/") -> None:
         canon = self._canon(path, cwd)
+        self._proc_guard(canon, path)
         st = self._lstat_host(canon, path)
         self._check_canon(canon, "w", path)
         os.utime(self._host(canon), (st.st_atime if atime is None else atime, mtime), follow_symlinks=False)
 
     def chmod(self, path: str, mode: int, cwd: str = "/") -> None:
         canon = self._canon(path, cwd)
+        self._proc_guard(canon, path)
         st = self._lstat_host(canon, path)
         self._check_canon(canon, "w", path)
         uid, gid, _ = self._perms(canon, st)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import zlib
 
+from virtual_device import memory
 from virtual_device.commands import CommandContext, command
 from virtual_device.commands.activity import SERVICES
 
@@ -80,15 +81,16 @@ async def meminfo(ctx: CommandContext, args: list[str]) -> str:
     lines = [head, "\nTotal PSS by process:\n"]
     for p in procs:
         if p.rss:
-            lines.append(f"{_kb(p.rss * 6 // 10):>15}: {p.name} (pid {p.pid})\n")
-    used = sum(p.rss * 6 // 10 for p in procs)
+            lines.append(f"{_kb(memory.pss_kb(p.rss)):>15}: {p.name} (pid {p.pid})\n")
+    mem = memory.snapshot(device)
     lines.append(
-        f"\nTotal RAM: {_kb(7_823_364)} (status normal)\n"
-        f" Free RAM: {_kb(3_214_880)} ({_kb(912_404):>11} cached pss + {_kb(1_988_120):>11} cached kernel + "
-        f"{_kb(314_356):>11} free)\n"
-        f" Used RAM: {_kb(used + 611_228)} ({_kb(used):>11} used pss + {_kb(611_228):>11} kernel)\n"
-        f" Lost RAM: {_kb(402_517)}\n"
-        f"     ZRAM: {_kb(188_416)} physical used for {_kb(712_448)} in swap ({_kb(4_194_300)} total swap)\n"
+        f"\nTotal RAM: {_kb(mem.total)} (status normal)\n"
+        f" Free RAM: {_kb(mem.free_ram)} ({_kb(mem.cached_pss):>11} cached pss + {_kb(mem.cached_kernel):>11} "
+        f"cached kernel + {_kb(mem.free):>11} free)\n"
+        f" Used RAM: {_kb(mem.used_ram)} ({_kb(mem.used_pss):>11} used pss + {_kb(mem.kernel):>11} kernel)\n"
+        f" Lost RAM: {_kb(mem.lost)}\n"
+        f"     ZRAM: {_kb(mem.zram)} physical used for {_kb(mem.swap_used)} in swap "
+        f"({_kb(mem.swap_total)} total swap)\n"
         "   Tuning: 256 (large 512), oom   322,560K, restore limit   107,520K (high-end-gfx)\n"
     )
     return "".join(lines)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from virtual_device import memory
 from virtual_device.commands import CommandContext, command
 from virtual_device.device import Process
 
@@ -41,7 +42,7 @@ FIELDS: dict[str, tuple[str, int, bool]] = {
     "LABEL": ("LABEL", 30, True),
 }
 DEFAULT = ["USER", "PID", "PPID", "VSIZE", "RSS", "WCHAN", "ADDR", "S", "NAME"]
-MEM_TOTAL_KB = 7_823_364
+MEM_TOTAL_KB = memory.MEM_TOTAL_KB
 
 
 def _display_name(p: Process) -> str:
@@ -149,10 +150,14 @@ async def top(ctx: CommandContext, argv: list[str]) -> int:
     procs = ctx.device.processes.all()
     total = len(procs)
     running = sum(1 for p in procs if p.state == "R")
+    mem = memory.snapshot(ctx.device)
+    swap_used = mem.swap_used
     head = (
         f"Tasks: {total} total,   {running} running, {total - running} sleeping,   0 stopped,   0 zombie\n"
-        f"  Mem:  {MEM_TOTAL_KB}K total,  6120448K used,  1702916K free,    21256K buffers\n"
-        f" Swap:  4194300K total,   712448K used,  3481852K free,  2944572K cached\n"
+        f"  Mem:  {mem.total}K total, {mem.total - mem.free:8d}K used, {mem.free:8d}K free, "
+        f"{memory.BUFFERS_KB:8d}K buffers\n"
+        f" Swap:  {mem.swap_total}K total, {swap_used:8d}K used, {mem.swap_total - swap_used:8d}K free, "
+        f"{mem.cached_kernel:8d}K cached\n"
         "800%cpu  11%user   0%nice  14%sys 775%idle   0%iow   0%irq   0%sirq   0%host\n"
         "  PID USER         PR  NI VIRT  RES  SHR S[%CPU] %MEM     TIME+ ARGS\n"
     )
