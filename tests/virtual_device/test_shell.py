@@ -208,3 +208,36 @@ async def test_echo_and_test_builtins(device: DeviceState) -> None:
 async def test_sh_dash_c_nests(device: DeviceState) -> None:
     code, out, _ = await sh(device, "sh -c 'echo inner; exit 4'; echo $?")
     assert out == "inner\n4\n"
+
+
+# -- case and functions (triage scripts use both) -------------------------------------------------
+async def test_case_matches_globs_alternatives_and_quoted_patterns(device: DeviceState) -> None:
+    script = (
+        'case $(getprop ro.build.version.sdk) in 3[0-3]) echo old;; 34|35) echo current;; *) echo other;; esac\n'
+        'for f in a.jpg b.txt "c d.mp4"; do\n'
+        '  case "$f" in\n    *.jpg|*.png) echo "$f image" ;;\n    (*.txt) echo "$f text" ;;\n'
+        '    *) echo "$f other"\n  esac\ndone\n'
+        'case abc in "a*") echo literal;; a*) echo glob;; esac\n'
+        'case x in y) echo never;; esac; echo "status $?"'
+    )
+    code, out, err = await sh(device, script)
+    assert (code, err) == (0, "")
+    assert out == "current\na.jpg image\nb.txt text\nc d.mp4 other\nglob\nstatus 0\n"
+
+
+async def test_functions_take_arguments_return_codes_and_pipe(device: DeviceState) -> None:
+    script = (
+        'is_on() { case "$1" in on|1|true) return 0;; esac; return 1; }\n'
+        'show() {\n  echo "$# args: $1/$2"\n}\n'
+        'is_on 1 && echo yes; is_on off || echo no\n'
+        'show first second | cat\n'
+        'echo "after: $# $1"'
+    )
+    code, out, err = await sh(device, script)
+    assert (code, err) == (0, "")
+    assert out == "yes\nno\n2 args: first/second\nafter: 0 \n"
+
+
+async def test_an_unclosed_case_is_a_syntax_error_in_mksh_wording(device: DeviceState) -> None:
+    code, _, err = await sh(device, "case x in")
+    assert code == 1 and "syntax error: 'case' unmatched" in err

@@ -98,4 +98,20 @@ class Group:
     redirs: list[Redir] = field(default_factory=list)
 
 
-Node = Simple | If | For | While | Group
+@dataclass
+class Case:
+    word: Word
+    items: list[tuple[list[Word], Seq]]
+    redirs: list[Redir] = field(default_factory=list)
+
+
+@dataclass
+class FuncDef:
+    """`name() { body; }`: defining it runs nothing; calling it runs body with its own $1..."""
+
+    name: str
+    body: Node
+    redirs: list[Redir] = field(default_factory=list)
+
+
+Node = Simple | If | For | While | Group | Case | FuncDef

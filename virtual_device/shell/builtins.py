@@ -51,6 +51,20 @@ async def _exit(sh: Interp, argv: list[str]) -> int:
     raise ExitShell(code)
 
 
+@builtin("return")
+async def _return(sh: Interp, argv: list[str]) -> int:
+    from virtual_device.shell.interpreter import ReturnFromFunction
+
+    code = sh.state.status
+    if len(argv) > 1:
+        if not re.fullmatch(r"-?\d+", argv[1]):
+            await sh.err(f"return: {argv[1]}: bad number")
+            code = 1
+        else:
+            code = int(argv[1]) & 0xFF
+    raise ReturnFromFunction(code)
+
+
 @builtin("cd")
 async def _cd(sh: Interp, argv: list[str]) -> int:
     target = argv[1] if len(argv) > 1 else sh.state.vars.get("HOME", "/")

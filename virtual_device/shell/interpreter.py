@@ -15,7 +15,23 @@ from typing import TYPE_CHECKING, Any
 
 from virtual_device.commands import CommandContext, ProcessIO, lookup
 from virtual_device.shell import builtins
-from virtual_device.shell.ast import AndOr, CmdSub, For, Group, If, Lit, Node, Pipeline, Seq, Simple, Var, While, Word
+from virtual_device.shell.ast import (
+    AndOr,
+    Case,
+    CmdSub,
+    For,
+    FuncDef,
+    Group,
+    If,
+    Lit,
+    Node,
+    Pipeline,
+    Seq,
+    Simple,
+    Var,
+    While,
+    Word,
+)
 from virtual_device.shell.lexer import ShellSyntaxError
 from virtual_device.shell.parser import parse
 from virtual_device.shell.streams import (
@@ -68,6 +84,14 @@ class _Break(Exception):
     pass
 
 
+class ReturnFromFunction(Exception):
+    """`return N` inside a function body."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
 class ShellState:
     """Variables, exports and cwd: what a subshell copies."""
 
@@ -77,9 +101,11 @@ class ShellState:
         self.cwd = cwd
         self.status = 0
         self.positional: list[str] = []
+        self.functions: dict[str, Node] = {}
 
     def copy(self) -> ShellState:
         new = ShellState({}, self.cwd)
+        new.functions = dict(self.functions)
         new.vars = dict(self.vars)
         new.exported = set(self.exported)
         new.status = self.status
@@ -229,6 +255,9 @@ class Interp:
     async def run_node(self, node: Node, fds: FdTable) -> int:
         if isinstance(node, Simple):
             return await self.run_simple(node, fds)
+        if isinstance(node, FuncDef):
+            self.state.functions[node.name] = node.body
+            return 0
         opened: list[FileStream] = []
         try:
             local = await self.apply_redirs(node.redirs, fds, opened)
@@ -261,6 +290,13 @@ class Interp:
                     status = await self.run_seq(node.body)
                     await asyncio.sleep(0)
                 return status
+            if isinstance(node, Case):
+                subject = await self.expand_single(node.word)
+                for patterns, body in node.items:
+                    for pattern in patterns:
+                        if re.fullmatch(await self._pattern(pattern), subject, re.S):
+                            return await self.run_seq(body)
+                return 0
             if isinstance(node, Group):
                 if node.subshell:
                     sub = Interp(self.shell, self.state.copy(), self.fds)
@@ -297,8 +333,62 @@ class Interp:
             for stream in opened:
                 stream.close()
 
+    async def call_function(self, body: Node, argv: list[str], fds: FdTable) -> int:
+        """Run a shell function: its own $1..., the caller's variables; `return N` ends it."""
+        saved_args, self.state.positional = self.state.positional, list(argv[1:])
+        self.depth = getattr(self, "depth", 0) + 1
+        try:
+            if self.depth > 200:
+                await self.err(f"{argv[0]}: recursion too deep")
+                return 1
+            return await self.run_node(body, fds)
+        except ReturnFromFunction as exc:
+            return exc.code
+        finally:
+            self.depth -= 1
+            self.state.positional = saved_args
+
+    async def _pattern(self, word: Word) -> str:
+        """A case pattern as a regex: unquoted * ? [...] are globs, quoted characters literal."""
+        chars = await self._chars(word)
+        out, i = [], 0
+        while i < len(chars):
+            c, flag = chars[i]
+            if flag == 2:
+                out.append(re.escape(c))
+            elif c == "*":
+                out.append(".*")
+            elif c == "?":
+                out.append(".")
+            elif c == "[":
+                j = i + 1
+                while j < len(chars) and chars[j][0] != "]":
+                    j += 1
+                if j < len(chars):
+                    body = "".join(ch for ch, _ in chars[i + 1 : j])
+                    body = "^" + body[1:] if body.startswith("!") else body
+                    out.append("[" + body.replace("\\", "\\\\") + "]")
+                    i = j
+                else:
+                    out.append(re.escape(c))
+            elif c == "\\" and i + 1 < len(chars):
+                i += 1
+                out.append(re.escape(chars[i][0]))
+            else:
+                out.append(re.escape(c))
+            i += 1
+        return "".join(out)
+
     async def exec_argv(self, argv: list[str], assigns: list[tuple[str, str]], fds: FdTable) -> int:
         name = argv[0]
+        function = self.state.functions.get(name)
+        if function is not None:
+            saved = self.fds
+            self.fds = fds
+            try:
+                return await self.call_function(function, argv, fds)
+            finally:
+                self.fds = saved
         builtin = builtins.BUILTINS.get(name)
         if builtin is not None:
             saved = self.fds

@@ -6,7 +6,9 @@ import re
 
 from virtual_device.shell.ast import (
     AndOr,
+    Case,
     For,
+    FuncDef,
     Group,
     If,
     Lit,
@@ -123,6 +125,10 @@ class Parser:
             node = self.for_clause()
         elif self.is_kw("while", "until"):
             node = self.while_clause()
+        elif self.is_kw("case"):
+            node = self.case_clause()
+        elif self._at_function():
+            node = self.function_def()
         elif self.is_kw("{"):
             self.advance()
             self.opened.append("{")
@@ -236,6 +242,66 @@ class Parser:
         self.expect_kw("done")
         self.opened.pop()
         return For(var, items, body)
+
+    def _at_function(self) -> bool:
+        """`name ( )` starts a function definition (mksh and POSIX)."""
+        tok = self.tok
+        if tok.kind != "word" or tok.word is None or not tok.word.is_plain or tok.value in RESERVED:
+            return False
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]*", tok.value) or self.i + 2 >= len(self.toks):
+            return False
+        a, b = self.toks[self.i + 1], self.toks[self.i + 2]
+        return a.kind == "op" and a.value == "(" and b.kind == "op" and b.value == ")"
+
+    def function_def(self) -> FuncDef:
+        name = self.advance().value
+        self.advance()
+        self.advance()
+        self.skip_newlines()
+        if not (self.is_kw("{", "if", "for", "while", "until", "case") or self.is_op("(")):
+            raise self.unexpected()
+        return FuncDef(name, self.command())
+
+    def case_clause(self) -> Case:
+        self.advance()
+        self.opened.append("case")
+        if self.tok.kind != "word":
+            raise self.unexpected()
+        word = self.advance().word
+        assert word is not None
+        self.skip_newlines()
+        self.expect_kw("in")
+        items: list[tuple[list[Word], Seq]] = []
+        while True:
+            self.skip_newlines()
+            if self.is_kw("esac"):
+                break
+            if self.is_op("("):
+                self.advance()
+            patterns: list[Word] = []
+            while True:
+                if self.tok.kind != "word":
+                    raise self.unexpected()
+                pattern = self.advance().word
+                assert pattern is not None
+                patterns.append(pattern)
+                if not self.is_op("|"):
+                    break
+                self.advance()
+            if not self.is_op(")"):
+                raise self.unexpected()
+            self.advance()
+            body = self.command_list({"esac"}, {";;"})
+            items.append((patterns, body))
+            if self.is_op(";;"):
+                self.advance()
+                continue
+            self.skip_newlines()
+            if not self.is_kw("esac"):
+                raise self.unexpected()
+        self.expect_kw("esac")
+        self.opened.pop()
+        return Case(word, items)
 
     def while_clause(self) -> While:
         until = self.advance().value == "until"
