@@ -1023,7 +1023,8 @@ class VirtualFS:
         ):
             if not root.isdir(f"{_SDCARD}/{d}"):
                 root.mkdir(f"{_SDCARD}/{d}")
-        for link, target in (("/sdcard", _SDCARD), ("/storage/self/primary", _SDCARD)):
+        # as on a phone: /sdcard -> /storage/self/primary -> /storage/emulated/0
+        for link, target in (("/sdcard", "/storage/self/primary"), ("/storage/self/primary", _SDCARD)):
             if not os.path.lexists(self._host(link)):
                 root.symlink(target, link)
         for canon, perms in (

@@ -20,7 +20,10 @@ def fs(tmp_path: Path) -> VirtualFS:
 
 
 def test_sdcard_is_a_symlink_to_emulated_storage_and_writable(fs: VirtualFS) -> None:
-    assert fs.readlink("/sdcard") == "/storage/emulated/0"
+    # the chain a phone has: /sdcard -> /storage/self/primary -> /storage/emulated/0
+    assert fs.readlink("/sdcard") == "/storage/self/primary"
+    assert fs.readlink("/storage/self/primary") == "/storage/emulated/0"
+    assert fs.realpath("/sdcard/Download") == "/storage/emulated/0/Download"
     assert fs.lstat("/sdcard").is_link
     fs.write_bytes("/sdcard/Download/a.txt", b"hello")
     assert fs.read_bytes("/storage/emulated/0/Download/a.txt") == b"hello"
