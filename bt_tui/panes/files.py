@@ -47,6 +47,14 @@ class Listed(Message):
         self.entries = entries
 
 
+class Fetched(Message):
+    """A device file was fetched for a preview: show it."""
+
+    def __init__(self, screen: Any) -> None:
+        super().__init__()
+        self.screen = screen
+
+
 class TransfersListed(Message):
     def __init__(self, transfers: list[Any]) -> None:
         super().__init__()
@@ -78,6 +86,62 @@ def list_local(path: Path, hidden: bool) -> list[Entry]:
     return sorted(entries, key=lambda e: (not e.is_dir, e.name.lower()))
 
 
+def rename_local(source: Path, target: Path) -> None:
+    """Rename in the technician's folder, never over an existing name (POSIX rename would replace it)."""
+    if target.exists() or target.is_symlink():
+        raise FileExistsError(f"{target.name} already exists in {home_relative(str(target.parent))}")
+    source.rename(target)
+
+
+def delete_local(path: Path) -> None:
+    """Delete a file, a link, or a folder with everything in it (permanently)."""
+    import shutil
+
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
+
+
+def pasted_paths(text: str) -> tuple[list[Path], list[str]]:
+    """Local paths in pasted text (a terminal pastes a dropped file's path, often quoted or as a file:// URL):
+    those that exist, and the path-like ones that do not. Plain text that is not a path gives ([], [])."""
+    import shlex
+    from urllib.parse import unquote, urlparse
+
+    found: list[Path] = []
+    missing: list[str] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            words = [line] if Path(line).exists() else shlex.split(line)
+        except ValueError:
+            words = [line]
+        for word in words:
+            if word.startswith("file://"):
+                word = unquote(urlparse(word).path)
+            word = os.path.expanduser(word)
+            if not word.startswith("/"):
+                continue
+            path = Path(word)
+            if path.exists():
+                found.append(path)
+            else:
+                missing.append(word)
+    return found, missing
+
+
+def home_relative(path: str) -> str:
+    """`~/support` rather than `/home/alice/support`: shorter, and the part a person recognises."""
+    try:
+        rest = Path(path).relative_to(Path.home())
+    except (ValueError, RuntimeError):
+        return path
+    return "~" if str(rest) == "." else f"~/{rest}"
+
+
 def human_size(size: int) -> str:
     value = float(size)
     for unit in ("B", "KB", "MB", "GB"):
@@ -93,9 +157,10 @@ class FilesPane(DeviceWork, Vertical):
         Binding("backspace", "up", "Up", id="files.up", tooltip="Up a folder"),
         Binding("h", "hidden", "Hidden", id="files.hidden", tooltip="Show or hide hidden files"),
         Binding("r", "refresh", "Refresh", id="files.refresh", tooltip="List both folders again"),
-        Binding("m", "mkdir", "New folder", id="files.mkdir", tooltip="Create a folder on the device"),
-        Binding("n", "rename", "Rename", id="files.rename", tooltip="Rename on the device"),
-        Binding("d", "delete", "Delete", id="files.delete", tooltip="Delete on the device (permanent)"),
+        Binding("m", "mkdir", "New folder", id="files.mkdir", tooltip="Create a folder in the focused pane"),
+        Binding("n", "rename", "Rename", id="files.rename", tooltip="Rename the selected file or folder"),
+        Binding("d", "delete", "Delete", id="files.delete", tooltip="Delete the selection (asks first; permanent)"),
+        Binding("o", "open", "Open", id="files.open", tooltip="Preview the selected file (text or picture)"),
         Binding("u", "upload", "Upload", id="files.upload", tooltip="Send the selected local file to the device"),
         Binding("w", "download", "Download", id="files.download", tooltip="Fetch the selected device file"),
         Binding("x", "menu", "Menu", id="files.menu", tooltip="Actions on the selected file"),
@@ -175,7 +240,8 @@ class FilesPane(DeviceWork, Vertical):
             self.remote_path = message.path
         self.entries[side] = message.entries
         where = "This computer" if side == "local" else "Device"
-        self.query_one(f"#{side}-path", Label).update(Text(f"{where}: {message.path}", style="bold"))
+        shown = home_relative(message.path) if side == "local" else message.path
+        self.query_one(f"#{side}-path", Label).update(Text(f"{where}: {shown}", style="bold"))
         table = self.query_one(f"#{side}", DataTable)
         table.clear()
         table.add_row(Text(UP + "/", style="dim"), Text(""), Text(""), key=UP)
@@ -244,9 +310,48 @@ class FilesPane(DeviceWork, Vertical):
         if entry.is_dir:
             self.list_side(side, self._join(side, entry.name))
         else:
-            self.app.notify(f"{entry.name}: {human_size(entry.size)}. "
-                            + ("u uploads it to the device" if side == "local" else "w downloads it"),
-                            markup=False)
+            self.preview(side, entry)
+
+    def action_open(self) -> None:
+        side = self._side()
+        entry = self._selected(side)
+        if entry is None:
+            self.app.notify("Select a file first", markup=False)
+        else:
+            self._open(side, entry)
+
+    def preview(self, side: str, entry: Entry) -> None:
+        """Text or a picture in a preview; a device file is fetched first (unless too big or not showable)."""
+        from bt_tui.preview import DOWNLOAD_CAP, PreviewScreen, kind_of, preview_folder
+
+        kind = kind_of(entry.name)
+        hint = "u uploads it to the device" if side == "local" else "w downloads it to this computer"
+        if side == "local":
+            self.app.push_screen(PreviewScreen(entry.name, self.local_path / entry.name, kind, entry.size, hint))
+            return
+        if kind == "other" or entry.size > DOWNLOAD_CAP:
+            if kind != "other":
+                hint = f"Too big to preview ({human_size(entry.size)}): {hint}"
+            self.app.push_screen(PreviewScreen(entry.name, None, "other", entry.size, hint))
+            return
+        files, session_id = self.services.area("files"), self.session_id
+        source = posixpath.join(self.remote_path, entry.name)
+
+        def fetch() -> Path:
+            import tempfile
+
+            folder = Path(tempfile.mkdtemp(prefix="open-", dir=preview_folder(session_id)))
+            files.pull(session_id, [source], str(folder))
+            return folder / entry.name
+
+        self.app.notify(f"Fetching {entry.name} to preview it…", markup=False, timeout=2)
+        self.run_device("files-open", fetch,
+                        lambda path: Fetched(PreviewScreen(entry.name, path, kind, entry.size, hint)))
+
+    @on(Fetched)
+    def fetched(self, message: Fetched) -> None:
+        message.stop()
+        self.app.push_screen(message.screen)
 
     def _up(self, side: str) -> None:
         if side == "local":
@@ -276,38 +381,68 @@ class FilesPane(DeviceWork, Vertical):
         if "files" in message.refresh:
             self.action_refresh()
 
+    def _run_local(self, call: Any, text: str) -> None:
+        """A change in the technician's own folder (no device, no transcript), off the UI thread."""
+        self.run_device("files-local", call, lambda _r: self._done(text))
+
     def action_mkdir(self) -> None:
         from bt_tui.dialogs import PromptDialog
 
+        side = self._side()
+        if side == "local":
+            local = self.local_path
+
+            def made_local(name: str | None) -> None:
+                if name and self._valid_name(name):
+                    self._run_local(lambda: (local / name).mkdir(), f"Created {home_relative(str(local / name))}")
+
+            self.app.push_screen(PromptDialog(f"New folder in {home_relative(str(local))}",
+                                              placeholder="Folder name"), made_local)
+            return
         files, session_id, base = self.services.area("files"), self.session_id, self.remote_path
 
         def named(name: str | None) -> None:
-            if name:
+            if name and self._valid_name(name):
                 path = posixpath.join(base, name)
                 self.run_device("files-change", lambda: files.mkdir(session_id, path),
                                 lambda made: self._done(f"Created {made}"))
 
         self.app.push_screen(PromptDialog(f"New folder in {base}", placeholder="Folder name"), named)
 
-    def _remote_selection(self, what: str) -> Entry | None:
-        if self._side() != "remote":
-            self.app.notify(f"{what} works on the device side: Tab to the right pane", markup=False)
-            return None
-        entry = self._selected("remote")
+    def _valid_name(self, name: str) -> bool:
+        if "/" in name or name in (".", ".."):
+            self.app.notify(f"{name!r} is not a name: use one without '/'", severity="warning", markup=False)
+            return False
+        return True
+
+    def _selection(self) -> tuple[str, Entry] | None:
+        side = self._side()
+        entry = self._selected(side)
         if entry is None:
             self.app.notify("Select a file or folder first", markup=False)
-        return entry
+            return None
+        return side, entry
 
     def action_rename(self) -> None:
         from bt_tui.dialogs import PromptDialog
 
-        entry = self._remote_selection("Rename")
-        if entry is None:
+        chosen = self._selection()
+        if chosen is None:
+            return
+        side, entry = chosen
+        if side == "local":
+            local = self.local_path
+
+            def renamed_local(name: str | None) -> None:
+                if name and name != entry.name and self._valid_name(name):
+                    self._run_local(lambda: rename_local(local / entry.name, local / name), f"Renamed to {name}")
+
+            self.app.push_screen(PromptDialog(f"Rename {entry.name}", value=entry.name), renamed_local)
             return
         files, session_id, base = self.services.area("files"), self.session_id, self.remote_path
 
         def named(name: str | None) -> None:
-            if name and name != entry.name:
+            if name and name != entry.name and self._valid_name(name):
                 self.run_device("files-change", lambda: files.rename(session_id, posixpath.join(base, entry.name),
                                                                      posixpath.join(base, name)),
                                 lambda final: self._done(f"Renamed to {final}"))
@@ -317,12 +452,25 @@ class FilesPane(DeviceWork, Vertical):
     def action_delete(self) -> None:
         from bt_tui.dialogs import ConfirmDialog
 
-        entry = self._remote_selection("Delete")
-        if entry is None:
+        chosen = self._selection()
+        if chosen is None:
+            return
+        side, entry = chosen
+        what = "this folder and everything in it" if entry.is_dir else "this file"
+        if side == "local":
+            target = self.local_path / entry.name
+
+            def answered_local(yes: bool | None) -> None:
+                if yes:
+                    self._run_local(lambda: delete_local(target), f"Deleted {home_relative(str(target))}")
+
+            self.app.push_screen(ConfirmDialog(
+                f"Delete {home_relative(str(target))}?",
+                f"This deletes {what} from this computer permanently: it is not moved to the trash.", "Delete",
+            ), answered_local)
             return
         files, session_id = self.services.area("files"), self.session_id
         path = posixpath.join(self.remote_path, entry.name)
-        what = "this folder and everything in it" if entry.is_dir else "this file"
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -340,7 +488,8 @@ class FilesPane(DeviceWork, Vertical):
         if entry is None:
             return
         if side == "local":
-            choices = [("open", "Open"), ("upload", "Upload to the device")]
+            choices = [("open", "Open"), ("upload", "Upload to the device"), ("rename", "Rename…"),
+                       ("delete", "Delete…")]
         else:
             choices = [("open", "Open"), ("download", "Download"), ("rename", "Rename…"), ("delete", "Delete…")]
 
@@ -356,52 +505,71 @@ class FilesPane(DeviceWork, Vertical):
     # -- transfers -----------------------------------------------------------------------------------
     def action_upload(self) -> None:
         entry = self._selected("local")
-        if entry is None:
+        if entry is None or entry.name == UP:
             self.app.notify("Select a local file first (left pane)", markup=False)
             return
-        self._transfer("push", str(self.local_path / entry.name), self.remote_path, entry.name,
-                       {e.name for e in self.entries["remote"]})
+        self.upload([str(self.local_path / entry.name)])
+
+    def upload(self, sources: list[str]) -> None:
+        """Send local files or folders to the device folder shown, asking once if any name is taken there."""
+        self._transfer("push", sources, self.remote_path, {e.name for e in self.entries["remote"]})
 
     def action_download(self) -> None:
         entry = self._selected("remote")
         if entry is None:
             self.app.notify("Select a device file first (right pane)", markup=False)
             return
-        self._transfer("pull", posixpath.join(self.remote_path, entry.name), str(self.local_path), entry.name,
+        self._transfer("pull", [posixpath.join(self.remote_path, entry.name)], str(self.local_path),
                        {e.name for e in self.entries["local"]})
 
-    def _transfer(self, direction: str, source: str, destination: str, name: str, existing: set[str]) -> None:
+    def on_paste(self, event: events.Paste) -> None:
+        """A file dropped on the terminal arrives as its pasted path: upload what exists here."""
+        found, missing = pasted_paths(event.text)
+        if not found and not missing:
+            return
+        event.stop()
+        if missing:
+            self.app.notify("Not a file on this computer: " + ", ".join(missing[:3]), severity="warning",
+                            markup=False)
+        if found:
+            self.upload([str(path) for path in found])
+
+    def _transfer(self, direction: str, sources: list[str], destination: str, existing: set[str]) -> None:
         from bt_tui.dialogs import ChoiceDialog
 
-        if name not in existing:
-            self._run_transfer(direction, source, destination, "overwrite")
+        names = [posixpath.basename(s.rstrip("/")) if direction == "pull" else Path(s).name for s in sources]
+        clashes = [n for n in names if n in existing]
+        if not clashes:
+            self._run_transfer(direction, sources, destination, "overwrite")
             return
         where = "on the device" if direction == "push" else "in this folder"
+        title = (f"{clashes[0]} already exists {where}" if len(clashes) == 1
+                 else f"{len(clashes)} of these names already exist {where}")
 
         def chosen(choice: str | None) -> None:
             if choice in ("overwrite", "ask"):
-                self._run_transfer(direction, source, destination, choice)
+                self._run_transfer(direction, sources, destination, choice)
             else:
                 self.app.notify("Transfer cancelled: nothing was copied", markup=False)
 
         self.app.push_screen(ChoiceDialog(
-            f"{name} already exists {where}",
-            [("overwrite", "Overwrite"), ("cancel", "Cancel"), ("ask", "Ask for each file")],
+            title, [("overwrite", "Overwrite"), ("cancel", "Cancel"), ("ask", "Ask for each file")],
         ), chosen)
 
-    def _run_transfer(self, direction: str, source: str, destination: str, on_clash: str) -> None:
+    def _run_transfer(self, direction: str, sources: list[str], destination: str, on_clash: str) -> None:
         files, manager, session_id = self.services.area("files"), self.services.area("transfers"), self.session_id
         enqueue = files.push if direction == "push" else files.pull
+        what = posixpath.basename(sources[0].rstrip("/")) if len(sources) == 1 else f"{len(sources)} items"
 
         def work() -> list[Any]:
-            queued = enqueue(session_id, [source], destination, on_clash=on_clash, queue=True)
+            queued = enqueue(session_id, sources, destination, on_clash=on_clash, queue=True)
             self.post_message(TransfersListed(manager.list(session_id)))
             return [manager.run(t.id, progress=self._progress, ask=self._ask) for t in queued]
 
         def done(finished: list[Any]) -> ActionDone:
             states = ", ".join(t.state for t in finished)
             verb = "Upload" if direction == "push" else "Download"
-            return ActionDone(f"{verb} of {posixpath.basename(source.rstrip('/'))}: {states}", ("files",), finished)
+            return ActionDone(f"{verb} of {what}: {states}", ("files",), finished)
 
         self.run_device("transfer", work, done, exclusive=False)
 

@@ -8,7 +8,7 @@ import pytest
 
 from bt_core.models import SessionRecord
 from bt_tui.app import make_app
-from tests.tui.conftest import FROZEN
+from tests.tui.conftest import FROZEN, settle
 
 FIXED_MS = int((FROZEN - timedelta(minutes=3)).timestamp() * 1000)
 
@@ -72,3 +72,91 @@ def test_session_info_snapshot(seeded, snap_compare):
             await pilot.pause(0.4)
 
     assert snap_compare(snapshot_app(seeded, session_id="a1b2c3d4"), run_before=ready, terminal_size=(120, 40))
+
+
+@pytest.fixture
+def device_session(services, vdevice, monkeypatch):
+    """A session on the virtual device with a fixed id, and every clock the screens show frozen."""
+    import dataclasses
+    import os
+    import time
+
+    import bt_core.store as store_module
+
+    monkeypatch.setattr(store_module, "now_ms", lambda: FIXED_MS)
+    old_tz = os.environ.get("TZ")
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    at = FROZEN - timedelta(minutes=12)
+    services.store.create_session(SessionRecord(
+        id="d4e5f6a7", serial=vdevice.serial, status="in_progress", priority="medium", customer="Dee",
+        computer_name="Pixel 8", platform="Android 14 (API 34)", issue="Photos will not sync",
+        skills=("android",), technician="alice", owners=("alice",), created_at=at, queued_at=at, started_at=at,
+    ))
+    sysinfo = services.area("sysinfo")
+    pull = sysinfo.pull
+
+    def frozen_pull(*args, **kwargs):
+        """The device's own clock and the round trip's time differ per run: pin them."""
+        snapshot = pull(*args, **kwargs)
+        sections = dict(snapshot.sections)
+        if "overview" in sections:
+            data = {**sections["overview"].data, "serial": "VIRTUAL0001", "uptime_seconds": 3725}
+            sections["overview"] = dataclasses.replace(sections["overview"], data=data)
+        return dataclasses.replace(snapshot, taken_at=FROZEN, elapsed_ms=18.0, sections=sections)
+
+    monkeypatch.setattr(sysinfo, "pull", frozen_pull)
+    yield services
+    if old_tz is None:
+        monkeypatch.delenv("TZ")
+    else:
+        monkeypatch.setenv("TZ", old_tz)
+    time.tzset()
+
+
+async def hide_sidebar(pilot) -> None:
+    """The sidebar shows the device's serial (a free port per run): snapshots show the tabs alone."""
+    await pilot.press("ctrl+b")
+    await pilot.pause()
+
+
+def test_system_info_overview_snapshot(device_session, snap_compare):
+    async def ready(pilot):
+        await settle(pilot.app, pilot)
+        await hide_sidebar(pilot)
+        await pilot.press("f4")
+        await settle(pilot.app, pilot, rounds=4)
+        pilot.app.clear_notifications()  # a toast lists what the virtual device lacks (it has no /proc files)
+        await pilot.pause()
+
+    assert snap_compare(snapshot_app(device_session, session_id="d4e5f6a7"), run_before=ready,
+                        terminal_size=(120, 40))
+
+
+def test_files_snapshot(device_session, vdevice, tmp_path, monkeypatch, snap_compare):
+    import os
+
+    home = tmp_path / "home"
+    work = home / "support"
+    (work / "logs").mkdir(parents=True)
+    (work / "wifi-report [v2].txt").write_text("x" * 2300)
+    (work / "router.png").write_bytes(b"\x89PNG" + b"\0" * 40000)
+    for path in (work / "logs", work / "wifi-report [v2].txt", work / "router.png"):
+        os.utime(path, (FROZEN.timestamp(), FROZEN.timestamp()))
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(work)
+    fs = vdevice.state.fs.as_root()
+    with fs.open_write("/sdcard/Download/manual [EN].pdf") as out:
+        out.write(b"%PDF" + b"\0" * 120000)
+    stamp = (FROZEN - timedelta(days=3)).timestamp()
+    for name in fs.listdir("/sdcard"):
+        fs.set_times(f"/sdcard/{name}", stamp)
+
+    async def ready(pilot):
+        await settle(pilot.app, pilot)
+        await hide_sidebar(pilot)
+        await pilot.press("f3")
+        await settle(pilot.app, pilot, rounds=4)
+
+    assert snap_compare(snapshot_app(device_session, session_id="d4e5f6a7"), run_before=ready,
+                        terminal_size=(120, 40))
