@@ -362,3 +362,20 @@ async def test_reboot_resets_processes(device: DeviceState) -> None:
     assert (await sh(device, "pidof com.whatsapp"))[0] == 1
     await sh(device, "reboot")
     assert (await sh(device, "pidof com.whatsapp"))[1] == "5871\n"
+
+
+async def test_dumpsys_wifi_is_a_full_dump_with_the_lines_triage_reads(device: DeviceState) -> None:
+    from adb_backend.parsers.dumpsys_wifi import parse_dumpsys_wifi
+
+    code, out, _ = await sh(device, "dumpsys wifi")
+    assert code == 0 and len(out.splitlines()) > 100
+    for section in ("Dump of WifiActiveModeWarden", "WifiClientModeImpl:", "WifiScoreReport:",
+                    "Dump of WifiConfigManager", "Latest scan results:"):
+        assert section in out
+    code, grepped, _ = await sh(device, "dumpsys wifi | grep -E '^Wi-Fi is|mWifiInfo'")
+    lines = grepped.splitlines()
+    assert lines[0] == "Wi-Fi is enabled" and len(lines) == 2
+    assert lines[1].startswith('mWifiInfo SSID: "HomeNet-5G"')
+    info = parse_dumpsys_wifi(out)
+    assert (info.enabled, info.ssid, info.rssi_dbm, info.link_speed_mbps) == (True, "HomeNet-5G", -52, 1201)
+    assert info.ip_address == "192.168.1.47" and info.frequency_mhz == 5180

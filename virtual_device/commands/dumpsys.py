@@ -253,18 +253,113 @@ async def dump_package(ctx: CommandContext, args: list[str]) -> int:
     return 0
 
 
+_WIFI_NEIGHBOURS = (
+    ("HomeNet-5G", "3c:84:6a:11:22:33", 5180, -52, "[RSN-SAE-CCMP][RSN-PSK-CCMP][ESS][WPS]"),
+    ("HomeNet", "3c:84:6a:11:22:32", 2437, -47, "[RSN-PSK-CCMP][ESS][WPS]"),
+    ("DIRECT-7B-HP OfficeJet", "02:00:00:4e:1a:7b", 2462, -71, "[RSN-PSK-CCMP][ESS][WPS]"),
+    ("Vodafone-8C21", "02:00:00:9c:8c:21", 5240, -78, "[RSN-PSK-CCMP][ESS]"),
+    ("", "02:00:00:31:05:aa", 5500, -84, "[RSN-PSK-CCMP][ESS]"),
+)
+
+
 async def wifi(ctx: CommandContext, args: list[str]) -> str:
+    """An Android 14 `dumpsys wifi` of a phone on its home 5 GHz network (the sections a bugreport has)."""
     cfg = ctx.device.config
     ip = cfg.get("wlan_ip", "192.168.1.47")
     mac = cfg.get("wlan_mac", "a2:3f:6c:9e:41:d7")
+    now = ctx.device.now()
+    up_ms = int(ctx.device.uptime() * 1000)
+
+    def stamp(ago: float) -> str:
+        t = now - ago
+        return time.strftime("%m-%d %H:%M:%S", time.localtime(t)) + f".{int(t * 1000) % 1000:03d}"
+
+    events = [
+        ("ConnectableState", "L3ConnectedState", "CMD_RSSI_POLL", "screen=on 1 0 \"HomeNet-5G\" 3c:84:6a:11:22:33 "
+         "rssi=-52 f=5180 sc=60 link=1201 tx=1.2, 0.0, 0.0 rx=3.1 bcn=0 [on:0 tx:0 rx:0 period:3005] from screen "
+         "[on:0 period:1842013]"),
+        ("L3ConnectedState", "L3ConnectedState", "CMD_ONESHOT_RSSI_POLL", "screen=on 0 0"),
+        ("ConnectableState", "L3ConnectedState", "CMD_SCREEN_STATE_CHANGED", "screen=on 1 0"),
+        ("ConnectableState", "L3ConnectedState", "CMD_SET_SUSPEND_OPT_ENABLED", "screen=on 0 0"),
+    ]
+    records = "".join(
+        f" rec[{i}]: time={stamp(3600 - i * 97.3)} processed={p} org={o} dest=<null> what={w} {x}\n"
+        for i, (p, o, w, x) in enumerate(events * 5)
+    )
+    score_rows = "".join(
+        f"{stamp(30 - 3 * i)[6:]},0,0,{-52 - i % 3},{-52.4 - (i % 3) / 10:.1f},-80,5180,1201,1080,"
+        f"{640 + i * 7},{712 + i * 5},0,{12.4 + i:.1f},0.0,0.0,{3.1 + i / 10:.1f},0,0,1,1,60\n"
+        for i in range(10)
+    )
+    scans = "".join(
+        f"  {bssid}  {freq:>9}  {rssi:>8}  {(up_ms - 4_200) / 1000:>12.3f}  {caps:<42s} {ssid}\n"
+        for ssid, bssid, freq, rssi, caps in _WIFI_NEIGHBOURS
+    )
     return (
         "Verbose logging is off\nmVerboseLoggingLevel 0\nStay-awake conditions: 0\nmInIdleMode false\n"
-        "mScanPending false\nSettingsStore:\nWifiState 1\nAirplaneModeOn false\n\n"
+        "mScanPending false\nSettingsStore:\nWifiState 1\nAirplaneModeOn false\nScanAlwaysAvailable true\n"
+        "WifiScoringState true\nWifiPasspointState true\nWifiMultiInternetMode 0\n"
+        "Dump of WifiActiveModeWarden\nCurrent wifi mode: EnabledState\n"
         "Wi-Fi is enabled\n"
+        "NumActiveModeManagers: 1\nWifiController:\n total records=1\n"
+        f" rec[0]: time={stamp(ctx.device.uptime() - 12)} processed=DisabledState org=DisabledState "
+        "dest=EnabledState what=CMD_WIFI_TOGGLED\ncurState=EnabledState\n"
+        "Dump of ClientModeManager id=1\ncurrent StateMachine mode: ConnectModeState\n"
+        "mRole: ROLE_CLIENT_PRIMARY\nmPreviousRole: null\nmClientInterfaceName: wlan0\nmIfaceIsUp: true\n"
+        "mSecondaryInternet: false\nmIsDbs: false\n\n"
+        "Dump of ClientModeImpl id=2\nWifiClientModeImpl:\n total records=20\n"
+        f"{records}curState=L3ConnectedState\n"
+        "SupplicantStateTracker:\n total records=1\n"
+        f" rec[0]: time={stamp(3700)} processed=DefaultState org=UninitializedState dest=CompletedState "
+        "what=147462(0x24006)\ncurState=CompletedState\nmAuthFailureInSupplicantBroadcast false\n"
+        "mAuthFailureReason 0\n\n"
+        f"mLinkProperties {{InterfaceName: wlan0 LinkAddresses: [ fe80::a03f:6cff:fe9e:41d7/64,{ip}/24 ] "
+        "DnsAddresses: [ /192.168.1.1 ] Domains: lan MTU: 1500 ServerAddress: /192.168.1.1 TcpBufferSizes: "
+        "524288,1048576,4194304,524288,1048576,4194304 Routes: [ fe80::/64 -> :: wlan0 mtu 0,"
+        "192.168.1.0/24 -> 0.0.0.0 wlan0 mtu 0,0.0.0.0/0 -> 192.168.1.1 wlan0 mtu 0 ]}\n"
         f'mWifiInfo SSID: "HomeNet-5G", BSSID: 3c:84:6a:11:22:33, MAC: {mac}, IP: /{ip}, Security type: 2, '
         "Supplicant state: COMPLETED, Wi-Fi standard: 6, RSSI: -52, Link speed: 1201Mbps, Tx Link speed: "
         "1201Mbps, Max Supported Tx Link speed: 2401Mbps, Rx Link speed: 1080Mbps, Max Supported Rx Link speed: "
-        "2401Mbps, Frequency: 5180MHz, Net ID: 0, Metered hint: false, score: 60\n"
+        "2401Mbps, Frequency: 5180MHz, Net ID: 0, Metered hint: false, score: 60, isUsable: true, "
+        "CarrierMerged: false, SubscriptionId: -1, IsPrimary: 1, Trusted: true, Restricted: false, "
+        "Ephemeral: false, OEM paid: false, OEM private: false, OSU AP: false, FQDN: <none>, Provider friendly "
+        "name: <none>, Requesting package name: <none>\"HomeNet-5G\"wpa3-sae, MLO Information: , AP MLD "
+        "Address: <none>, AP MLO Link Id: <none>, AP MLO Affiliated links: <none>\n"
+        f"mDhcpResultsParcelable baseConfiguration IP address {ip}/24 Gateway 192.168.1.1  DNS servers: "
+        "[ 192.168.1.1 ] Domains lanleaseDuration 86400mtu 1500serverAddress 192.168.1.1serverHostName "
+        "nullvendorInfo null\n"
+        "mLastSignalLevel 4\nmLastTxKbps 1201000\nmLastRxKbps 1080000\nmLastBssid 3c:84:6a:11:22:33\n"
+        "mLastNetworkId 0\nmLastSubId -1\nmLastSimBasedConnectionCarrierName null\n"
+        "mSuspendOptimizationsEnabled true\nmSuspendOptNeedsDisabled 0\nmPowerSaveDisableRequests 0\n"
+        "IpClient logs have moved to dumpsys network_stack\n"
+        "WifiScoreReport:\ntime,session,netid,rssi,filtered_rssi,rssi_threshold,freq,txLinkSpeed,rxLinkSpeed,"
+        "txTput,rxTput,bcnCnt,tx_good,tx_retry,tx_bad,rx_pps,nudrq,nuds,s1,s2,score\n"
+        f"{score_rows}externalScorerActive=true\nmShouldReduceNetworkScore=false\n"
+        "QosPolicyRequestHandler:\nmQosRequestDialogToken: 0\nmNumQosPoliciesInRequest: 0\n"
+        "mQosResourcesAvailable: false\nmQosPolicyStatusList size: 0\nmQosPolicyRequestQueue size: 0\n\n"
+        "Dump of ConcreteClientModeManager.Graveyard\nStopped ClientModeImpls: 0 total\n\n"
+        "Dump of ActiveModeWarden.Graveyard\nStopped ClientModeManagers: 0 total\n"
+        "Stopped SoftApManagers: 0 total\n\n"
+        "Dump of HalDeviceManager:\n  mServiceManager: android.hidl.manager@1.0::IServiceManager\n"
+        "  mWifi: android.hardware.wifi.IWifi/default\n  mIsReady: true\n  mInterfaceInfoCache: {}\n\n"
+        "Locks held:\n\nMulticast Locks held:\n\n"
+        "Dump of WifiConfigManager\nWifiConfigManager - Log Begin ----\nWifiConfigManager - Log End ----\n"
+        "WifiConfigManager - Configured networks Begin ----\n"
+        f' ID: 0 SSID: "HomeNet-5G" PROVIDER-NAME: null BSSID: null FQDN: null HOME-PROVIDER-NETWORK: false '
+        "PRIO: 0 HIDDEN: false PMF: true CarrierId: -1 SubscriptionId: -1 SubscriptionGroup: null "
+        "Currently Connected: true\n NetworkSelectionStatus NETWORK_SELECTION_ENABLED\n"
+        " hasEverConnected: true\n"
+        " KeyMgmt: SAE Protocols: RSN\n AuthAlgorithms:\n PairwiseCiphers: CCMP GCMP-256\n"
+        " GroupCiphers: CCMP GCMP-256\n GroupMgmtCiphers:\n SuiteBCiphers:\n IP assignment: DHCP\n"
+        " Proxy settings: NONE\n cname=com.android.settings cuid=1000 cname=com.android.settings\n"
+        f" macRandomizationSetting: 3\n mRandomizedMacAddress: {mac}\n"
+        "WifiConfigManager - Configured networks End ----\n\n"
+        "Latest scan results:\n    BSSID              Frequency      RSSI           Age(sec)     Flags  SSID\n"
+        f"{scans}\n"
+        "Dump of WifiNetworkSuggestionsManager\nList of network suggestion(s) from apps:\n\n"
+        "Dump of WifiBackupRestore\n\nDump of WifiSettingsConfigStore\nSettings:\n"
+        "wifi_p2p_device_name=Pixel 8\nwifi_scan_throttle_enabled=true\nwifi_verbose_logging_enabled=false\n"
+        "wifi_default_country_code=US\nwifi_sta_factory_mac_address=" + mac + "\n"
     )
 
 
