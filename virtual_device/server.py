@@ -80,6 +80,11 @@ class VirtualDevice:
     def fs(self) -> Any:
         return self._state.fs
 
+    @property
+    def stream_count(self) -> int:
+        """Streams open right now over every host connection (tests check that closed streams are gone)."""
+        return sum(len(conn.streams) for conn in list(self._connections) if not conn.closed)
+
     def start(self) -> VirtualDevice:
         from virtual_device.device import DeviceState
 

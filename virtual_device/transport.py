@@ -70,6 +70,7 @@ class Stream:
         self._ready.set()
         self._pump: asyncio.Task | None = None
         self.opened = asyncio.Event()  # for device-initiated streams: the host's OKAY arrived
+        self.task: asyncio.Task | None = None  # the service serving it, hung up when the host closes
 
     # ---------------------------------------------------------------- incoming
     def _feed(self, data: bytes) -> None:
@@ -340,6 +341,9 @@ class Connection:
                     # adbd answers with its own CLSE (adb-shell waits for it)
                     self.send(A_CLSE, stream.local_id, stream.remote_id)
                 stream._shutdown()
+                # like SIGHUP for the process behind the socket: a live logcat waiting for lines ends too
+                if stream.task is not None and stream.task is not asyncio.current_task():
+                    stream.task.cancel()
 
     def _go_online(self) -> None:
         self.online = True
@@ -385,6 +389,7 @@ class Connection:
         self.device.counters.services[family] += 1
         stream = Stream(self, self.new_id(), remote_id, service)
         stream.opened.set()
+        stream.task = asyncio.current_task()
         self.streams[stream.local_id] = stream
         self.send(A_OKAY, stream.local_id, remote_id)
         try:
