@@ -96,17 +96,16 @@ class QueueScreen(DeviceWork, Screen[None]):
         return {s.serial: s.id for s in self.sessions if not s.ended}
 
     def _render_devices(self) -> None:
-        table = self.query_one("#devices", DataTable)
+        from bt_tui.tables import refill
+
         by_serial = self._open_session_by_serial()
-        keep = table.cursor_row
-        table.clear()
+        rows = []
         for info in self.devices:
             version = f"{info.android_version} (API {info.sdk})" if info.android_version else "-"
             state = Text(info.state, style="green" if info.state == "device" else "red")
-            table.add_row(Text(info.serial), state, Text(info.model or "-"), Text(version),
-                          Text(by_serial.get(info.serial, "-")), key=info.serial)
-        if self.devices:
-            table.move_cursor(row=min(keep, len(self.devices) - 1))
+            rows.append((info.serial, (Text(info.serial), state, Text(info.model or "-"), Text(version),
+                                       Text(by_serial.get(info.serial, "-")))))
+        refill(self.query_one("#devices", DataTable), rows)
 
     def _visible_sessions(self) -> list[Any]:
         rows = [s for s in self.sessions if self.show_ended or not s.ended]
@@ -115,14 +114,12 @@ class QueueScreen(DeviceWork, Screen[None]):
 
     def _render_sessions(self) -> None:
         from bt_core.info_panel import STATUS_LABELS, human_duration, time_in_system
+        from bt_tui.tables import refill
 
-        table = self.query_one("#sessions", DataTable)
         now = self.app.now()  # type: ignore[attr-defined]
-        keep = table.cursor_row
-        table.clear()
-        visible = self._visible_sessions()
-        for record in visible:
-            table.add_row(
+        rows = []
+        for record in self._visible_sessions():
+            rows.append((record.id, (
                 Text(record.id),
                 Text(STATUS_LABELS.get(record.status, record.status), style=STATUS_STYLES.get(record.status, "")),
                 Text(record.priority.capitalize(), style=PRIORITY_STYLES.get(record.priority, "")),
@@ -132,10 +129,8 @@ class QueueScreen(DeviceWork, Screen[None]):
                 Text(record.technician or "-"),
                 Text(record.serial),
                 Text(record.issue or "-"),
-                key=record.id,
-            )
-        if visible:
-            table.move_cursor(row=min(keep, len(visible) - 1))
+            )))
+        refill(self.query_one("#sessions", DataTable), rows)
 
     # -- actions -----------------------------------------------------------------------------------
     def _selected_key(self, table_id: str) -> str | None:

@@ -1,0 +1,27 @@
+"""Refilling a DataTable only when its rows changed: a timer that re-renders the same rows every second
+would reset the layout (columns re-measured, a visible flash) and race snapshot tests for nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from textual.widgets import DataTable
+
+_shown: WeakKeyDictionary[DataTable, list[tuple[str, tuple[Any, ...]]]] = WeakKeyDictionary()
+
+
+def refill(table: DataTable, rows: Sequence[tuple[str, Sequence[Any]]]) -> bool:
+    """Show `rows` (key, cells) keeping the cursor row; False (nothing done) when they are already shown."""
+    wanted = [(key, tuple(cells)) for key, cells in rows]
+    if _shown.get(table) == wanted:
+        return False
+    keep = table.cursor_row
+    table.clear()
+    for key, cells in wanted:
+        table.add_row(*cells, key=key)
+    if wanted:
+        table.move_cursor(row=min(max(keep, 0), len(wanted) - 1))
+    _shown[table] = wanted
+    return True
