@@ -3,6 +3,10 @@
 Transfers write to a hidden temporary name on the receiving side and rename everything at the end
 (one batched `mv` on the device, `os.replace` here), so a cancel, a dropped cable or a crash never
 leaves a half file under its final name. Every shell word is quoted with shlex.quote.
+
+A push costs one sync stream and one shell: the shell that renames is opened while the data still
+moves and gets its script only after the device has acknowledged the last file; folders that hold
+files are made by adbd itself (`fixed_push_mkdir`), only empty ones by that same final script.
 """
 
 from __future__ import annotations
@@ -13,14 +17,23 @@ import posixpath
 import secrets
 import shlex
 import stat as S
+import struct
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from adb_backend.errors import BackendError, DeviceRefused
-from adb_backend.sync import CancelCheck, Progress, RemoteStat, SendItem, SyncClient
+from adb_backend.errors import BackendError, DeviceRefused, TransferCancelled, translate
+from adb_backend.sync import (
+    CancelCheck,
+    Progress,
+    RemoteStat,
+    SendItem,
+    SyncClient,
+    close_stream,
+    device_features,
+)
 
 if TYPE_CHECKING:
     from adb_backend.device import Device
@@ -176,31 +189,72 @@ def _shell_batches(device: Device, lines: list[str], what: str) -> None:
             size += len(line.encode()) + 4
 
 
-def _shell_words(device: Device, command: str, words: list[str], what: str) -> None:
-    """`command w1 w2 ...` with as many quoted words per round trip as fit."""
-    batch: list[str] = []
-    size = 0
-    for word in [*words, None]:
-        quoted = shlex.quote(word) if word is not None else ""
-        if word is None or (batch and size + len(quoted) > _SCRIPT_MAX):
-            if batch:
-                result = device.shell(f"{command} {' '.join(batch)}")
-                if not result.ok:
-                    raise DeviceRefused(f"{what}: {_reason(result.reason)}", reason=result.reason,
-                                        serial=device.serial)
-            batch, size = [], 0
-        if word is not None:
-            batch.append(quoted)
-            size += len(quoted.encode()) + 1
-
-
 @contextlib.contextmanager
-def _sync(device: Device, given: SyncClient | None) -> Iterator[SyncClient]:
-    if given is not None:
+def _sync(device: Device, given: SyncClient | None, *, timeout: float | None = 60.0) -> Iterator[SyncClient]:
+    """The caller's sync connection while it is usable (left open for it), else a fresh one."""
+    if given is not None and not given.broken:
+        given.stream.settimeout(timeout)
         yield given
         return
-    with SyncClient.open(device) as client:
+    with SyncClient.open(device, timeout=timeout) as client:
         yield client
+
+
+def _word_lines(command: str, words: list[str]) -> list[str]:
+    """`command w1 w2 ...` lines of quoted words, each short enough for one service string."""
+    lines: list[str] = []
+    batch: list[str] = []
+    size = 0
+    for word in words:
+        quoted = shlex.quote(word)
+        if batch and size + len(quoted) > _SCRIPT_MAX:
+            lines.append(f"{command} {' '.join(batch)}")
+            batch, size = [], 0
+        batch.append(quoted)
+        size += len(quoted.encode()) + 1
+    if batch:
+        lines.append(f"{command} {' '.join(batch)}")
+    return lines
+
+
+class _Finisher:
+    """A device `sh` opened before the data is sent, so the final renames add no stream round trip.
+
+    Its script goes to stdin only after the last file is acknowledged, inside `{ ...; }`: a cancel, a
+    crash or a cut connection gives it nothing (or an unfinished group, a syntax error), so nothing runs.
+    """
+
+    def __init__(self, device: Device) -> None:
+        self.serial = device.serial
+        self.stream = device.open_stream("shell,v2,raw:sh", timeout=None)
+
+    def run(self, lines: list[str], what: str) -> None:
+        script = ("{ " + " &&\n".join(lines) + "\n}\n").encode("utf-8", "surrogateescape")
+        out = bytearray()
+        for start in range(0, len(script), 65536):
+            chunk = script[start : start + 65536]
+            out += struct.pack("<BI", _ID_STDIN, len(chunk)) + chunk
+        out += struct.pack("<BI", _ID_CLOSE_STDIN, 0)
+        self.stream.write(bytes(out))
+        err = bytearray()
+        while True:
+            kind, length = struct.unpack("<BI", self.stream.read_exact(5))
+            data = self.stream.read_exact(length) if length else b""
+            if kind == _ID_STDERR:
+                err += data
+            elif kind == _ID_EXIT:
+                code = data[0] if data else 255
+                break
+        if code != 0:
+            reason = err.decode("utf-8", "replace").strip().splitlines()
+            text = reason[-1] if reason else f"exit code {code}"
+            raise DeviceRefused(f"{what}: {_reason(text)}", reason=text, serial=self.serial)
+
+    def close(self) -> None:
+        close_stream(self.stream)
+
+
+_ID_STDIN, _ID_STDERR, _ID_EXIT, _ID_CLOSE_STDIN = 0, 2, 3, 4
 
 
 # -- transfers -------------------------------------------------------------------------------------
@@ -245,32 +299,35 @@ class TreePlan:
 LocalGuard = Callable[[Path], bool]
 
 
-def plan_push(device: Device, source: Path, target: str, *, allowed: LocalGuard | None = None) -> TreePlan:
-    """Walk a local file or tree and stat its destinations on the device (pipelined)."""
+def plan_push(device: Device, source: Path, target: str, *, allowed: LocalGuard | None = None,
+              sync: SyncClient | None = None) -> TreePlan:
+    """Walk a local file or tree and stat its destinations on the device (pipelined).
+
+    A tree whose root folder does not exist yet needs no stat below it: everything there is new.
+    """
     plan = TreePlan("push")
-    if source.is_dir():
+    tree = source.is_dir()
+    if tree:
         plan.dirs.append(target)
-        for root, dirnames, filenames in os.walk(source):
-            rel = os.path.relpath(root, source)
-            remote_root = target if rel == "." else posixpath.join(target, *Path(rel).parts)
-            for name in sorted(dirnames):
-                local = Path(root, name)
-                if local.is_symlink():
-                    plan.skipped.append((str(local), "a symbolic link to a folder"))
-                    dirnames.remove(name)
-                    continue
-                plan.dirs.append(posixpath.join(remote_root, name))
-            dirnames.sort()
-            for name in sorted(filenames):
-                _add_local(plan, Path(root, name), posixpath.join(remote_root, name), allowed)
+        _walk_local(plan, str(source), target, allowed)
     else:
-        _add_local(plan, source, target, allowed)
-    with SyncClient.open(device) as client:
-        stats = client.stat_many([f.target for f in plan.files] + plan.dirs)
+        _add_local(plan, str(source), target, allowed)
+    with _sync(device, sync) as client:
+        if tree:
+            [root] = client.stat_many([target])
+            if not root.exists:
+                plan.new_dirs.extend(plan.dirs)
+                return plan
+            if not root.is_dir and not root.is_link:
+                raise DeviceRefused(f"cannot push into {target}: a file is in the way", reason="Not a directory",
+                                    serial=device.serial)
+            stats = client.stat_many([f.target for f in plan.files] + plan.dirs[1:])
+        else:
+            stats = client.stat_many([f.target for f in plan.files])
     for job, st in zip(plan.files, stats, strict=False):
         if st.exists:
             job.existing = st
-    for path, st in zip(plan.dirs, stats[len(plan.files):], strict=True):
+    for path, st in zip(plan.dirs[1:], stats[len(plan.files):], strict=True):
         if not st.exists:
             plan.new_dirs.append(path)
         elif not st.is_dir and not st.is_link:
@@ -279,25 +336,52 @@ def plan_push(device: Device, source: Path, target: str, *, allowed: LocalGuard 
     return plan
 
 
-def _add_local(plan: TreePlan, local: Path, remote: str, allowed: LocalGuard | None) -> None:
+def _walk_local(plan: TreePlan, local_dir: str, remote_dir: str, allowed: LocalGuard | None) -> None:
+    """Folders first (parents before children), files by name; symlinked folders are not followed."""
+    pending = [(local_dir, remote_dir)]
+    while pending:
+        here, there = pending.pop(0)
+        with os.scandir(here) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+        files = []
+        for entry in entries:
+            remote = posixpath.join(there, entry.name)
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if not is_dir:
+                files.append((entry, remote))
+            elif entry.is_symlink():
+                plan.skipped.append((entry.path, "a symbolic link to a folder"))
+            else:
+                plan.dirs.append(remote)
+                pending.append((entry.path, remote))
+        for entry, remote in files:
+            _add_local(plan, entry.path, remote, allowed, entry)
+
+
+def _add_local(plan: TreePlan, local: str, remote: str, allowed: LocalGuard | None,
+               entry: os.DirEntry | None = None) -> None:
     try:
-        st = local.stat()
+        st = entry.stat() if entry is not None else os.stat(local)
     except OSError as error:
-        plan.skipped.append((str(local), error.strerror or str(error)))
+        plan.skipped.append((local, error.strerror or str(error)))
         return
     if not S.S_ISREG(st.st_mode):
-        plan.skipped.append((str(local), "not a regular file"))
+        plan.skipped.append((local, "not a regular file"))
         return
-    if local.is_symlink() and allowed is not None and not allowed(local.resolve()):
-        plan.skipped.append((str(local), "a symbolic link out of the allowed folders"))
+    link = entry.is_symlink() if entry is not None else os.path.islink(local)
+    if link and allowed is not None and not allowed(Path(os.path.realpath(local))):
+        plan.skipped.append((local, "a symbolic link out of the allowed folders"))
         return
-    plan.files.append(FileJob(str(local), remote, st.st_size, int(st.st_mtime), S.S_IMODE(st.st_mode)))
+    plan.files.append(FileJob(local, remote, st.st_size, int(st.st_mtime), S.S_IMODE(st.st_mode)))
 
 
-def plan_pull(device: Device, source: str, target: Path) -> TreePlan:
+def plan_pull(device: Device, source: str, target: Path, *, sync: SyncClient | None = None) -> TreePlan:
     """Walk a device file or tree (one LIST per folder) and look at its local destinations."""
     plan = TreePlan("pull")
-    with SyncClient.open(device) as client:
+    with _sync(device, sync) as client:
         st = client.stat(source, follow=True) if client.stat_v2 else client.stat(source)
         if not st.exists:
             from adb_backend.sync import errno_text
@@ -354,8 +438,9 @@ def execute_push(
     progress: Progress | None = None,
     cancelled: CancelCheck | None = None,
     file_done: Callable[[FileJob], None] | None = None,
+    sync: SyncClient | None = None,
 ) -> None:
-    """Create folders, SEND every file to a temporary name, then rename them all into place."""
+    """SEND every file to a temporary name, then create empty folders and rename everything into place."""
     token = secrets.token_hex(4)
     jobs = [j for j in plan.files if not j.skip]
     root = plan.dirs[0] if plan.dirs and plan.dirs[0] in plan.new_dirs else None
@@ -369,36 +454,69 @@ def execute_push(
         new_dirs = plan.new_dirs
         cleanup = list(temps.values())
         renames = [f"mv -f {shlex.quote(temps[id(j)])} {shlex.quote(j.target)}" for j in jobs]
+    features = device_features(device)
+    if "fixed_push_mkdir" in features:  # adbd makes a file's missing folders; only empty ones are left
+        filled = _folders_of(temps.values())
+        early, late = [], [d for d in new_dirs if d not in filled]
+    else:
+        early, late = new_dirs, []
+    script = _word_lines("mkdir -p", late) + (renames if jobs or root is not None else [])
+    finisher: _Finisher | None = None
     try:
-        if new_dirs:
-            _shell_words(device, "mkdir -p", new_dirs, "cannot create folder")
+        if early:
+            _shell_batches(device, _word_lines("mkdir -p", early), "cannot create folder")
+        if script and "shell_v2" in features:
+            finisher = _Finisher(device)
         now = int(time.time())
         if jobs:
-            with SyncClient.open(device, timeout=None) as client:
+            with _sync(device, sync, timeout=None) as client:
                 client.push_many(_open_items(jobs, temps, preserve_times, now), progress=progress,
                                  cancelled=cancelled)
         if cancelled is not None and cancelled():
-            from adb_backend.errors import TransferCancelled
-
             raise TransferCancelled("transfer cancelled")
-        if jobs or root is not None:
-            _shell_batches(device, renames, "cannot move the file into place")
+        if finisher is not None:
+            try:
+                finisher.run(script, "cannot move the file into place")
+            except OSError as error:
+                raise translate(error, device.serial) from None
+        elif script:
+            _shell_batches(device, script, "cannot move the file into place")
         for job in jobs:
             if file_done is not None:
                 file_done(job)
     except BaseException:
+        if finisher is not None:
+            finisher.close()
+            finisher = None
         _cleanup_remote(device, cleanup, [] if root is not None else plan.new_dirs)
         raise
+    finally:
+        if finisher is not None:
+            finisher.close()
+
+
+def _folders_of(paths: Iterable[str]) -> set[str]:
+    """Every folder above the given device paths."""
+    folders: set[str] = set()
+    for path in paths:
+        folder = posixpath.dirname(path)
+        while folder not in folders and folder not in ("/", ""):
+            folders.add(folder)
+            folder = posixpath.dirname(folder)
+    return folders
 
 
 def _open_items(jobs: list[FileJob], temps: dict[int, str], preserve: bool, now: int) -> Iterator[SendItem]:
+    flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
     for job in jobs:
         try:
-            handle = open(job.source, "rb")  # noqa: SIM115 - closed right after its SEND
+            fd = os.open(job.source, flags)
         except OSError as error:
             raise DeviceRefused(f"cannot read {job.source}: {error.strerror}", reason=error.strerror or "") from None
-        with handle:
-            yield SendItem(handle, temps[id(job)], job.mode, job.mtime if preserve else now, job.size)
+        try:
+            yield SendItem(fd, temps[id(job)], job.mode, job.mtime if preserve else now, job.size)
+        finally:
+            os.close(fd)
 
 
 def _cleanup_remote(device: Device, temps: list[str], new_dirs: list[str]) -> None:
@@ -424,6 +542,7 @@ def execute_pull(
     progress: Progress | None = None,
     cancelled: CancelCheck | None = None,
     file_done: Callable[[FileJob], None] | None = None,
+    sync: SyncClient | None = None,
 ) -> None:
     """Create local folders, RECV every file to a temporary name, then rename them all into place."""
     token = secrets.token_hex(4)
@@ -436,15 +555,13 @@ def execute_pull(
                 os.makedirs(path, exist_ok=True)
                 created.append(path)
         if jobs:
-            with SyncClient.open(device, timeout=None) as client:
+            with _sync(device, sync, timeout=None) as client:
                 client.pull_many(
                     [(j.source, _opener(temps[id(j)]), _closer(j, temps[id(j)], preserve_times)) for j in jobs],
                     progress=progress,
                     cancelled=cancelled,
                 )
             if cancelled is not None and cancelled():
-                from adb_backend.errors import TransferCancelled
-
                 raise TransferCancelled("transfer cancelled")
             for job in jobs:
                 os.replace(temps[id(job)], job.target)

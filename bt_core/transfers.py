@@ -283,6 +283,7 @@ class _Run:
         self._cancel = False
         self.identical: list[str] = []
         self.clash_skipped: list[str] = []
+        self._skip_reason = ""
 
     # callbacks from adb_backend ------------------------------------------------------------------
     def on_bytes(self, n: int) -> None:
@@ -311,25 +312,8 @@ class _Run:
 
     # the run -------------------------------------------------------------------------------------
     def execute(self) -> Transfer:
-        from adb_backend import files
-
-        t = self.t
         try:
-            plan = self.m.sessions.on_device(self.record, self._plan)
-            self._settle(plan)
-            moving = [j for j in plan.files if not j.skip]
-            self.files_total = len(moving)
-            self.bytes_total = sum(j.size for j in moving)
-            self.m.store.update_transfer(t.id, bytes_total=self.bytes_total, files_total=self.files_total)
-            for source, why in plan.skipped:
-                self.warn(f"skipped {source}: {why}")
-            if not moving and plan.files and not plan.new_dirs:
-                return self._finish_skipped(plan)
-            self._report()
-            execute = files.execute_push if t.direction == "push" else files.execute_pull
-            self.m.sessions.on_device(self.record, lambda d: execute(
-                d, plan, preserve_times=t.preserve_times, progress=self.on_bytes, cancelled=self.cancelled,
-                file_done=self.on_file))
+            plan = self.m.sessions.on_device(self.record, self._work)
         except Cancelled as error:
             return self._finish_cancelled(str(error))
         except BtError as error:
@@ -342,9 +326,35 @@ class _Run:
         except BaseException:
             self._finish_failed("interrupted")
             raise
+        if plan is None:
+            return self._close("skipped", self._skip_reason)
         return self._finish_done(plan)
 
-    def _plan(self, device: Any) -> TreePlan:
+    def _work(self, device: Any) -> TreePlan | None:
+        """Plan, settle clashes and move the bytes over one device handle and one sync connection."""
+        from adb_backend import files
+        from adb_backend.sync import SyncClient
+
+        t = self.t
+        with SyncClient.open(device) as sync:
+            plan = self._plan(device, sync)
+            self._settle(plan)
+            moving = [j for j in plan.files if not j.skip]
+            self.files_total = len(moving)
+            self.bytes_total = sum(j.size for j in moving)
+            self.m.store.update_transfer(t.id, bytes_total=self.bytes_total, files_total=self.files_total)
+            for source, why in plan.skipped:
+                self.warn(f"skipped {source}: {why}")
+            if not moving and plan.files and not plan.new_dirs:
+                self._log_skipped()
+                return None
+            self._report()
+            execute = files.execute_push if t.direction == "push" else files.execute_pull
+            execute(device, plan, preserve_times=t.preserve_times, progress=self.on_bytes,
+                    cancelled=self.cancelled, file_done=self.on_file, sync=sync)
+        return plan
+
+    def _plan(self, device: Any, sync: Any = None) -> TreePlan:
         from adb_backend import files
 
         policy = self.m.services.policy
@@ -356,9 +366,9 @@ class _Run:
                     return False
                 return True
 
-            plan = files.plan_push(device, Path(self.t.origin), self.t.destination, allowed=allowed)
+            plan = files.plan_push(device, Path(self.t.origin), self.t.destination, allowed=allowed, sync=sync)
         else:
-            plan = files.plan_pull(device, self.t.origin, Path(self.t.destination))
+            plan = files.plan_pull(device, self.t.origin, Path(self.t.destination), sync=sync)
             for folder in plan.dirs:  # an existing symlinked folder must not carry writes elsewhere
                 if os.path.lexists(folder):
                     self.m._local(self.record, "files.download", folder)
@@ -434,13 +444,13 @@ class _Run:
                             {**self._data(), "folders_created": len(plan.new_dirs)})
         return self._close("done")
 
-    def _finish_skipped(self, plan: TreePlan) -> Transfer:
+    def _log_skipped(self) -> None:
         t = self.t
         why = "identical content already there" if self.identical and not self.clash_skipped else \
             "the destination already exists"
+        self._skip_reason = why
         self.m.sessions.log(self.record, "transfer.skipped", f"Skipped {_label(t)}: {why}",
                             {**self._data(), "reason": why})
-        return self._close("skipped", why)
 
     def _finish_failed(self, message: str) -> None:
         t = self.t
