@@ -12,12 +12,13 @@ from textual.widgets import DataTable
 _shown: WeakKeyDictionary[DataTable, list[tuple[str, tuple[Any, ...]]]] = WeakKeyDictionary()
 
 
-def refill(table: DataTable, rows: Sequence[tuple[str, Sequence[Any]]]) -> bool:
-    """Show `rows` (key, cells) keeping the cursor row; False (nothing done) when they are already shown."""
+def refill(table: DataTable, rows: Sequence[tuple[str, Sequence[Any]]], keep_cursor: bool = True) -> bool:
+    """Show `rows` (key, cells), keeping the cursor row (else back to the top); False (nothing done) when they
+    are already shown."""
     wanted = [(key, tuple(cells)) for key, cells in rows]
     if _shown.get(table) == wanted:
         return False
-    keep = table.cursor_row
+    keep = table.cursor_row if keep_cursor else 0
     table.clear()
     for key, cells in wanted:
         table.add_row(*cells, key=key)

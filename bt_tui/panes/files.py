@@ -165,6 +165,9 @@ class FilesPane(DeviceWork, Vertical):
         Binding("w", "download", "Download", id="files.download", tooltip="Fetch the selected device file"),
         Binding("x", "menu", "Menu", id="files.menu", tooltip="Actions on the selected file"),
         Binding("t", "transfers", "Transfers", id="files.transfers", tooltip="Go to the transfer manager"),
+        Binding("tab", "other_side", "Other pane", id="files.other", show=False,
+                tooltip="Switch between this computer and the device"),
+        Binding("shift+tab", "other_side", "Other pane", id="files.other.back", show=False),
         Binding("s", "start", "Start", id="transfers.start", tooltip="Start queued transfers", show=False),
         Binding("c", "cancel", "Cancel transfer", id="transfers.cancel", show=False),
         Binding("i", "details", "Details", id="transfers.details", show=False),
@@ -193,7 +196,8 @@ class FilesPane(DeviceWork, Vertical):
             with Vertical(classes="file-side"):
                 yield Label("", id="remote-path", classes="path")
                 yield DataTable(id="remote", cursor_type="row")
-        yield Label(Text("Transfers  (t to focus · s start · c cancel · i details · l clear)", style="bold"),
+        yield Label(Text("Transfers (t) s start · c cancel · i details · l clear │ Tab other pane · paste: upload",
+                         style="bold"),
                     classes="section-title")
         yield DataTable(id="transfers", cursor_type="row")
 
@@ -233,7 +237,10 @@ class FilesPane(DeviceWork, Vertical):
     @on(Listed)
     def listed(self, message: Listed) -> None:
         message.stop()
+        from bt_tui.tables import refill
+
         side = message.side
+        same_folder = message.path == (str(self.local_path) if side == "local" else self.remote_path)
         if side == "local":
             self.local_path = Path(message.path)
         else:
@@ -242,13 +249,12 @@ class FilesPane(DeviceWork, Vertical):
         where = "This computer" if side == "local" else "Device"
         shown = home_relative(message.path) if side == "local" else message.path
         self.query_one(f"#{side}-path", Label).update(Text(f"{where}: {shown}", style="bold"))
-        table = self.query_one(f"#{side}", DataTable)
-        table.clear()
-        table.add_row(Text(UP + "/", style="dim"), Text(""), Text(""), key=UP)
+        rows: list[tuple[str, tuple[Text, ...]]] = [(UP, (Text(UP + "/", style="dim"), Text(""), Text("")))]
         for entry in message.entries:
             name = Text(entry.name + ("/" if entry.is_dir else ""), style="bold blue" if entry.is_dir else "")
             when = datetime.fromtimestamp(entry.mtime).strftime("%Y-%m-%d %H:%M") if entry.mtime else "-"
-            table.add_row(name, Text("" if entry.is_dir else human_size(entry.size)), Text(when), key=entry.name)
+            rows.append((entry.name, (name, Text("" if entry.is_dir else human_size(entry.size)), Text(when))))
+        refill(self.query_one(f"#{side}", DataTable), rows, keep_cursor=same_folder)
 
     def list_transfers(self) -> None:
         manager, session_id = self.services.area("transfers"), self.session_id
@@ -605,6 +611,14 @@ class FilesPane(DeviceWork, Vertical):
             self.app.notify("No transfers", markup=False)
             return None
         return int(str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
+
+    def action_other_side(self) -> None:
+        other = "remote" if self._focused_side() == "local" else "local"
+        self.query_one(f"#{other}", DataTable).focus()
+
+    def _focused_side(self) -> str | None:
+        focused = self.app.focused
+        return focused.id if focused is not None and focused.id in ("local", "remote") else None
 
     def action_transfers(self) -> None:
         self.query_one("#transfers", DataTable).focus()

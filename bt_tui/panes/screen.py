@@ -166,6 +166,8 @@ class ScreenPane(DeviceWork, Vertical):
             text.append(f" · {self.fps:.0f} fps")
         if self.record is not None:
             text.append(f" · {GRANT_LABELS.get(self.record.grant, self.record.grant)}")
+            if self.record.grant in ("none", None, ""):
+                text.append("  Ctrl+G asks the customer for access", style="bold yellow")
             if self.record.paused:
                 text.append("  ⏸ paused for privacy", style="bold yellow")
         if self.control:

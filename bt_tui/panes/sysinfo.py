@@ -124,6 +124,7 @@ class SysinfoPane(DeviceWork, Vertical):
         if snap is not None:
             parts.append(f"{self.current} taken {snap.taken_at.astimezone():%H:%M:%S} in {snap.elapsed_ms:.0f} ms")
         parts.append("auto-refresh on" if self.auto else "auto-refresh off (a)")
+        parts.append("[ ] other sections")
         self.query_one("#sysinfo-status", Label).update(Text(" · ".join(parts), style="dim"))
 
     @on(SectionPulled)

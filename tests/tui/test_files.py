@@ -113,7 +113,9 @@ async def test_local_folder_made_renamed_and_deleted(services, vdevice, tmp_path
     app = make_app(services, session_id=record.id, start_stream=False)
     async with app.run_test(size=(120, 40)) as pilot:
         local, remote = await open_files(app, pilot)
-        local.focus()
+        assert app.focused is remote
+        await pilot.press("tab")  # Tab switches between the two panes
+        assert app.focused is local
         await pilot.press("m")
         await pilot.pause()
         assert "New folder in" in str(app.screen.query_one(".dialog-title").render())

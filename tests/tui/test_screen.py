@@ -56,3 +56,22 @@ async def test_live_screen_screenshot_and_control(services, vdevice):
         assert not services.store.get_session(record.id).paused
         pane.stop_stream()
         await settle(app, pilot)
+
+
+def test_half_blocks_draw_top_and_bottom_pixels_and_merge_runs():
+    """Each cell is ▀ with the upper pixel as foreground and the lower as background; equal cells share one run."""
+    from bt_tui.panes.picture import StyleCache, half_block_strips
+
+    red, blue, green = (255, 0, 0), (0, 0, 255), (0, 128, 0)
+    rows = [[red, red, green], [blue, blue, green], [green, green, green], [green, green, green]]
+    data = bytes(v for row in rows for pixel in row for v in pixel)
+    styles = StyleCache()
+    strips = half_block_strips(data, 3, 4, styles)
+    assert len(strips) == 2 and all(strip.cell_length == 3 for strip in strips)
+    first = list(strips[0])
+    assert [s.text for s in first] == ["▀▀", "▀"]
+    assert first[0].style.color.triplet == red and first[0].style.bgcolor.triplet == blue
+    assert first[1].style.color.triplet == green and first[1].style.bgcolor.triplet == green
+    assert [s.text for s in strips[1]] == ["▀▀▀"]
+    again = half_block_strips(data, 3, 4, styles)
+    assert list(again[0])[0].style is first[0].style  # one Style per colour pair, reused across frames

@@ -114,6 +114,24 @@ def device_session(services, vdevice, monkeypatch):
     time.tzset()
 
 
+async def tables_filled(pilot, **minimum_rows: int) -> None:
+    """Wait until each table (by id) has its rows, then for the repaint that re-measures its columns."""
+    from textual.widgets import DataTable
+
+    for _ in range(100):
+        tables = {name: pilot.app.screen.query_one(f"#{name}", DataTable) for name in minimum_rows}
+        # (DataTable measures its columns on idle, after the rows land: wait for that too)
+        if all(tables[name].row_count >= rows and not tables[name]._require_update_dimensions
+               for name, rows in minimum_rows.items()):
+            break
+        await pilot.pause(0.05)
+    for table in tables.values():
+        table.refresh()  # the header line can keep widths from before the rows (seen 1 run in 4)
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
+
+
 async def hide_sidebar(pilot) -> None:
     """The sidebar shows the device's serial (a free port per run): snapshots show the tabs alone."""
     await pilot.press("ctrl+b")
@@ -126,8 +144,8 @@ def test_system_info_overview_snapshot(device_session, snap_compare):
         await hide_sidebar(pilot)
         await pilot.press("f4")
         await settle(pilot.app, pilot, rounds=4)
-        pilot.app.clear_notifications()  # a toast lists what the virtual device lacks (it has no /proc files)
-        await pilot.pause()
+        pilot.app.clear_notifications()  # a toast may list what the virtual device lacks
+        await tables_filled(pilot, **{"overview-table": 14})
 
     assert snap_compare(snapshot_app(device_session, session_id="d4e5f6a7"), run_before=ready,
                         terminal_size=(120, 40))
@@ -157,6 +175,7 @@ def test_files_snapshot(device_session, vdevice, tmp_path, monkeypatch, snap_com
         await hide_sidebar(pilot)
         await pilot.press("f3")
         await settle(pilot.app, pilot, rounds=4)
+        await tables_filled(pilot, local=4, remote=14)
 
     assert snap_compare(snapshot_app(device_session, session_id="d4e5f6a7"), run_before=ready,
                         terminal_size=(120, 40))
