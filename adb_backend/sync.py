@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import socket
 import stat as S
 import struct
 import time
@@ -381,9 +382,31 @@ def device_features(device: Device) -> frozenset[str]:
     hit = _FEATURES.get(key)
     if hit is not None and now - hit[0] < _FEATURES_TTL:
         return hit[1]
-    features = device.features()
+    features = _ask_server_features(device.server, device.serial)
+    if features is None:
+        features = device.features()  # the Device's own path, with its error translation
     _FEATURES[key] = (now, features)
     return features
+
+
+def _ask_server_features(server: str, serial: str) -> frozenset[str] | None:
+    """`host-serial:S:features` on a plain socket (closed at once); None on any trouble."""
+    from adb_backend.server import ServerAddress
+
+    try:
+        address = ServerAddress.parse(server)
+        with socket.create_connection((address.host, address.port), timeout=10) as conn:
+            request = f"host-serial:{serial}:features".encode()
+            conn.sendall(b"%04x" % len(request) + request)
+            reader = conn.makefile("rb")
+            if reader.read(4) != b"OKAY":
+                return None
+            length = int(reader.read(4), 16)
+            text = reader.read(length).decode("utf-8", "replace")
+            reader.close()
+    except (OSError, ValueError):
+        return None
+    return frozenset(f for f in text.strip().split(",") if f)
 
 
 def _stat2(fields: tuple) -> RemoteStat:

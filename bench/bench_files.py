@@ -2,6 +2,7 @@
 
 Run: .venv/bin/python bench/bench_files.py [--big-mib 256] [--tree 2000] [--bandwidth-mbps 40] [--adb PATH]
 The virtual device runs as its own process (`python -m virtual_device`) so it never shares bt's GIL.
+adb and bt take turns (best of --repeat each), so a busy spell on the machine hits both sides.
 bt is timed in-process through the files service (what the CLI and TUI call), and its peak memory
 is the ru_maxrss of a `bt files push/pull` CLI process for a small and a big file (flat = good).
 """
@@ -52,7 +53,7 @@ def main() -> None:
     parser.add_argument("--tree", type=int, default=2000, help="number of small files")
     parser.add_argument("--bandwidth-mbps", type=float, default=None)
     parser.add_argument("--adb", default=None, help="adb binary (default: the one bundled with adbutils)")
-    parser.add_argument("--repeat", type=int, default=2, help="best of N")
+    parser.add_argument("--repeat", type=int, default=3, help="best of N")
     args = parser.parse_args()
 
     from adb_backend.server import bundled_adb_path
@@ -111,13 +112,15 @@ def main() -> None:
             out.mkdir()
             return out
 
-        def best(fn, setup=None) -> float:
-            times = []
+        def best_pair(adb_fn, bt_fn, setup) -> tuple[float, float]:
+            """Best of N each, adb and bt taking turns so a busy spell on the machine hits both."""
+            adb_times, bt_times = [], []
             for _ in range(args.repeat):
-                if setup:
-                    setup()
-                times.append(timed(fn))
-            return min(times)
+                setup()
+                adb_times.append(timed(adb_fn))
+                setup()
+                bt_times.append(timed(bt_fn))
+            return min(adb_times), min(bt_times)
 
         def rm_remote() -> None:
             adb_run("shell", "rm -rf /data/local/tmp/adb-* /data/local/tmp/bt-*")
@@ -148,8 +151,7 @@ def main() -> None:
         adb_run("push", str(big), "/data/local/tmp/src-big.bin")
         adb_run("push", str(tree), "/data/local/tmp/src-tree")
         for name, (adb_fn, bt_fn, setup) in cases.items():
-            adb_t = best(adb_fn, setup)
-            bt_t = best(bt_fn, setup)
+            adb_t, bt_t = best_pair(adb_fn, bt_fn, setup)
             results[name] = {"adb_s": round(adb_t, 3), "bt_s": round(bt_t, 3), "ratio": round(bt_t / adb_t, 3)}
             print(f"{name:10s}  adb {adb_t:7.3f} s   bt {bt_t:7.3f} s   bt/adb {bt_t / adb_t:5.2f}", flush=True)
         services.close()

@@ -1,0 +1,55 @@
+"""Push costs: a transfer is one sync stream and one shell, and the renames that shell runs after the
+data (several files merged into an existing folder, empty folders, hostile names) land byte-exact."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from tests.e2e.test_files import HOSTILE, MTIME, _device_bytes, _leftovers, _make_tree, sess  # noqa: F401
+
+
+def test_a_tree_push_is_one_sync_stream_and_one_shell(sess, vdevice, tmp_path):  # noqa: F811
+    src = tmp_path / "tree"
+    files = _make_tree(src)
+    vdevice.counters.reset()
+    pushed = sess.run("files", "push", str(src), "/sdcard/Download/fresh", "--json")
+    assert pushed.returncode == 0, pushed.stderr
+    services = vdevice.counters.services
+    # one sync stream checks the destination when the transfer is queued, one plans and sends
+    assert services["sync"] == 2, dict(services)
+    assert services["shell"] == 1 and vdevice.counters.shell_commands == ["sh"], vdevice.counters.shell_commands
+    for rel, data in files.items():
+        assert _device_bytes(vdevice, f"/sdcard/Download/fresh/{rel}") == data, rel
+    assert vdevice.state.fs.isdir("/sdcard/Download/fresh/empty/nested-empty")
+    assert _leftovers(vdevice, "/sdcard/Download") == []
+
+
+def test_merging_into_an_existing_tree_renames_every_file_into_place(sess, vdevice, tmp_path):  # noqa: F811
+    src = tmp_path / "tree"
+    _make_tree(src)
+    assert sess.run("files", "push", str(src), "/sdcard/Download/").returncode == 0
+    changed = {}
+    for i, name in enumerate(HOSTILE):
+        path = src / "sub" / name
+        changed[f"sub/{name}"] = path.read_bytes() + f" changed {i}".encode()
+        path.write_bytes(changed[f"sub/{name}"])
+        os.utime(path, (MTIME + 7, MTIME + 7))
+    (src / "sub" / "new-folder" / "inside").mkdir(parents=True)
+    (src / "added" / "x").mkdir(parents=True)
+    (src / "added" / "x" / "f.txt").write_bytes(b"added")
+    changed["added/x/f.txt"] = b"added"
+    vdevice.counters.reset()
+    merged = sess.run("files", "push", str(src), "/sdcard/Download/", "--on-clash", "overwrite", "--json")
+    assert merged.returncode == 0, merged.stderr
+    [transfer] = json.loads(merged.stdout)
+    # the files left alone are identical and skipped
+    assert transfer["state"] == "done" and transfer["files_done"] == len(changed), merged.stderr
+    assert vdevice.counters.services["sync"] == 2 and vdevice.counters.shell_commands.count("sh") == 1
+    fs = vdevice.state.fs
+    for rel, data in changed.items():
+        assert _device_bytes(vdevice, f"/sdcard/Download/tree/{rel}") == data, rel
+    assert int(fs.stat("/sdcard/Download/tree/sub/a;reboot").mtime) == MTIME + 7
+    assert fs.isdir("/sdcard/Download/tree/sub/new-folder/inside")
+    for folder in ("/sdcard/Download/tree", "/sdcard/Download/tree/sub", "/sdcard/Download/tree/added/x"):
+        assert _leftovers(vdevice, folder) == [], folder
