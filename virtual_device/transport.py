@@ -389,7 +389,10 @@ class Connection:
         self.device.counters.services[family] += 1
         stream = Stream(self, self.new_id(), remote_id, service)
         stream.opened.set()
-        stream.task = asyncio.current_task()
+        if family in ("shell", "exec"):
+            # only commands get hung up on a host close (like SIGHUP); a control service such as
+            # reverse:forward must finish registering its listener even if the host closes first
+            stream.task = asyncio.current_task()
         self.streams[stream.local_id] = stream
         self.send(A_OKAY, stream.local_id, remote_id)
         try:
