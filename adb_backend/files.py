@@ -31,7 +31,6 @@ from adb_backend.sync import (
     RemoteStat,
     SendItem,
     SyncClient,
-    close_stream,
     device_features,
 )
 
@@ -251,7 +250,7 @@ class _Finisher:
             raise DeviceRefused(f"{what}: {_reason(text)}", reason=text, serial=self.serial)
 
     def close(self) -> None:
-        close_stream(self.stream)
+        self.stream.close()
 
 
 _ID_STDIN, _ID_STDERR, _ID_EXIT, _ID_CLOSE_STDIN = 0, 2, 3, 4

@@ -12,7 +12,6 @@ which costs more than a whole sync round trip once every reply has been read.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import socket
 import stat as S
@@ -151,7 +150,7 @@ class SyncClient:
             self._reader.close()
         except OSError:
             pass
-        close_stream(self.stream)
+        self.stream.close()
 
     def __enter__(self) -> SyncClient:
         return self
@@ -363,13 +362,6 @@ class SyncClient:
                 raise TransferCancelled("transfer cancelled", serial=self.serial)
 
 
-def close_stream(stream: Stream) -> None:
-    """Close a device stream at once (no half-close and 10 ms sleep as adbutils does)."""
-    with contextlib.suppress(Exception):
-        stream.socket.close()
-    stream.close()  # adbutils' shutdown now fails fast on the closed socket, and it forgets the socket
-
-
 _FEATURES: dict[tuple[str, str], tuple[float, frozenset[str]]] = {}
 _FEATURES_TTL = 2.0
 
@@ -427,7 +419,6 @@ __all__ = [
     "RemoteStat",
     "SendItem",
     "SyncClient",
-    "close_stream",
     "device_features",
     "errno_text",
 ]

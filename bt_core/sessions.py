@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from bt_core import locations
 from bt_core.errors import (
-    BtError,
     NoDevice,
     Offline,
     PermissionDenied,
@@ -23,6 +22,7 @@ from bt_core.errors import (
     UsageError,
     from_backend,
 )
+from bt_core.info_panel import STATUS_LABELS
 from bt_core.models import PRIORITIES, Event, SessionRecord, utcnow
 
 if TYPE_CHECKING:
@@ -31,12 +31,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-STATUS_LABELS = {
-    "waiting": "Waiting",
-    "in_progress": "In Progress",
-    "customer_absent": "Customer Absent",
-    "ended": "Ended",
-}
 END_TITLE = "Support session ended"
 END_TEXT = "Your support session has ended. The technician can no longer access this device."
 _ATTR_KEY = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
@@ -282,7 +276,3 @@ def parse_attributes(items: list[str]) -> dict[str, str]:
             raise UsageError(f"custom attribute {item!r} must look like KEY=VALUE (letters, digits, _ . -)")
         attrs[key] = value
     return attrs
-
-
-def ensure_bt_error(error: Exception) -> BtError:
-    return error if isinstance(error, BtError) else BtError(str(error))
