@@ -70,6 +70,9 @@ def test_session_info_snapshot(seeded, snap_compare):
         for _ in range(3):
             await pilot.app.workers.wait_for_complete()
             await pilot.pause(0.4)
+        # the tab underline slides to the new tab: a loaded machine could catch it mid-way
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
 
     assert snap_compare(snapshot_app(seeded, session_id="a1b2c3d4"), run_before=ready, terminal_size=(120, 40))
 
