@@ -35,8 +35,14 @@ class KillResult:
     command: str
 
     def to_json(self) -> dict:
-        return {"target": self.target, "pid": self.pid, "package": self.package,
-                "process_name": self.process_name, "method": self.method, "command": self.command}
+        return {
+            "target": self.target,
+            "pid": self.pid,
+            "package": self.package,
+            "process_name": self.process_name,
+            "method": self.method,
+            "command": self.command,
+        }
 
 
 @dataclass(frozen=True)
@@ -50,8 +56,14 @@ class UninstallResult:
     output: str
 
     def to_json(self) -> dict:
-        return {"package": self.package, "system": self.system, "user_only": self.user_only,
-                "keep_data": self.keep_data, "command": self.command, "output": self.output}
+        return {
+            "package": self.package,
+            "system": self.system,
+            "user_only": self.user_only,
+            "keep_data": self.keep_data,
+            "command": self.command,
+            "output": self.output,
+        }
 
 
 def _refuse(device: Device, message: str, reason: str) -> DeviceRefused:
@@ -65,7 +77,7 @@ def _packages(result: ShellResult) -> dict[str, int | None]:
         line = line.strip()
         if not line.startswith("package:"):
             continue
-        name, _, rest = line[len("package:"):].partition(" ")
+        name, _, rest = line[len("package:") :].partition(" ")
         uid = re.search(r"uid:(\d+)", rest)
         found[name.rsplit("=", 1)[-1]] = int(uid.group(1)) if uid else None
     return found
@@ -104,8 +116,14 @@ def _force_stop(device: Device, package: str, *, pid: int | None, process_name: 
     result = device.shell(command)
     if not result.ok:
         raise _refuse(device, f"could not stop {package}: {result.reason}", result.reason)
-    return KillResult(str(pid) if pid is not None else package, pid, package, process_name, "force-stop",
-                      " ".join(shlex.quote(w) for w in command))
+    return KillResult(
+        str(pid) if pid is not None else package,
+        pid,
+        package,
+        process_name,
+        "force-stop",
+        " ".join(shlex.quote(w) for w in command),
+    )
 
 
 def _kill_pid(device: Device, pid: int) -> KillResult:

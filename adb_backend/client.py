@@ -140,9 +140,7 @@ class AdbBackend:
             info = matches[0]
         else:
             if not infos:
-                raise DeviceNotFound(
-                    "no device attached: plug one in, 'bt connect HOST:PORT', or 'bt virtual-device'"
-                )
+                raise DeviceNotFound("no device attached: plug one in, 'bt connect HOST:PORT', or 'bt virtual-device'")
             if len(infos) > 1:
                 serials = [i.serial for i in infos]
                 raise MultipleDevices(

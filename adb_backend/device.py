@@ -123,9 +123,7 @@ class Device:
         """Run a command and wait for it: stdout, stderr and exit code (v2), or merged output (v1)."""
         line = quote_command(command)
         stdout, stderr, code = self.shell_bytes(line, timeout=timeout, stdin=stdin)
-        return ShellResult(
-            line, code, stdout.decode("utf-8", "replace"), stderr.decode("utf-8", "replace")
-        )
+        return ShellResult(line, code, stdout.decode("utf-8", "replace"), stderr.decode("utf-8", "replace"))
 
     def shell_bytes(
         self, command: str | Sequence[str], *, timeout: float | None = 60.0, stdin: bytes | None = None

@@ -57,9 +57,16 @@ class RemoteEntry:
         return self.name.startswith(".")
 
     def to_json(self) -> dict:
-        return {"name": self.name, "path": self.path, "type": self.type, "size": self.size,
-                "mode": f"{S.S_IMODE(self.mode):04o}", "permissions": S.filemode(self.mode),
-                "mtime": self.mtime, "target": self.target}
+        return {
+            "name": self.name,
+            "path": self.path,
+            "type": self.type,
+            "size": self.size,
+            "mode": f"{S.S_IMODE(self.mode):04o}",
+            "permissions": S.filemode(self.mode),
+            "mtime": self.mtime,
+            "target": self.target,
+        }
 
 
 def kind_of(mode: int) -> str:
@@ -86,8 +93,9 @@ def stat(device: Device, path: str, *, sync: SyncClient | None = None) -> Remote
         if st.error not in (0, 2):
             from adb_backend.sync import errno_text
 
-            raise DeviceRefused(f"cannot stat {path}: {errno_text(st.error)}", reason=errno_text(st.error),
-                                serial=device.serial)
+            raise DeviceRefused(
+                f"cannot stat {path}: {errno_text(st.error)}", reason=errno_text(st.error), serial=device.serial
+            )
         return None
     return _entry(path, st)
 
@@ -111,8 +119,10 @@ def list_dir(device: Device, path: str, *, hidden: bool = False) -> list[RemoteE
     if links:
         result = device.batch({e.path: f"readlink {shlex.quote(e.path)}" for e in links})
         targets = {p: r.stdout.rstrip("\n") if r.ok else None for p, r in result.results.items()}
-        entries = [RemoteEntry(e.name, e.path, e.type, e.size, e.mode, e.mtime, targets.get(e.path))
-                   if e.type == "link" else e for e in entries]
+        entries = [
+            RemoteEntry(e.name, e.path, e.type, e.size, e.mode, e.mtime, targets.get(e.path)) if e.type == "link" else e
+            for e in entries
+        ]
     return sorted(entries, key=lambda e: e.name)
 
 
@@ -120,8 +130,7 @@ def _check_listable(device: Device, path: str) -> None:
     """An empty LIST may hide a refusal (adbd sends DONE when opendir fails): ask `ls` for the reason."""
     result = device.shell(["ls", "-a", path])
     if not result.ok:
-        raise DeviceRefused(f"cannot list {path}: {_reason(result.reason)}", reason=result.reason,
-                            serial=device.serial)
+        raise DeviceRefused(f"cannot list {path}: {_reason(result.reason)}", reason=result.reason, serial=device.serial)
 
 
 def mkdir(device: Device, path: str) -> None:
@@ -136,8 +145,9 @@ def delete(device: Device, path: str, *, recursive: bool = False) -> None:
     """Permanent: there is no trash on the device."""
     entry = stat(device, path)
     if entry is None:
-        raise DeviceRefused(f"cannot delete {path}: No such file or directory",
-                            reason="No such file or directory", serial=device.serial)
+        raise DeviceRefused(
+            f"cannot delete {path}: No such file or directory", reason="No such file or directory", serial=device.serial
+        )
     if entry.type == "dir" and not recursive:
         _run(device, ["rmdir", path], f"cannot delete {path}")
     else:
@@ -180,8 +190,7 @@ def _shell_batches(device: Device, lines: list[str], what: str) -> None:
             if chunk:
                 result = device.shell(" && ".join(chunk))
                 if not result.ok:
-                    raise DeviceRefused(f"{what}: {_reason(result.reason)}", reason=result.reason,
-                                        serial=device.serial)
+                    raise DeviceRefused(f"{what}: {_reason(result.reason)}", reason=result.reason, serial=device.serial)
             chunk, size = [], 0
         if line is not None:
             chunk.append(line)
@@ -298,8 +307,9 @@ class TreePlan:
 LocalGuard = Callable[[Path], bool]
 
 
-def plan_push(device: Device, source: Path, target: str, *, allowed: LocalGuard | None = None,
-              sync: SyncClient | None = None) -> TreePlan:
+def plan_push(
+    device: Device, source: Path, target: str, *, allowed: LocalGuard | None = None, sync: SyncClient | None = None
+) -> TreePlan:
     """Walk a local file or tree and stat its destinations on the device (pipelined).
 
     A tree whose root folder does not exist yet needs no stat below it: everything there is new.
@@ -318,20 +328,22 @@ def plan_push(device: Device, source: Path, target: str, *, allowed: LocalGuard 
                 plan.new_dirs.extend(plan.dirs)
                 return plan
             if not root.is_dir and not root.is_link:
-                raise DeviceRefused(f"cannot push into {target}: a file is in the way", reason="Not a directory",
-                                    serial=device.serial)
+                raise DeviceRefused(
+                    f"cannot push into {target}: a file is in the way", reason="Not a directory", serial=device.serial
+                )
             stats = client.stat_many([f.target for f in plan.files] + plan.dirs[1:])
         else:
             stats = client.stat_many([f.target for f in plan.files])
     for job, st in zip(plan.files, stats, strict=False):
         if st.exists:
             job.existing = st
-    for path, st in zip(plan.dirs[1:], stats[len(plan.files):], strict=True):
+    for path, st in zip(plan.dirs[1:], stats[len(plan.files) :], strict=True):
         if not st.exists:
             plan.new_dirs.append(path)
         elif not st.is_dir and not st.is_link:
-            raise DeviceRefused(f"cannot push into {path}: a file is in the way", reason="Not a directory",
-                                serial=device.serial)
+            raise DeviceRefused(
+                f"cannot push into {path}: a file is in the way", reason="Not a directory", serial=device.serial
+            )
     return plan
 
 
@@ -360,8 +372,9 @@ def _walk_local(plan: TreePlan, local_dir: str, remote_dir: str, allowed: LocalG
             _add_local(plan, entry.path, remote, allowed, entry)
 
 
-def _add_local(plan: TreePlan, local: str, remote: str, allowed: LocalGuard | None,
-               entry: os.DirEntry | None = None) -> None:
+def _add_local(
+    plan: TreePlan, local: str, remote: str, allowed: LocalGuard | None, entry: os.DirEntry | None = None
+) -> None:
     try:
         st = entry.stat() if entry is not None else os.stat(local)
     except OSError as error:
@@ -404,8 +417,9 @@ def plan_pull(device: Device, source: str, target: Path, *, sync: SyncClient | N
                         plan.dirs.append(str(local))
                         queue.append((remote, local))
                     elif entry.stat.is_file:
-                        plan.files.append(FileJob(remote, str(local), entry.stat.size, entry.stat.mtime,
-                                                  S.S_IMODE(entry.stat.mode)))
+                        plan.files.append(
+                            FileJob(remote, str(local), entry.stat.size, entry.stat.mtime, S.S_IMODE(entry.stat.mode))
+                        )
                     elif entry.stat.is_link:
                         plan.skipped.append((remote, "a symbolic link"))
                     else:
@@ -445,8 +459,8 @@ def execute_push(
     root = plan.dirs[0] if plan.dirs and plan.dirs[0] in plan.new_dirs else None
     if root is not None:  # a new tree: build it under a hidden name, then one rename puts it in place
         stage = posixpath.join(posixpath.dirname(root), f".bt-{token}.part")
-        temps = {id(j): stage + j.target[len(root):] for j in jobs}
-        new_dirs = [stage + d[len(root):] for d in plan.new_dirs]
+        temps = {id(j): stage + j.target[len(root) :] for j in jobs}
+        new_dirs = [stage + d[len(root) :] for d in plan.new_dirs]
         cleanup, renames = [stage], [f"mv {shlex.quote(stage)} {shlex.quote(root)}"]
     else:
         temps = {id(j): _temp_name(j.target, token, i) for i, j in enumerate(jobs)}
@@ -469,8 +483,7 @@ def execute_push(
         now = int(time.time())
         if jobs:
             with _sync(device, sync, timeout=None) as client:
-                client.push_many(_open_items(jobs, temps, preserve_times, now), progress=progress,
-                                 cancelled=cancelled)
+                client.push_many(_open_items(jobs, temps, preserve_times, now), progress=progress, cancelled=cancelled)
         if cancelled is not None and cancelled():
             raise TransferCancelled("transfer cancelled")
         if finisher is not None:

@@ -11,22 +11,67 @@ from adb_backend.device import Device, quote_command
 from adb_backend.errors import DeviceRefused
 
 KEYCODES: dict[str, int] = {
-    "HOME": 3, "BACK": 4, "CALL": 5, "ENDCALL": 6,
+    "HOME": 3,
+    "BACK": 4,
+    "CALL": 5,
+    "ENDCALL": 6,
     **{str(d): 7 + d for d in range(10)},
-    "STAR": 17, "POUND": 18,
-    "DPAD_UP": 19, "DPAD_DOWN": 20, "DPAD_LEFT": 21, "DPAD_RIGHT": 22, "DPAD_CENTER": 23,
-    "VOLUME_UP": 24, "VOLUME_DOWN": 25, "POWER": 26, "CAMERA": 27, "CLEAR": 28,
+    "STAR": 17,
+    "POUND": 18,
+    "DPAD_UP": 19,
+    "DPAD_DOWN": 20,
+    "DPAD_LEFT": 21,
+    "DPAD_RIGHT": 22,
+    "DPAD_CENTER": 23,
+    "VOLUME_UP": 24,
+    "VOLUME_DOWN": 25,
+    "POWER": 26,
+    "CAMERA": 27,
+    "CLEAR": 28,
     **{chr(ord("A") + i): 29 + i for i in range(26)},
-    "COMMA": 55, "PERIOD": 56, "TAB": 61, "SPACE": 62, "ENVELOPE": 65, "ENTER": 66, "DEL": 67,
-    "MENU": 82, "NOTIFICATION": 83, "SEARCH": 84,
-    "MEDIA_PLAY_PAUSE": 85, "MEDIA_STOP": 86, "MEDIA_NEXT": 87, "MEDIA_PREVIOUS": 88,
-    "PAGE_UP": 92, "PAGE_DOWN": 93, "ESCAPE": 111, "FORWARD_DEL": 112, "MOVE_HOME": 122, "MOVE_END": 123,
-    "VOLUME_MUTE": 164, "APP_SWITCH": 187, "BRIGHTNESS_DOWN": 220, "BRIGHTNESS_UP": 221,
-    "SLEEP": 223, "WAKEUP": 224, "SCREENSHOT": 120, "ALL_APPS": 284,
+    "COMMA": 55,
+    "PERIOD": 56,
+    "TAB": 61,
+    "SPACE": 62,
+    "ENVELOPE": 65,
+    "ENTER": 66,
+    "DEL": 67,
+    "MENU": 82,
+    "NOTIFICATION": 83,
+    "SEARCH": 84,
+    "MEDIA_PLAY_PAUSE": 85,
+    "MEDIA_STOP": 86,
+    "MEDIA_NEXT": 87,
+    "MEDIA_PREVIOUS": 88,
+    "PAGE_UP": 92,
+    "PAGE_DOWN": 93,
+    "ESCAPE": 111,
+    "FORWARD_DEL": 112,
+    "MOVE_HOME": 122,
+    "MOVE_END": 123,
+    "VOLUME_MUTE": 164,
+    "APP_SWITCH": 187,
+    "BRIGHTNESS_DOWN": 220,
+    "BRIGHTNESS_UP": 221,
+    "SLEEP": 223,
+    "WAKEUP": 224,
+    "SCREENSHOT": 120,
+    "ALL_APPS": 284,
 }
-ALIASES = {"BACKSPACE": "DEL", "DELETE": "FORWARD_DEL", "RETURN": "ENTER", "ESC": "ESCAPE", "RECENTS": "APP_SWITCH",
-           "RECENT_APPS": "APP_SWITCH", "VOLUMEUP": "VOLUME_UP", "VOLUMEDOWN": "VOLUME_DOWN", "UP": "DPAD_UP",
-           "DOWN": "DPAD_DOWN", "LEFT": "DPAD_LEFT", "RIGHT": "DPAD_RIGHT"}
+ALIASES = {
+    "BACKSPACE": "DEL",
+    "DELETE": "FORWARD_DEL",
+    "RETURN": "ENTER",
+    "ESC": "ESCAPE",
+    "RECENTS": "APP_SWITCH",
+    "RECENT_APPS": "APP_SWITCH",
+    "VOLUMEUP": "VOLUME_UP",
+    "VOLUMEDOWN": "VOLUME_DOWN",
+    "UP": "DPAD_UP",
+    "DOWN": "DPAD_DOWN",
+    "LEFT": "DPAD_LEFT",
+    "RIGHT": "DPAD_RIGHT",
+}
 
 
 def keycode(name: str | int) -> int:
@@ -41,8 +86,10 @@ def keycode(name: str | int) -> int:
             key = text.upper().replace("-", "_").removeprefix("KEYCODE_")
             key = ALIASES.get(key, key)
             if key not in KEYCODES:
-                raise ValueError(f"unknown key {name!r}: use a name such as HOME, BACK, APP_SWITCH, ENTER, "
-                                 "VOLUME_UP, DPAD_LEFT, or a keycode number")
+                raise ValueError(
+                    f"unknown key {name!r}: use a name such as HOME, BACK, APP_SWITCH, ENTER, "
+                    "VOLUME_UP, DPAD_LEFT, or a keycode number"
+                )
             code = KEYCODES[key]
     if not 0 <= code <= 400:
         raise ValueError(f"keycode {code} is out of range (0-400)")
@@ -93,8 +140,9 @@ def _run(device: Device, commands: list[list[str]]) -> None:
     line = " && ".join(quote_command(c) for c in commands)
     result = device.shell(line, timeout=30)
     if not result.ok or "Error" in result.stderr or "Exception" in result.stderr:
-        raise DeviceRefused(f"{device.serial}: input was refused: {result.reason}", reason=result.reason,
-                            serial=device.serial)
+        raise DeviceRefused(
+            f"{device.serial}: input was refused: {result.reason}", reason=result.reason, serial=device.serial
+        )
 
 
 def tap(device: Device, x: int, y: int) -> None:

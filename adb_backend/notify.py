@@ -17,10 +17,7 @@ def post_notification(device: Device, tag: str, title: str, text: str, *, sdk: i
             f"this device runs API {sdk}: notifications from adb need Android 10 (API 29) or newer",
             serial=device.serial,
         )
-    command = (
-        "cmd notification post -t "
-        f"{shlex.quote(title)} {shlex.quote(tag)} {shlex.quote(text)}"
-    )
+    command = f"cmd notification post -t {shlex.quote(title)} {shlex.quote(tag)} {shlex.quote(text)}"
     result = device.shell(command, timeout=20)
     if not result.ok:
         raise DeviceRefused(f"the device did not show the notification: {result.reason}", serial=device.serial)

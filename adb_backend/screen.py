@@ -53,8 +53,9 @@ def screenshot(device: Device, *, timeout: float | None = 60.0) -> PngShot:
         width, height = png_size(data)
     except ValueError:
         said = data[:200].decode("utf-8", "replace").strip() or "no output"
-        raise DeviceRefused(f"{device.serial}: screencap did not return a PNG ({said})", reason=said,
-                            serial=device.serial) from None
+        raise DeviceRefused(
+            f"{device.serial}: screencap did not return a PNG ({said})", reason=said, serial=device.serial
+        ) from None
     return PngShot(data, width, height)
 
 
@@ -78,8 +79,13 @@ MODES: dict[str, ColourMode] = {
     "full": ColourMode("full", "Full Color", 1.0, 8_000_000, None),
     "video": ColourMode("video", "Video Optimized", 0.5, 6_000_000, None, favours_fps=True),
 }
-_ALIASES = {"black-and-white": "bw", "few-colors": "few", "more-colors": "more", "full-color": "full",
-            "video-optimized": "video"}
+_ALIASES = {
+    "black-and-white": "bw",
+    "few-colors": "few",
+    "more-colors": "more",
+    "full-color": "full",
+    "video-optimized": "video",
+}
 
 
 def colour_mode(name: str) -> ColourMode:
@@ -107,8 +113,13 @@ class StreamConfig:
         return (round(x * self.device_size[0] / self.size[0]), round(y * self.device_size[1] / self.size[1]))
 
 
-def stream_config(mode: ColourMode | str, device_size: tuple[int, int], *, size: tuple[int, int] | str | None = None,
-                  bit_rate: int | None = None) -> StreamConfig:
+def stream_config(
+    mode: ColourMode | str,
+    device_size: tuple[int, int],
+    *,
+    size: tuple[int, int] | str | None = None,
+    bit_rate: int | None = None,
+) -> StreamConfig:
     """The mode's scaled size (multiples of 8, as encoders like), `"actual"` for the device size, or WxH."""
     mode = colour_mode(mode) if isinstance(mode, str) else mode
     if size == "actual":
@@ -134,8 +145,17 @@ def screenrecord_argv(config: StreamConfig, api_level: int, time_limit: int | No
     if time_limit is None:
         time_limit = 0 if api_level >= 34 else LEGACY_TIME_LIMIT
     w, h = config.size
-    return ["screenrecord", "--output-format=h264", "--size", f"{w}x{h}", "--bit-rate", str(config.bit_rate),
-            "--time-limit", str(time_limit), "-"]
+    return [
+        "screenrecord",
+        "--output-format=h264",
+        "--size",
+        f"{w}x{h}",
+        "--bit-rate",
+        str(config.bit_rate),
+        "--time-limit",
+        str(time_limit),
+        "-",
+    ]
 
 
 # -- decoded frames --------------------------------------------------------------------------------------
@@ -220,9 +240,17 @@ class ScreenStream:
     `decode=False` skips decoding when only the bytes are wanted.
     """
 
-    def __init__(self, device: Device, config: StreamConfig, *, api_level: int = 34, time_limit: int | None = None,
-                 raw_sink: Callable[[bytes], None] | None = None, decode: bool = True,
-                 on_packet: Callable[[bytes, float], None] | None = None) -> None:
+    def __init__(
+        self,
+        device: Device,
+        config: StreamConfig,
+        *,
+        api_level: int = 34,
+        time_limit: int | None = None,
+        raw_sink: Callable[[bytes], None] | None = None,
+        decode: bool = True,
+        on_packet: Callable[[bytes, float], None] | None = None,
+    ) -> None:
         self.device = device
         self.config = config
         self.api_level = api_level
@@ -298,8 +326,15 @@ class ScreenStream:
             recent = [(t, n) for t, n in self._window if now - t <= 1.0]
             self._window = recent
             rate = float(sum(n for _, n in recent))
-            return StreamStats(self._bytes, rate, self._decoded, self._taken, self._dropped, self.restarts,
-                               now - self._started if self._started else 0.0)
+            return StreamStats(
+                self._bytes,
+                rate,
+                self._decoded,
+                self._taken,
+                self._dropped,
+                self.restarts,
+                now - self._started if self._started else 0.0,
+            )
 
     # -- reader thread
     def _open(self):
@@ -368,8 +403,9 @@ class ScreenStream:
                 self._decoded += 1
                 if self._latest is not None and self._latest.index > self._taken_index:
                     self._dropped += 1  # never queue: the unseen older frame is replaced
-                self._latest = Frame(index, now, mono, video_frame.width, video_frame.height, video_frame,
-                                     self.config.mode.colors)
+                self._latest = Frame(
+                    index, now, mono, video_frame.width, video_frame.height, video_frame, self.config.mode.colors
+                )
             self._cond.notify_all()
         return index
 

@@ -34,9 +34,16 @@ _STAT1 = struct.Struct("<4sIII")
 _DENT1 = struct.Struct("<4sIIII")
 _STAT2 = struct.Struct("<4sIQQIIIIQqqq")
 _DENT2 = struct.Struct("<4sIQQIIIIQqqqI")
-_ERRNO_TEXT = {1: "Operation not permitted", 2: "No such file or directory", 13: "Permission denied",
-               20: "Not a directory", 21: "Is a directory", 28: "No space left on device",
-               30: "Read-only file system", 40: "Too many levels of symbolic links"}
+_ERRNO_TEXT = {
+    1: "Operation not permitted",
+    2: "No such file or directory",
+    13: "Permission denied",
+    20: "Not a directory",
+    21: "Is a directory",
+    28: "No space left on device",
+    30: "Read-only file system",
+    40: "Too many levels of symbolic links",
+}
 
 Progress = Callable[[int], None]
 """Called with the number of bytes just moved."""
@@ -324,8 +331,7 @@ class SyncClient:
                 raise
             finish(sink)
 
-    def _recv_body(self, remote: str, sink: IO[bytes], progress: Progress | None,
-                   cancelled: CancelCheck | None) -> int:
+    def _recv_body(self, remote: str, sink: IO[bytes], progress: Progress | None, cancelled: CancelCheck | None) -> int:
         total = 0
         buf = bytearray(SYNC_DATA_MAX)
         view = memoryview(buf)

@@ -66,8 +66,18 @@ PROBES: dict[str, Probe] = {
 
 # section -> the probes it reads; the overview is the default, the rest come on demand.
 SECTIONS: dict[str, tuple[str, ...]] = {
-    "overview": ("getprop", "device_name", "battery", "proc_meminfo", "df_data", "uptime", "ip_addr",
-                 "wm_size", "wm_density", "window"),
+    "overview": (
+        "getprop",
+        "device_name",
+        "battery",
+        "proc_meminfo",
+        "df_data",
+        "uptime",
+        "ip_addr",
+        "wm_size",
+        "wm_density",
+        "window",
+    ),
     "device": ("getprop", "device_name"),
     "battery": ("battery",),
     "memory": ("meminfo", "proc_meminfo"),
@@ -80,6 +90,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "foreground": ("window", "activities"),
 }
 SECTION_NAMES: tuple[str, ...] = tuple(SECTIONS)
+
 
 def parser_for(kind: str) -> Callable[[str], Any] | None:
     """The parser registered for a kind, or None."""
@@ -416,21 +427,27 @@ def _apps(parsed: Parsed, failed: Failed, serial: str) -> SectionData:
     apps = []
     for row in parsed.get("packages") or []:
         is_third = row.get("package") in third
-        apps.append({
-            "package": row.get("package"),
-            "apk_path": row.get("apk_path"),
-            "uid": row.get("uid"),
-            "system": (not is_third) if known_third else row.get("system"),
-            "version_code": row.get("version_code"),
-        })
+        apps.append(
+            {
+                "package": row.get("package"),
+                "apk_path": row.get("apk_path"),
+                "uid": row.get("uid"),
+                "system": (not is_third) if known_third else row.get("system"),
+                "version_code": row.get("version_code"),
+            }
+        )
     data = {"count": len(apps), "third_party_count": len(third) if known_third else None, "apps": apps}
     return _section("apps", SECTIONS["apps"], failed, data)
 
 
 def _foreground_section(parsed: Parsed, failed: Failed, serial: str) -> SectionData:
     package, activity = _foreground(parsed)
-    data = {"package": package, "activity": activity, "window": parsed.get("window"),
-            "activities": parsed.get("activities")}
+    data = {
+        "package": package,
+        "activity": activity,
+        "window": parsed.get("window"),
+        "activities": parsed.get("activities"),
+    }
     return _section("foreground", SECTIONS["foreground"], failed, data)
 
 
@@ -451,10 +468,21 @@ _BUILDERS: dict[str, Callable[[Parsed, Failed, str], SectionData]] = {
 
 # -- the naive way, for the benchmark ----------------------------------------------------------------
 NAIVE_OVERVIEW = (
-    "getprop ro.product.model", "getprop ro.product.manufacturer", "settings get global device_name",
-    "getprop ro.build.version.release", "getprop ro.build.version.sdk", "getprop ro.build.display.id",
-    "getprop ro.serialno", "dumpsys battery", "cat /proc/meminfo", "df /data", "cat /proc/uptime",
-    "ip addr", "wm size", "wm density", _FOCUS,
+    "getprop ro.product.model",
+    "getprop ro.product.manufacturer",
+    "settings get global device_name",
+    "getprop ro.build.version.release",
+    "getprop ro.build.version.sdk",
+    "getprop ro.build.display.id",
+    "getprop ro.serialno",
+    "dumpsys battery",
+    "cat /proc/meminfo",
+    "df /data",
+    "cat /proc/uptime",
+    "ip addr",
+    "wm size",
+    "wm density",
+    _FOCUS,
 )
 
 

@@ -63,9 +63,17 @@ def main() -> None:
     home = work / "home"
     home.mkdir()
     adb_port, dev_port = free_port(), free_port()
-    env = {**os.environ, "HOME": str(home), "ANDROID_ADB_SERVER_PORT": str(adb_port), "ADB_MDNS": "0",
-           "BT_DATA_DIR": str(work / "bt-data"), "BT_CONFIG_DIR": str(work / "bt-config"),
-           "BT_POLICY": str(work / "policy.toml"), "BT_TECHNICIAN": "bench", "NO_COLOR": "1"}
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "ANDROID_ADB_SERVER_PORT": str(adb_port),
+        "ADB_MDNS": "0",
+        "BT_DATA_DIR": str(work / "bt-data"),
+        "BT_CONFIG_DIR": str(work / "bt-config"),
+        "BT_POLICY": str(work / "policy.toml"),
+        "BT_TECHNICIAN": "bench",
+        "NO_COLOR": "1",
+    }
     env.pop("BT_DATABASE_URL", None)
     (work / "policy.toml").write_text(f'[files]\nlocal_paths = ["{work}"]\n')
     os.environ.update(env)
@@ -81,8 +89,9 @@ def main() -> None:
     try:
         subprocess.run([adb, "-P", str(adb_port), "start-server"], check=True, capture_output=True, env=env)
         for _ in range(100):
-            out = subprocess.run([adb, "-P", str(adb_port), "connect", serial], capture_output=True, text=True,
-                                 env=env).stdout
+            out = subprocess.run(
+                [adb, "-P", str(adb_port), "connect", serial], capture_output=True, text=True, env=env
+            ).stdout
             if out.startswith(("connected", "already")):
                 break
             time.sleep(0.1)
@@ -104,7 +113,7 @@ def main() -> None:
 
         services = Services(load_settings())
         services.sessions.start(serial)
-        files = services.area("files")
+        files = services.files
         out = work / "out"
 
         def fresh_out() -> Path:
@@ -168,8 +177,19 @@ def main() -> None:
             _, pull_rss = run_rss([*bt_cli, "pull", "/data/local/tmp/bt-mem.bin", str(out / "m.bin")], env)
             memory[label] = {"push_maxrss_mib": push_rss, "pull_maxrss_mib": pull_rss}
             print(f"peak RSS {label:7s} push {push_rss} MiB, pull {pull_rss} MiB", flush=True)
-        print(json.dumps({"bandwidth_mbps": args.bandwidth_mbps, "big_mib": args.big_mib, "tree": args.tree,
-                          "adb": adb, "results": results, "memory": memory}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "bandwidth_mbps": args.bandwidth_mbps,
+                    "big_mib": args.big_mib,
+                    "tree": args.tree,
+                    "adb": adb,
+                    "results": results,
+                    "memory": memory,
+                },
+                indent=2,
+            )
+        )
     finally:
         subprocess.run([adb, "-P", str(adb_port), "kill-server"], capture_output=True, env=env)
         device.terminate()

@@ -119,12 +119,16 @@ def main() -> None:
             rows += [run_mode(device, mode, None, args.seconds) for mode in ("bw", "few", "more", "video")]
             print(f"{'mode':<18}{'size':>11}{'fps':>8}{'lat p50':>10}{'lat p95':>10}{'kB/s':>10}{'dropped':>9}")
             for row in rows:
-                print(f"{row['mode']:<18}{row['size']:>11}{row['fps']:>8.1f}{row['latency_median_ms']:>9.0f}ms"
-                      f"{row['latency_p95_ms']:>8.0f}ms{row['kbytes_per_s']:>10.0f}{row['dropped']:>9}")
+                print(
+                    f"{row['mode']:<18}{row['size']:>11}{row['fps']:>8.1f}{row['latency_median_ms']:>9.0f}ms"
+                    f"{row['latency_p95_ms']:>8.0f}ms{row['kbytes_per_s']:>10.0f}{row['dropped']:>9}"
+                )
             decoded = decode_only(device, min(args.seconds, 4.0), repeats=5)
-            print(f"decode-only 1080x2400 ({decoded['recorded_frames']:.0f} frames x5): "
-                  f"{decoded['decode_only_fps_slice']:.0f} fps (slice threads, the live setting), "
-                  f"{decoded['decode_only_fps_auto']:.0f} fps (frame threads)")
+            print(
+                f"decode-only 1080x2400 ({decoded['recorded_frames']:.0f} frames x5): "
+                f"{decoded['decode_only_fps_slice']:.0f} fps (slice threads, the live setting), "
+                f"{decoded['decode_only_fps_auto']:.0f} fps (frame threads)"
+            )
         finally:
             vd.stop()
             subprocess.run([*adb, "kill-server"], capture_output=True, timeout=30)

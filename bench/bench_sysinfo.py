@@ -52,30 +52,38 @@ def main() -> None:
     subprocess.run([adb, "-P", str(port), "start-server"], check=True, capture_output=True)
     other = [PROBES[p].command for s in SECTION_NAMES if s != "overview" for p in SECTIONS[s]]
     naive_all = list(NAIVE_OVERVIEW) + [c for c in dict.fromkeys(other) if c not in NAIVE_OVERVIEW]
-    print(f"runs per figure: {args.runs} (median); naive overview = {len(NAIVE_OVERVIEW)} shells, "
-          f"naive --all = {len(naive_all)} shells")
+    print(
+        f"runs per figure: {args.runs} (median); naive overview = {len(NAIVE_OVERVIEW)} shells, "
+        f"naive --all = {len(naive_all)} shells"
+    )
     print(f"{'latency':>8} {'what':>9} {'batched ms':>11} {'trips':>6} {'naive ms':>9} {'trips':>6} {'ratio':>6}")
     try:
         for latency in (0, 30):
-            device = VirtualDevice(port=free_port(), data_dir=Path(tempfile.mkdtemp(prefix="bt-bench-vd-")),
-                                   latency_ms=latency)
+            device = VirtualDevice(
+                port=free_port(), data_dir=Path(tempfile.mkdtemp(prefix="bt-bench-vd-")), latency_ms=latency
+            )
             device.start()
             try:
                 for _ in range(100):
-                    out = subprocess.run([adb, "-P", str(port), "connect", device.serial], capture_output=True,
-                                         text=True).stdout
+                    out = subprocess.run(
+                        [adb, "-P", str(port), "connect", device.serial], capture_output=True, text=True
+                    ).stdout
                     if out.startswith(("connected", "already")):
                         break
                     time.sleep(0.1)
                 time.sleep(0.5)
                 dev = AdbBackend(None, adb_path=bundled_adb_path()).open(device.serial)
-                for what, sections, naive in (("overview", ["overview"], list(NAIVE_OVERVIEW)),
-                                              ("--all", list(SECTION_NAMES), naive_all)):
+                for what, sections, naive in (
+                    ("overview", ["overview"], list(NAIVE_OVERVIEW)),
+                    ("--all", list(SECTION_NAMES), naive_all),
+                ):
                     trips = collect(dev, sections).round_trips
                     batched = median_ms(lambda s=sections, d=dev: collect(d, s), args.runs)
                     slow = median_ms(lambda n=naive, d=dev: collect_naively(d, n), args.runs)
-                    print(f"{latency:>6}ms {what:>9} {batched:>11.1f} {trips:>6} {slow:>9.1f} {len(naive):>6} "
-                          f"{slow / batched:>5.1f}x")
+                    print(
+                        f"{latency:>6}ms {what:>9} {batched:>11.1f} {trips:>6} {slow:>9.1f} {len(naive):>6} "
+                        f"{slow / batched:>5.1f}x"
+                    )
             finally:
                 subprocess.run([adb, "-P", str(port), "disconnect", device.serial], capture_output=True)
                 device.stop()

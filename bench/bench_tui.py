@@ -46,7 +46,7 @@ async def run(seconds: float, keys: int, tmp: Path) -> dict[str, float]:
     device.state.screen.frame_timestamps = True
     services = Services(load_settings())
     record = services.sessions.start(device.serial, customer="Bench")
-    services.area("grants").set(record.id, "control", by="customer")
+    services.grants.set(record.id, "control", by="customer")
     results: dict[str, float] = {}
     try:
         for draw in ("halfcell", "graphics"):
@@ -106,9 +106,16 @@ def main() -> None:
         tmp = Path(tmp_name)
         port = free_port()
         adb = str(bundled_adb_path())
-        os.environ.update(ANDROID_ADB_SERVER_PORT=str(port), HOME=str(tmp), BT_DATA_DIR=str(tmp / "data"),
-                          BT_CONFIG_DIR=str(tmp / "config"), BT_POLICY=str(tmp / "policy.toml"),
-                          BT_TECHNICIAN="bench", BT_ADB_PATH_FOR_BENCH=adb, ADB_MDNS="0")
+        os.environ.update(
+            ANDROID_ADB_SERVER_PORT=str(port),
+            HOME=str(tmp),
+            BT_DATA_DIR=str(tmp / "data"),
+            BT_CONFIG_DIR=str(tmp / "config"),
+            BT_POLICY=str(tmp / "policy.toml"),
+            BT_TECHNICIAN="bench",
+            BT_ADB_PATH_FOR_BENCH=adb,
+            ADB_MDNS="0",
+        )
         subprocess.run([adb, "start-server"], capture_output=True, check=True)
         saved = os.dup(1)  # textual-image's Kitty renderer writes to the real stdout even when headless
         null = os.open(os.devnull, os.O_WRONLY)
@@ -120,8 +127,11 @@ def main() -> None:
             subprocess.run([adb, "kill-server"], capture_output=True)
     print("bt tui screen pane at 120x40 (headless); key = 'a' typed in control mode, stream running")
     for draw, label in (("halfcell", "half-blocks"), ("graphics", "Kitty graphics")):
-        print(f"  {label:15} {results[f'fps_{draw}']:5.1f} fps drawn ({results[f'decoded_{draw}']:.1f} decoded); "
-              f"key -> device median {results[f'key_median_{draw}']:.1f} ms, p95 {results[f'key_p95_{draw}']:.1f} ms")
+        print(
+            f"  {label:15} {results[f'fps_{draw}']:5.1f} fps drawn ({results[f'decoded_{draw}']:.1f} decoded); "
+            f"key -> device median {results[f'key_median_{draw}']:.1f} ms, p95 {results[f'key_p95_{draw}']:.1f} ms"
+        )
+
 
 if __name__ == "__main__":
     main()

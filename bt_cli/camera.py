@@ -9,8 +9,9 @@ import typer
 from bt_cli import context
 from bt_cli.options import JSON_OPTION
 
-camera_app = typer.Typer(help="Camera mode: open the device's camera, annotate a frozen frame, clear.",
-                         invoke_without_command=True)
+camera_app = typer.Typer(
+    help="Camera mode: open the device's camera, annotate a frozen frame, clear.", invoke_without_command=True
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -22,7 +23,7 @@ def camera(ctx: typer.Context) -> None:
     """Open the device's camera app (the live screen switches to Video Optimized)."""
     if ctx.invoked_subcommand is None:
         cli = context.get(ctx)
-        cli.services.area("camera").open(None)
+        cli.services.camera.open(None)
         cli.info("camera opened; annotate with 'bt camera annotate', return with 'bt camera clear'")
 
 
@@ -38,7 +39,7 @@ def annotate(
     from bt_core.camera import parse_annotations
 
     cli = context.get(ctx)
-    result = cli.services.area("camera").annotate(None, parse_annotations(arrow, box, text))
+    result = cli.services.camera.annotate(None, parse_annotations(arrow, box, text))
     if json_out:
         context.emit_json(result.to_json())
     else:
@@ -50,7 +51,7 @@ def annotate(
 def clear(ctx: typer.Context, json_out: JSON_OPTION = False) -> None:
     """Remove the annotated frame and return to the live camera."""
     cli = context.get(ctx)
-    event = cli.services.area("camera").clear(None)
+    event = cli.services.camera.clear(None)
     if json_out:
         context.emit_json(event.to_json())
     else:

@@ -9,8 +9,9 @@ import typer
 from bt_cli import context
 from bt_cli.options import JSON_OPTION
 
-chat_app = typer.Typer(help="Chat with the device user: messages, URL push, canned messages, the customer page.",
-                       no_args_is_help=True)
+chat_app = typer.Typer(
+    help="Chat with the device user: messages, URL push, canned messages, the customer page.", no_args_is_help=True
+)
 
 SESSION_OPTION = Annotated[str, typer.Option("--session", help="Session id (default: the current session).")]
 
@@ -22,8 +23,9 @@ def register(app: typer.Typer) -> None:
 @chat_app.command("send")
 def send(
     ctx: typer.Context,
-    text: Annotated[str, typer.Argument(help="The message (BBCode allowed); a lone http(s) URL opens on the device.")]
-    = "",
+    text: Annotated[
+        str, typer.Argument(help="The message (BBCode allowed); a lone http(s) URL opens on the device.")
+    ] = "",
     canned: Annotated[str, typer.Option("--canned", help="Send this canned message (name or title).")] = "",
     no_spellcheck: Annotated[bool, typer.Option("--no-spellcheck", help="Do not check the spelling.")] = False,
     session: SESSION_OPTION = "",
@@ -31,8 +33,7 @@ def send(
 ) -> None:
     """Send a message: a heads-up notification on the device, and a line in the transcript."""
     cli = context.get(ctx)
-    result = cli.services.area("chat").send(session or None, text or None, canned=canned or None,
-                                            spellcheck=not no_spellcheck)
+    result = cli.services.chat.send(session or None, text or None, canned=canned or None, spellcheck=not no_spellcheck)
     for miss in result.misspellings:
         hint = f"; did you mean {', '.join(miss['suggestions'])}?" if miss["suggestions"] else ""
         cli.warn(f"{miss['word']!r} may be misspelled{hint} (bt chat ignore {miss['word']} to accept it)")
@@ -56,7 +57,7 @@ def canned(
     from bt_core.bbcode import to_plain
 
     cli = context.get(ctx)
-    chat = cli.services.area("chat")
+    chat = cli.services.chat
     if search:
         found = chat.canned(search)
         if json_out:
@@ -101,11 +102,14 @@ def _tree(library):  # noqa: ANN001, ANN202 - a CannedLibrary into a Rich Tree
 
 
 @chat_app.command("ignore")
-def ignore(ctx: typer.Context, word: Annotated[str, typer.Argument(help="The word to accept from now on.")],
-           json_out: JSON_OPTION = False) -> None:
+def ignore(
+    ctx: typer.Context,
+    word: Annotated[str, typer.Argument(help="The word to accept from now on.")],
+    json_out: JSON_OPTION = False,
+) -> None:
     """Stop flagging a word as misspelled in your messages."""
     cli = context.get(ctx)
-    path = cli.services.area("chat").ignore(word)
+    path = cli.services.chat.ignore(word)
     if json_out:
         context.emit_json({"word": word, "ignore_list": str(path)})
         return
@@ -131,12 +135,15 @@ def serve(
     try:
         server.start(open_page=not no_open)
         if json_out:
-            context.emit_json_line({"session_id": server.session_id, "device_url": server.device_url,
-                                    "port": server.port})
+            context.emit_json_line(
+                {"session_id": server.session_id, "device_url": server.device_url, "port": server.port}
+            )
         else:
             cli.console.print(server.device_url, markup=False, highlight=False, soft_wrap=True)
-        cli.info(f"customer page for session {server.session_id} on the device at {server.device_url} "
-                 f"(this computer: 127.0.0.1:{server.port}); Ctrl-C stops")
+        cli.info(
+            f"customer page for session {server.session_id} on the device at {server.device_url} "
+            f"(this computer: 127.0.0.1:{server.port}); Ctrl-C stops"
+        )
         ended = server.wait()
         if ended:
             cli.info("the session has ended; the customer page is closed")

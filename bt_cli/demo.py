@@ -52,24 +52,24 @@ def demo(
         _steps(cli, record.id)
         if not keep:
             services.sessions.end(record.id)
-        report = services.area("reports").write(record.id, "html", None).path
+        report = services.reports.write(record.id, "html", None).path
         from bt_cli.transcript_view import event_text
         from bt_core.info_panel import info_json, info_rows
 
         if json_out:
             context.emit_json(
                 {
-                    "session": info_json(services.store.get_session(record.id)),
-                    "events": [e.to_json() for e in services.store.events(record.id)],
+                    "session": info_json(services.sessions.resolve(record.id)),
+                    "events": [e.to_json() for e in services.transcript.events(record.id)],
                     "report": str(report),
                 }
             )
             return
 
-        for label, value in info_rows(services.store.get_session(record.id)):
+        for label, value in info_rows(services.sessions.resolve(record.id)):
             cli.console.print(f"{label:>18}  {value}", markup=False, highlight=False)
         cli.console.rule("transcript")
-        for event in services.store.events(record.id):
+        for event in services.transcript.events(record.id):
             cli.console.print(event_text(event), markup=False, highlight=False, soft_wrap=True)
         cli.console.rule()
         cli.console.print(f"Session report: {report}", markup=False, highlight=False, soft_wrap=True)
@@ -82,7 +82,7 @@ def demo(
 
 def _ready_device(services) -> str | None:
     """The only attached, ready device, if there is exactly one."""
-    ready = [d for d in services.backend.devices(details=False) if d.state == "device"]
+    ready = [d for d in services.devices.list(details=False) if d.state == "device"]
     return ready[0].serial if len(ready) == 1 else None
 
 
@@ -94,17 +94,17 @@ def _virtual_device(cli: context.CliContext):
     device.start()
     cli.info(f"no phone attached: started a virtual device at {device.serial}")
     try:
-        cli.services.backend.connect(device.serial)
+        cli.services.devices.connect(device.serial)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
-            states = {d.serial: d.state for d in cli.services.backend.devices(details=False)}
+            states = {d.serial: d.state for d in cli.services.devices.list(details=False)}
             if states.get(device.serial) == "device":
                 break
             time.sleep(0.2)
         yield device.serial
     finally:
         with contextlib.suppress(Exception):
-            cli.services.backend.disconnect(device.serial)
+            cli.services.devices.disconnect(device.serial)
         device.stop()
 
 
@@ -116,14 +116,12 @@ def _steps(cli: context.CliContext, session_id: str) -> None:
     steps = [
         (
             "chat",
-            lambda: services.area("chat").send(
-                session_id, "Hello! I'm [b]your technician[/b]; let's look at the Wi-Fi."
-            ),
+            lambda: services.chat.send(session_id, "Hello! I'm [b]your technician[/b]; let's look at the Wi-Fi."),
         ),
-        ("sysinfo", lambda: services.area("sysinfo").pull(session_id)),
-        ("grant", lambda: services.area("grants").set(session_id, "view", by=services.technician)),
-        ("screen", lambda: services.area("screen").screenshot(session_id)),
-        ("notes", lambda: services.area("notes").add(session_id, "Demo: router firmware is old; suggested an update.")),
+        ("sysinfo", lambda: services.sysinfo.pull(session_id)),
+        ("grant", lambda: services.grants.set(session_id, "view", by=services.technician)),
+        ("screen", lambda: services.screen.screenshot(session_id)),
+        ("notes", lambda: services.notes.add(session_id, "Demo: router firmware is old; suggested an update.")),
     ]
     for name, step in steps:
         try:

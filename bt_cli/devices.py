@@ -26,24 +26,19 @@ def devices(
 ) -> None:
     """List attached devices: serial, state, model, Android version, transport and adb server."""
     cli = context.get(ctx)
-    backend = cli.services.backend
+    service = cli.services.devices
     if not watch:
-        infos = backend.devices()
+        infos = service.list()
         if json_out:
             context.emit_json([i.to_json() for i in infos])
         else:
             _table(cli, infos)
         return
-    last: list | None = None
-    while True:
-        infos = backend.devices()
-        if infos != last:
-            if json_out:
-                context.emit_json_line({"at": time.time(), "devices": [i.to_json() for i in infos]})
-            else:
-                _table(cli, infos)
-            last = infos
-        time.sleep(1.0)
+    for infos in service.watch():
+        if json_out:
+            context.emit_json_line({"at": time.time(), "devices": [i.to_json() for i in infos]})
+        else:
+            _table(cli, infos)
 
 
 def _table(cli: context.CliContext, infos: list) -> None:
@@ -84,18 +79,9 @@ def disconnect(
 
 def _tcp_command(ctx: typer.Context, address: str, json_out: bool, *, connecting: bool) -> None:
     cli = context.get(ctx)
-    _check_address(address)
-    backend = cli.services.backend
-    text = backend.connect(address) if connecting else backend.disconnect(address)
+    service = cli.services.devices
+    text = service.connect(address) if connecting else service.disconnect(address)
     if json_out:
         context.emit_json({"address": address, "result": text})
     else:
         cli.console.print(text, markup=False)
-
-
-def _check_address(address: str) -> None:
-    from bt_core.errors import UsageError
-
-    host, sep, port = address.rpartition(":")
-    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
-        raise UsageError(f"{address!r} is not HOST:PORT (for example 192.168.1.20:5555)")

@@ -4,61 +4,81 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from bt_core import errors
+from bt_core.errors import BtError
+
 
 class ExitCode(IntEnum):
     OK = 0
-    """Success."""
     ERROR = 1
-    """An error not covered below."""
     USAGE = 2
-    """Bad command-line input: unknown option, malformed value, missing argument."""
     NO_DEVICE = 3
-    """No device attached, or the named device is not attached."""
     SEVERAL_DEVICES = 4
-    """Several devices are attached and none was chosen with --device."""
     UNAUTHORIZED = 5
-    """The device has not accepted this computer: accept the USB debugging prompt."""
     OFFLINE = 6
-    """The device is offline or disappeared (the session is Customer Absent)."""
     ADB_SERVER = 7
-    """The adb server is unreachable and could not be started."""
     DEVICE_REFUSED = 8
-    """The device refused the action; its reason is printed."""
     TIMEOUT = 9
-    """The device did not answer in time."""
     POLICY = 10
-    """The administrator's policy or the customer's grant does not allow the action."""
     NO_SESSION = 11
-    """No such session, or no current session."""
     SESSION_ENDED = 12
-    """The session has ended; device actions are refused."""
     NOT_FOUND = 13
-    """A file, transfer, note or canned message does not exist."""
     CANCELLED = 14
-    """Cancelled by the user or from another process."""
     STORE = 15
-    """The session store (SQLite or PostgreSQL) failed."""
     CONFIG = 16
-    """A configuration, policy or canned-messages file is invalid."""
     INTERRUPTED = 130
-    """Interrupted with Ctrl-C."""
+
+
+MEANINGS: dict[ExitCode, str] = {
+    ExitCode.OK: "Success.",
+    ExitCode.ERROR: "An error not covered below.",
+    ExitCode.USAGE: "Bad command-line input: unknown option, malformed value, missing argument.",
+    ExitCode.NO_DEVICE: "No device attached, or the named device is not attached.",
+    ExitCode.SEVERAL_DEVICES: "Several devices are attached and none was chosen with --device.",
+    ExitCode.UNAUTHORIZED: "The device has not accepted this computer: accept the USB debugging prompt.",
+    ExitCode.OFFLINE: "The device is offline or disappeared (the session is Customer Absent).",
+    ExitCode.ADB_SERVER: "The adb server is unreachable and could not be started.",
+    ExitCode.DEVICE_REFUSED: "The device refused the action; its reason is printed.",
+    ExitCode.TIMEOUT: "The device did not answer in time.",
+    ExitCode.POLICY: "The administrator's policy or the customer's grant does not allow the action.",
+    ExitCode.NO_SESSION: "No such session, or no current session.",
+    ExitCode.SESSION_ENDED: "The session has ended; device actions are refused.",
+    ExitCode.NOT_FOUND: "A file, transfer, note or canned message does not exist.",
+    ExitCode.CANCELLED: "Cancelled by the user or from another process.",
+    ExitCode.STORE: "The session store (SQLite or PostgreSQL) failed.",
+    ExitCode.CONFIG: "A configuration, policy or canned-messages file is invalid.",
+    ExitCode.INTERRUPTED: "Interrupted with Ctrl-C.",
+}
+
+
+# Most specific first: the first class the error is an instance of decides its code.
+_BY_TYPE: tuple[tuple[type[BtError], ExitCode], ...] = (
+    (errors.UsageError, ExitCode.USAGE),
+    (errors.NoDevice, ExitCode.NO_DEVICE),
+    (errors.SeveralDevices, ExitCode.SEVERAL_DEVICES),
+    (errors.Unauthorized, ExitCode.UNAUTHORIZED),
+    (errors.Offline, ExitCode.OFFLINE),
+    (errors.ServerUnreachable, ExitCode.ADB_SERVER),
+    (errors.DeviceRefusedError, ExitCode.DEVICE_REFUSED),
+    (errors.DeviceTimedOut, ExitCode.TIMEOUT),
+    (errors.PermissionDenied, ExitCode.POLICY),
+    (errors.SessionNotFound, ExitCode.NO_SESSION),
+    (errors.SessionEnded, ExitCode.SESSION_ENDED),
+    (errors.NotFound, ExitCode.NOT_FOUND),
+    (errors.Cancelled, ExitCode.CANCELLED),
+    (errors.StoreError, ExitCode.STORE),
+    (errors.ConfigError, ExitCode.CONFIG),
+)
 
 
 def exit_code_for(error: BaseException) -> ExitCode:
-    """The exit code for an error raised by bt_core."""
-    name = getattr(error, "exit_code_name", "ERROR")
-    return ExitCode.__members__.get(name, ExitCode.ERROR)
+    """The exit code for an error raised by bt_core, decided by its class."""
+    for error_type, code in _BY_TYPE:
+        if isinstance(error, error_type):
+            return code
+    return ExitCode.ERROR
 
 
 def describe() -> list[tuple[int, str, str]]:
     """(code, name, meaning) rows for help and man pages."""
-    import inspect
-
-    source = inspect.getsource(ExitCode)
-    rows = []
-    for member in ExitCode:
-        marker = f"    {member.name} = {member.value}\n"
-        after = source.split(marker, 1)[1] if marker in source else ""
-        doc = after.strip().split('"""')[1] if after.strip().startswith('"""') else ""
-        rows.append((int(member.value), member.name, doc))
-    return rows
+    return [(int(member.value), member.name, MEANINGS[member]) for member in ExitCode]

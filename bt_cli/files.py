@@ -15,17 +15,26 @@ from bt_cli.options import JSON_OPTION, YES_OPTION
 if TYPE_CHECKING:
     from bt_core.transfers import Clash, ProgressUpdate
 
-files_app = typer.Typer(help="Browse device files; push and pull files and folders; create, rename, delete.",
-                        no_args_is_help=True)
+files_app = typer.Typer(
+    help="Browse device files; push and pull files and folders; create, rename, delete.", no_args_is_help=True
+)
 
-CLASH_OPTION = Annotated[str, typer.Option(
-    "--on-clash", help="When the destination exists: overwrite, skip, cancel, or ask (per file, on a terminal).")]
-NO_TIMES_OPTION = Annotated[bool, typer.Option(
-    "--no-preserve-times", help="Stamp files with the current time instead of keeping the original one.")]
-QUEUE_OPTION = Annotated[bool, typer.Option(
-    "--queue", help="Only add to the transfer manager; start later with 'bt transfers start'.")]
-PROGRESS_OPTION = Annotated[bool, typer.Option(
-    "--progress", help="With --json: print progress as JSON lines on stdout.")]
+CLASH_OPTION = Annotated[
+    str,
+    typer.Option(
+        "--on-clash", help="When the destination exists: overwrite, skip, cancel, or ask (per file, on a terminal)."
+    ),
+]
+NO_TIMES_OPTION = Annotated[
+    bool,
+    typer.Option("--no-preserve-times", help="Stamp files with the current time instead of keeping the original one."),
+]
+QUEUE_OPTION = Annotated[
+    bool, typer.Option("--queue", help="Only add to the transfer manager; start later with 'bt transfers start'.")
+]
+PROGRESS_OPTION = Annotated[
+    bool, typer.Option("--progress", help="With --json: print progress as JSON lines on stdout.")
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -36,14 +45,15 @@ def register(app: typer.Typer) -> None:
 def ls(
     ctx: typer.Context,
     path: Annotated[str, typer.Argument(help="Device folder or file, e.g. /sdcard/Download.")] = "/sdcard",
-    all_entries: Annotated[bool, typer.Option("--all", "-a", help="Show hidden entries (names starting with .)")]
-    = False,
+    all_entries: Annotated[
+        bool, typer.Option("--all", "-a", help="Show hidden entries (names starting with .)")
+    ] = False,
     long: Annotated[bool, typer.Option("--long", "-l", help="Type, permissions, size, date, symlink target.")] = False,
     json_out: JSON_OPTION = False,
 ) -> None:
     """List a device folder."""
     cli = context.get(ctx)
-    entries = cli.services.area("files").list(None, path, hidden=all_entries)
+    entries = cli.services.files.list(None, path, hidden=all_entries)
     if json_out:
         context.emit_json([e.to_json() for e in entries])
         return
@@ -66,8 +76,16 @@ def ls(
     cli.console.print(table, markup=False, highlight=False)
 
 
-def _transfer_command(ctx: typer.Context, direction: str, paths: list[str], on_clash: str, no_times: bool,
-                      queue: bool, json_out: bool, progress: bool) -> None:
+def _transfer_command(
+    ctx: typer.Context,
+    direction: str,
+    paths: list[str],
+    on_clash: str,
+    no_times: bool,
+    queue: bool,
+    json_out: bool,
+    progress: bool,
+) -> None:
     from bt_core.errors import UsageError
 
     cli = context.get(ctx)
@@ -77,11 +95,18 @@ def _transfer_command(ctx: typer.Context, direction: str, paths: list[str], on_c
     if on_clash == "ask" and not queue and not sys.stdin.isatty():
         raise UsageError("--on-clash ask needs a terminal to ask on; choose overwrite, skip or cancel")
     *sources, destination = paths
-    service = cli.services.area("files")
+    service = cli.services.files
     method = service.push if direction == "push" else service.pull
     with TransferUi(cli, json_out=json_out, json_progress=progress) as ui:
-        transfers = method(None, sources, destination, on_clash=on_clash, preserve_times=not no_times, queue=queue,
-                           **({} if queue else ui.callbacks()))
+        transfers = method(
+            None,
+            sources,
+            destination,
+            on_clash=on_clash,
+            preserve_times=not no_times,
+            queue=queue,
+            **({} if queue else ui.callbacks()),
+        )
     report_transfers(cli, transfers, json_out=json_out, json_lines=json_out and progress, queued=queue)
 
 
@@ -114,11 +139,14 @@ def pull(
 
 
 @files_app.command("mkdir")
-def mkdir(ctx: typer.Context, path: Annotated[str, typer.Argument(help="Device folder (parents are created).")],
-          json_out: JSON_OPTION = False) -> None:
+def mkdir(
+    ctx: typer.Context,
+    path: Annotated[str, typer.Argument(help="Device folder (parents are created).")],
+    json_out: JSON_OPTION = False,
+) -> None:
     """Create a folder on the device, with its parents."""
     cli = context.get(ctx)
-    clean = cli.services.area("files").mkdir(None, path)
+    clean = cli.services.files.mkdir(None, path)
     if json_out:
         context.emit_json({"created": clean})
     else:
@@ -126,12 +154,15 @@ def mkdir(ctx: typer.Context, path: Annotated[str, typer.Argument(help="Device f
 
 
 @files_app.command("mv")
-def mv(ctx: typer.Context, source: Annotated[str, typer.Argument(help="Device path to rename.")],
-       target: Annotated[str, typer.Argument(help="New device path (or an existing folder to move into).")],
-       json_out: JSON_OPTION = False) -> None:
+def mv(
+    ctx: typer.Context,
+    source: Annotated[str, typer.Argument(help="Device path to rename.")],
+    target: Annotated[str, typer.Argument(help="New device path (or an existing folder to move into).")],
+    json_out: JSON_OPTION = False,
+) -> None:
     """Rename or move a file or folder on the device (never overwrites)."""
     cli = context.get(ctx)
-    final = cli.services.area("files").rename(None, source, target)
+    final = cli.services.files.rename(None, source, target)
     if json_out:
         context.emit_json({"from": source, "to": final})
     else:
@@ -139,9 +170,13 @@ def mv(ctx: typer.Context, source: Annotated[str, typer.Argument(help="Device pa
 
 
 @files_app.command("rm")
-def rm(ctx: typer.Context, path: Annotated[str, typer.Argument(help="Device file or folder.")],
-       recursive: Annotated[bool, typer.Option("--recursive", "-r", help="Delete a folder and all it holds.")] = False,
-       yes: YES_OPTION = False, json_out: JSON_OPTION = False) -> None:
+def rm(
+    ctx: typer.Context,
+    path: Annotated[str, typer.Argument(help="Device file or folder.")],
+    recursive: Annotated[bool, typer.Option("--recursive", "-r", help="Delete a folder and all it holds.")] = False,
+    yes: YES_OPTION = False,
+    json_out: JSON_OPTION = False,
+) -> None:
     """Delete a file or folder on the device PERMANENTLY (there is no trash)."""
     from bt_core.errors import Cancelled, UsageError
 
@@ -152,7 +187,7 @@ def rm(ctx: typer.Context, path: Annotated[str, typer.Argument(help="Device file
         what = "and everything in it " if recursive else ""
         if not typer.confirm(f"Delete {path} {what}permanently?", default=False, err=True):
             raise Cancelled("nothing deleted")
-    clean = cli.services.area("files").delete(None, path, recursive=recursive)
+    clean = cli.services.files.delete(None, path, recursive=recursive)
     if json_out:
         context.emit_json({"deleted": clean, "permanent": True})
     else:
@@ -207,19 +242,27 @@ class TransferUi:
         )
 
         if self.progress is None:
-            self.progress = Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
-                                     TransferSpeedColumn(), TimeRemainingColumn(), console=self.cli.err,
-                                     transient=False)
+            self.progress = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                DownloadColumn(),
+                TransferSpeedColumn(),
+                TimeRemainingColumn(),
+                console=self.cli.err,
+                transient=False,
+            )
             self.progress.start()
             self.batch = self.progress.add_task("all transfers", total=0)
         if update.transfer_id not in self.tasks:
             name = update.origin.rsplit("/", 1)[-1] or update.origin
-            self.tasks[update.transfer_id] = self.progress.add_task(f"#{update.transfer_id} {name}",
-                                                                    total=update.bytes_total)
+            self.tasks[update.transfer_id] = self.progress.add_task(
+                f"#{update.transfer_id} {name}", total=update.bytes_total
+            )
         self.seen[update.transfer_id] = (update.bytes_done, update.bytes_total)
         self.progress.update(self.tasks[update.transfer_id], completed=update.bytes_done, total=update.bytes_total)
-        self.progress.update(self.batch, completed=sum(d for d, _ in self.seen.values()),
-                             total=sum(t for _, t in self.seen.values()))
+        self.progress.update(
+            self.batch, completed=sum(d for d, _ in self.seen.values()), total=sum(t for _, t in self.seen.values())
+        )
 
     def ask(self, clash: Clash) -> str:
         from bt_core.errors import UsageError
@@ -232,10 +275,16 @@ class TransferUi:
         answers = {"o": "overwrite", "s": "skip", "c": "cancel", "a": "overwrite-all", "n": "skip-all"}
         try:
             while True:
-                reply = typer.prompt(
-                    f"{clash.target} exists ({human_size(clash.existing_size)}; new {human_size(clash.size)}). "
-                    "[o]verwrite, [s]kip, [c]ancel, overwrite [a]ll, skip all [n]",
-                    default="s", err=True).strip().lower()[:1]
+                reply = (
+                    typer.prompt(
+                        f"{clash.target} exists ({human_size(clash.existing_size)}; new {human_size(clash.size)}). "
+                        "[o]verwrite, [s]kip, [c]ancel, overwrite [a]ll, skip all [n]",
+                        default="s",
+                        err=True,
+                    )
+                    .strip()
+                    .lower()[:1]
+                )
                 if reply in answers:
                     return answers[reply]
         finally:
@@ -247,8 +296,9 @@ def transfer_row(t: Any) -> dict[str, Any]:
     return t.to_json()
 
 
-def report_transfers(cli: context.CliContext, transfers: list, *, json_out: bool, json_lines: bool = False,
-                     queued: bool = False) -> None:
+def report_transfers(
+    cli: context.CliContext, transfers: list, *, json_out: bool, json_lines: bool = False, queued: bool = False
+) -> None:
     from bt_core.transfers import human_size
 
     if json_lines:
@@ -262,5 +312,7 @@ def report_transfers(cli: context.CliContext, transfers: list, *, json_out: bool
         if queued:
             cli.info(f"queued transfer {t.id}: {t.origin} -> {t.destination} (start: bt transfers start {t.id})")
         else:
-            cli.info(f"transfer {t.id} {t.state}: {t.origin} -> {t.destination} "
-                     f"({t.files_done} file{'s' if t.files_done != 1 else ''}, {human_size(t.bytes_done)})")
+            cli.info(
+                f"transfer {t.id} {t.state}: {t.origin} -> {t.destination} "
+                f"({t.files_done} file{'s' if t.files_done != 1 else ''}, {human_size(t.bytes_done)})"
+            )

@@ -17,10 +17,14 @@ def register(app: typer.Typer) -> None:
 
 
 @input_app.command("tap")
-def tap(ctx: typer.Context, x: Annotated[int, typer.Argument(help="X in device pixels.")],
-        y: Annotated[int, typer.Argument(help="Y in device pixels.")], json_out: JSON_OPTION = False) -> None:
+def tap(
+    ctx: typer.Context,
+    x: Annotated[int, typer.Argument(help="X in device pixels.")],
+    y: Annotated[int, typer.Argument(help="Y in device pixels.")],
+    json_out: JSON_OPTION = False,
+) -> None:
     """Tap at (X, Y)."""
-    _done(ctx, context.get(ctx).services.area("control").tap(None, x, y), json_out)
+    _done(ctx, context.get(ctx).services.control.tap(None, x, y), json_out)
 
 
 @input_app.command("swipe")
@@ -34,23 +38,33 @@ def swipe(
     json_out: JSON_OPTION = False,
 ) -> None:
     """Swipe from (X1, Y1) to (X2, Y2)."""
-    _done(ctx, context.get(ctx).services.area("control").swipe(None, x1, y1, x2, y2, ms), json_out)
+    _done(ctx, context.get(ctx).services.control.swipe(None, x1, y1, x2, y2, ms), json_out)
 
 
 @input_app.command("text")
-def text(ctx: typer.Context, value: Annotated[str, typer.Argument(metavar="TEXT", help="ASCII text to type.")],
-         json_out: JSON_OPTION = False) -> None:
+def text(
+    ctx: typer.Context,
+    value: Annotated[str, typer.Argument(metavar="TEXT", help="ASCII text to type.")],
+    json_out: JSON_OPTION = False,
+) -> None:
     """Type text into the focused field (newlines press ENTER)."""
-    _done(ctx, context.get(ctx).services.area("control").text(None, value), json_out)
+    _done(ctx, context.get(ctx).services.control.text(None, value), json_out)
 
 
 @input_app.command("key")
-def key(ctx: typer.Context,
-        name: Annotated[str, typer.Argument(metavar="NAME|CODE", help="HOME, BACK, APP_SWITCH, POWER, "
-                                            "VOLUME_UP, ENTER, DEL, DPAD_LEFT, ... or a keycode.")],
-        json_out: JSON_OPTION = False) -> None:
+def key(
+    ctx: typer.Context,
+    name: Annotated[
+        str,
+        typer.Argument(
+            metavar="NAME|CODE",
+            help="HOME, BACK, APP_SWITCH, POWER, VOLUME_UP, ENTER, DEL, DPAD_LEFT, ... or a keycode.",
+        ),
+    ],
+    json_out: JSON_OPTION = False,
+) -> None:
     """Press a key."""
-    _done(ctx, context.get(ctx).services.area("control").key(None, name), json_out)
+    _done(ctx, context.get(ctx).services.control.key(None, name), json_out)
 
 
 def _done(ctx: typer.Context, event, json_out: bool) -> None:

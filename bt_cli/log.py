@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bt_cli import context
 from bt_cli.options import JSON_OPTION
+
+if TYPE_CHECKING:
+    from bt_core.models import Event
 
 log_app = typer.Typer(help="The session transcript: show, follow, export.", invoke_without_command=True)
 
@@ -31,35 +33,26 @@ def show(
         return
     cli = context.get(ctx)
     record = cli.services.sessions.resolve(session or None)
-    store = cli.services.store
-    events = store.events(record.id, kinds=kind or None)
-    if json_out and not follow:
-        context.emit_json([e.to_json() for e in events])
+    transcript = cli.services.transcript
+    if not follow:
+        events = transcript.events(record.id, kinds=kind or None)
+        if json_out:
+            context.emit_json([e.to_json() for e in events])
+        else:
+            _print(cli, events, json_lines=False)
         return
-    last = _print(cli, events, json_out)
-    while follow:
-        time.sleep(0.3)
-        fresh = store.events(record.id, after_seq=last, kinds=kind or None)
-        if fresh:
-            last = _print(cli, fresh, json_out)
-        elif kind:
-            # keep the cursor moving past other kinds
-            tail = store.events(record.id, after_seq=last)
-            if tail:
-                last = tail[-1].seq
+    for event in transcript.follow(record.id, kinds=kind or None):
+        _print(cli, [event], json_out)
 
 
-def _print(cli: context.CliContext, events: list, json_lines: bool) -> int:
+def _print(cli: context.CliContext, events: list[Event], json_lines: bool) -> None:
     from bt_cli.transcript_view import event_text
 
-    last = 0
     for event in events:
         if json_lines:
             context.emit_json_line(event.to_json())
         else:
             cli.console.print(event_text(event), markup=False, highlight=False, soft_wrap=True)
-        last = event.seq
-    return last
 
 
 @log_app.command("export")
@@ -72,13 +65,12 @@ def export(
 ) -> None:
     """Export the transcript as JSON lines, Markdown or self-contained HTML."""
     from bt_core.errors import UsageError
-    from bt_core.transcript_export import export_transcript
 
     if fmt not in ("jsonl", "md", "html"):
         raise UsageError(f"--format must be jsonl, md or html, not {fmt!r}")
     cli = context.get(ctx)
     record = cli.services.sessions.resolve(session or None)
-    written = export_transcript(cli.services.store, record, fmt, out)
+    written = cli.services.transcript.export(record, fmt, out)
     if out is not None and json_out:
         context.emit_json({"session_id": record.id, "format": fmt, "path": str(out), "events": written})
     elif out is not None:

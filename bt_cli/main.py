@@ -22,8 +22,8 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-# Each module registers its commands with `register(app)`; modules not present yet are skipped, so a
-# feature lands by adding its module.
+# Each module registers its commands with `register(app)`; a module is imported only when bt starts,
+# and a missing one is an error, never a silently missing feature.
 COMMAND_MODULES = (
     "devices",
     "session",
@@ -93,13 +93,7 @@ def root(
 
 def _register() -> None:
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"bt_cli.{name}")
-        except ModuleNotFoundError as error:
-            if error.name == f"bt_cli.{name}":
-                continue
-            raise
-        module.register(app)
+        importlib.import_module(f"bt_cli.{name}").register(app)
 
 
 _register()
@@ -112,8 +106,7 @@ def _fail(message: str, code: int) -> int:
 
 def run(argv: list[str] | None = None) -> int:
     """Entry point: never lets a traceback reach the user."""
-    from adb_backend.errors import BackendError
-    from bt_core.errors import BtError, from_backend
+    from bt_core.errors import BtError
 
     command = typer.main.get_command(app)
     try:
@@ -128,9 +121,6 @@ def run(argv: list[str] | None = None) -> int:
         code = error.exit_code
     except BtError as error:
         code = _fail(str(error), exit_code_for(error))
-    except BackendError as error:
-        bt_error = from_backend(error)
-        code = _fail(str(bt_error), exit_code_for(bt_error))
     except KeyboardInterrupt:
         code = _fail("interrupted", ExitCode.INTERRUPTED)
     except BrokenPipeError:

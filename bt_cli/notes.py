@@ -27,7 +27,7 @@ def add(
 ) -> None:
     """Add a private note; colleagues who join or take over the session read it."""
     cli = context.get(ctx)
-    note = cli.services.area("notes").add(session or None, text)
+    note = cli.services.notes.add(session or None, text)
     if json_out:
         context.emit_json(note.to_json())
     else:
@@ -38,7 +38,7 @@ def add(
 def list_notes(ctx: typer.Context, session: SESSION_OPTION = "", json_out: JSON_OPTION = False) -> None:
     """The session's notes, oldest first, with author and time."""
     cli = context.get(ctx)
-    notes = cli.services.area("notes").list(session or None)
+    notes = cli.services.notes.list(session or None)
     if json_out:
         context.emit_json([n.to_json() for n in notes])
         return

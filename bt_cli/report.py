@@ -27,7 +27,7 @@ def report(
 ) -> None:
     """Write the session report: info panel, transcript, files, screenshots, grants, notes, durations."""
     cli = context.get(ctx)
-    reports = cli.services.area("reports")
+    reports = cli.services.reports
     chosen = session_id or cli.settings.session or None
     if out is not None and str(out) == "-":
         sys.stdout.write(reports.render(chosen, fmt))
@@ -35,8 +35,14 @@ def report(
         return
     written = reports.write(chosen, fmt, out)
     if json_out:
-        context.emit_json({"session_id": written.session_id, "format": written.format, "path": str(written.path),
-                           "bytes": written.bytes})
+        context.emit_json(
+            {
+                "session_id": written.session_id,
+                "format": written.format,
+                "path": str(written.path),
+                "bytes": written.bytes,
+            }
+        )
         return
     cli.console.print(written.path, markup=False, highlight=False, soft_wrap=True)
     cli.info(f"wrote the {fmt} report of session {written.session_id} ({written.bytes} bytes)")

@@ -12,8 +12,9 @@ import typer
 from bt_cli import context
 from bt_cli.options import JSON_OPTION
 
-screen_app = typer.Typer(help="The device's screen: screenshots, recordings, the live stream, privacy pause, grants.",
-                         no_args_is_help=True)
+screen_app = typer.Typer(
+    help="The device's screen: screenshots, recordings, the live stream, privacy pause, grants.", no_args_is_help=True
+)
 
 MODE_HELP = "Colour mode: bw (Black and White), few (16 colours), more (256), full, video (Video Optimized)."
 
@@ -35,14 +36,13 @@ def shot(
 ) -> None:
     """Save a full-resolution PNG screenshot; its path goes into the transcript."""
     cli = context.get(ctx)
-    result = cli.services.area("screen").screenshot(None, out)
+    result = cli.services.screen.screenshot(None, out)
     if json_out:
         context.emit_json(result.to_json())
         return
     typer.echo(str(result.path))
     if not cli.quiet:
-        cli.err.print(f"screenshot {result.width}x{result.height} saved to {_file_link(result.path)}",
-                      highlight=False)
+        cli.err.print(f"screenshot {result.width}x{result.height} saved to {_file_link(result.path)}", highlight=False)
 
 
 @screen_app.command("record")
@@ -57,7 +57,7 @@ def record(
     """Record the screen into an MP4 (the device's H.264, remuxed without re-encoding)."""
     cli = context.get(ctx)
     cli.info(f"recording {seconds:g} s ...")
-    result = cli.services.area("screen").record(None, seconds, out, mode=mode, size=size)
+    result = cli.services.screen.record(None, seconds, out, mode=mode, size=size)
     if json_out:
         context.emit_json(result.to_json())
     else:
@@ -76,8 +76,9 @@ def stream(
     from bt_core.errors import UsageError
 
     if sys.stdout.isatty():
-        raise UsageError("stdout is a terminal: pipe the H.264 into a player (bt screen stream | ffplay -) "
-                         "or redirect it to a file")
+        raise UsageError(
+            "stdout is a terminal: pipe the H.264 into a player (bt screen stream | ffplay -) or redirect it to a file"
+        )
     cli = context.get(ctx)
     out = sys.stdout.buffer
 
@@ -85,8 +86,7 @@ def stream(
         out.write(chunk)
         out.flush()
 
-    live = cli.services.area("screen").open_stream(None, mode or None, size=size or None, raw_sink=sink,
-                                                   decode=False)
+    live = cli.services.screen.open_stream(None, mode or None, size=size or None, raw_sink=sink, decode=False)
     deadline = time.monotonic() + seconds if seconds > 0 else None
     try:
         while live.running and (deadline is None or time.monotonic() < deadline):
@@ -101,7 +101,7 @@ def stream(
 def pause(ctx: typer.Context, json_out: JSON_OPTION = False) -> None:
     """Pause screen sharing for privacy (e.g. while the customer types a password)."""
     cli = context.get(ctx)
-    record = cli.services.area("screen").pause(None)
+    record = cli.services.screen.pause(None)
     if json_out:
         context.emit_json({"session": record.id, "paused": record.paused})
     else:
@@ -112,7 +112,7 @@ def pause(ctx: typer.Context, json_out: JSON_OPTION = False) -> None:
 def resume(ctx: typer.Context, json_out: JSON_OPTION = False) -> None:
     """Resume screen sharing after a privacy pause."""
     cli = context.get(ctx)
-    record = cli.services.area("screen").resume(None)
+    record = cli.services.screen.resume(None)
     if json_out:
         context.emit_json({"session": record.id, "paused": record.paused})
     else:
@@ -127,11 +127,11 @@ def grant(
 ) -> None:
     """Set the session's screen grant yourself (lab use; customers grant through the customer page)."""
     cli = context.get(ctx)
-    record = cli.services.area("grants").set(None, level)
+    outcome = cli.services.grants.set(None, level)
     if json_out:
-        context.emit_json({"session": record.id, "grant": record.grant})
+        context.emit_json({"session": outcome.record.id, "grant": outcome.record.grant})
     else:
-        cli.info(cli.services.store.events(record.id, kinds=["grant.changed"])[-1].text)
+        cli.info(outcome.event.text)
 
 
 @screen_app.command("request")
@@ -142,8 +142,8 @@ def request(
 ) -> None:
     """Ask the customer for view-only access or full control."""
     cli = context.get(ctx)
-    record = cli.services.area("grants").request(None, level)
+    outcome = cli.services.grants.request(None, level)
     if json_out:
-        context.emit_json({"session": record.id, "requested": level, "grant": record.grant})
+        context.emit_json({"session": outcome.record.id, "requested": level, "grant": outcome.record.grant})
     else:
-        cli.info(f"asked the customer for {level} access")
+        cli.info(outcome.event.text)

@@ -9,8 +9,9 @@ import typer
 from bt_cli import context
 from bt_cli.options import JSON_OPTION, SESSION_ARG
 
-session_app = typer.Typer(help="Support sessions: start, show the info panel, list, switch, join, end.",
-                          no_args_is_help=True)
+session_app = typer.Typer(
+    help="Support sessions: start, show the info panel, list, switch, join, end.", no_args_is_help=True
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -112,15 +113,26 @@ def list_sessions(
     for column in ("", "ID", "STATUS", "PRIORITY", "CUSTOMER", "DEVICE", "QUEUE", "TIME IN SYSTEM", "SKILLS"):
         table.add_column(column)
     for r in records:
-        table.add_row("*" if r.id == current else "", r.id, STATUS_LABELS[r.status], r.priority,
-                      r.customer or "-", r.computer_name or r.serial, r.queue,
-                      human_duration(time_in_system(r)), ", ".join(r.skills) or "-")
+        table.add_row(
+            "*" if r.id == current else "",
+            r.id,
+            STATUS_LABELS[r.status],
+            r.priority,
+            r.customer or "-",
+            r.computer_name or r.serial,
+            r.queue,
+            human_duration(time_in_system(r)),
+            ", ".join(r.skills) or "-",
+        )
     cli.console.print(table, markup=False)
 
 
 @session_app.command("use")
-def use(ctx: typer.Context, session_id: Annotated[str, typer.Argument(help="Session id (a unique prefix is enough).")],
-        json_out: JSON_OPTION = False) -> None:
+def use(
+    ctx: typer.Context,
+    session_id: Annotated[str, typer.Argument(help="Session id (a unique prefix is enough).")],
+    json_out: JSON_OPTION = False,
+) -> None:
     """Make a session your current one."""
     cli = context.get(ctx)
     record = cli.services.sessions.use(session_id)
@@ -165,11 +177,10 @@ def transfer(
 def end(ctx: typer.Context, session_id: SESSION_ARG = None, json_out: JSON_OPTION = False) -> None:
     """End the session: the device user is told, and device actions on it stop."""
     cli = context.get(ctx)
-    record = cli.services.sessions.end(_session_id(ctx, session_id))
-    last = cli.services.store.events(record.id)[-1]
+    outcome = cli.services.sessions.end(_session_id(ctx, session_id))
     if json_out:
         from bt_core.info_panel import info_json
 
-        context.emit_json({**info_json(record), "device_notified": last.data.get("device_notified")})
+        context.emit_json({**info_json(outcome.record), "device_notified": outcome.event.data.get("device_notified")})
     else:
-        cli.info(last.text)
+        cli.info(outcome.event.text)

@@ -45,7 +45,7 @@ def sysinfo(
     if ctx.invoked_subcommand:
         return
     cli = context.get(ctx)
-    service = cli.services.area("sysinfo")
+    service = cli.services.sysinfo
     sections = service.resolve_sections(section, all_sections)
     if watch < 0:
         raise UsageError("--watch takes a positive number of seconds")
@@ -76,8 +76,9 @@ def _keep(cli: context.CliContext, snapshot: SysinfoSnapshot, save: Path | None,
         cli.info(f"copied ({copy_text(snapshot.to_text())})")
 
 
-def _watch(cli: context.CliContext, service: Any, session_id: str | None, sections: list[str], every: float,
-           json_out: bool) -> None:
+def _watch(
+    cli: context.CliContext, service: Any, session_id: str | None, sections: list[str], every: float, json_out: bool
+) -> None:
     """Pull again every `every` seconds; Ctrl-C is the normal way out (exit 0)."""
     try:
         if json_out:
@@ -104,12 +105,10 @@ def parse(
     json_out: JSON_OPTION = False,
 ) -> None:
     """Run a parser on a capture (pasted, or from a bugreport); no device or session needed."""
-    from adb_backend.sysinfo import parse as run_parser
-    from adb_backend.sysinfo import parser_kinds
-
-    kinds = parser_kinds()
-    if kind not in kinds:
-        raise UsageError(f"unknown kind {kind!r}: choose from {', '.join(kinds)}")
+    cli = context.get(ctx)
+    sysinfo = cli.services.sysinfo
+    if kind not in sysinfo.parser_kinds():
+        sysinfo.parse(kind, "")  # raises the UsageError that lists the kinds
     if file == "-":
         text = sys.stdin.read()
     else:
@@ -119,11 +118,10 @@ def parse(
             raise NotFound(f"no such file: {file}") from None
         except OSError as error:
             raise UsageError(f"cannot read {file}: {error.strerror or error}") from None
-    data = run_parser(kind, text)
+    data = sysinfo.parse(kind, text)
     if json_out:
         context.emit_json(data)
         return
-    cli = context.get(ctx)
     from rich.console import Group
 
     cli.console.print(Group(*_data_renderables(kind, data)))
@@ -145,8 +143,10 @@ def renderables(snapshot: SysinfoSnapshot) -> list[Any]:
             out.extend(_data_renderables(title, section.data))
         for slot, reason in section.errors.items():
             out.append(Text(f"  {slot}: {reason}", style="yellow"))
-    footer = f"{snapshot.serial} · {snapshot.taken_at.isoformat(timespec='seconds')} · " \
-             f"{snapshot.elapsed_ms:.0f} ms · {snapshot.round_trips} round trip(s)"
+    footer = (
+        f"{snapshot.serial} · {snapshot.taken_at.isoformat(timespec='seconds')} · "
+        f"{snapshot.elapsed_ms:.0f} ms · {snapshot.round_trips} round trip(s)"
+    )
     out.append(Text(footer, style="dim"))
     return out
 
@@ -167,8 +167,11 @@ def _cell(value: Any) -> str:
     if value is None or value == "" or value == []:
         return "-"
     if isinstance(value, list | tuple):
-        return "x".join(str(v) for v in value) if len(value) == 2 and all(isinstance(v, int) for v in value) \
+        return (
+            "x".join(str(v) for v in value)
+            if len(value) == 2 and all(isinstance(v, int) for v in value)
             else ", ".join(str(v) for v in value)
+        )
     if isinstance(value, dict):
         return ", ".join(f"{k}={_cell(v)}" for k, v in value.items())
     return str(value)

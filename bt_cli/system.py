@@ -36,7 +36,7 @@ def kill(
     """End a process or app: an app (or an app's pid) is force-stopped; others need the device's consent."""
     cli = context.get(ctx)
     _confirm(f"End {target} on the customer's device?", yes)
-    result = cli.services.area("system").kill(cli.settings.session or None, target)
+    result = cli.services.system.kill(cli.settings.session or None, target)
     if json_out:
         context.emit_json(result.to_json())
         return
@@ -55,7 +55,7 @@ def uninstall(
     """Uninstall an app; a system app is uninstalled for user 0 where Android allows it."""
     cli = context.get(ctx)
     _confirm(f"Uninstall {package} from the customer's device?", yes)
-    result = cli.services.area("system").uninstall(cli.settings.session or None, package, keep_data=keep_data)
+    result = cli.services.system.uninstall(cli.settings.session or None, package, keep_data=keep_data)
     if json_out:
         context.emit_json(result.to_json())
         return

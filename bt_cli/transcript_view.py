@@ -40,12 +40,9 @@ def event_text(event: Event) -> Text:
     line.append(event.actor, style=actor_style)
     line.append(" › ", style="dim")
     if event.kind.startswith("chat.") and event.kind != "chat.url":
-        try:
-            from bt_core.bbcode import to_rich
+        from bt_core.bbcode import to_rich
 
-            line.append_text(to_rich(event.text))
-        except ImportError:
-            line.append(event.text)
+        line.append_text(to_rich(event.text))
     else:
         style = "red" if event.kind in ("permission.denied", "transfer.failed") else ""
         if event.kind == "note.added":

@@ -10,8 +10,9 @@ from bt_cli import context
 from bt_cli.files import PROGRESS_OPTION, TransferUi, report_transfers
 from bt_cli.options import JSON_OPTION
 
-transfers_app = typer.Typer(help="The transfer manager: list, show details, start queued, cancel, clear.",
-                            no_args_is_help=True)
+transfers_app = typer.Typer(
+    help="The transfer manager: list, show details, start queued, cancel, clear.", no_args_is_help=True
+)
 ID_ARG = Annotated[int, typer.Argument(help="Transfer id (see 'bt transfers list').")]
 
 
@@ -20,14 +21,15 @@ def register(app: typer.Typer) -> None:
 
 
 def _manager(ctx: typer.Context):
-    return context.get(ctx).services.area("transfers")
+    return context.get(ctx).services.transfers
 
 
 @transfers_app.command("list")
 def list_transfers(
     ctx: typer.Context,
-    all_sessions: Annotated[bool, typer.Option("--all", help="Every session's transfers, not only the current.")]
-    = False,
+    all_sessions: Annotated[
+        bool, typer.Option("--all", help="Every session's transfers, not only the current.")
+    ] = False,
     json_out: JSON_OPTION = False,
 ) -> None:
     """List transfers: id, direction, state, bytes, files, origin and destination."""
@@ -48,9 +50,17 @@ def list_transfers(
     for column in ("ID", "DIR", "STATE", "BYTES", "FILES", "CREATED", "ORIGIN", "DESTINATION", "ERROR"):
         table.add_column(column)
     for t in transfers:
-        table.add_row(str(t.id), t.direction, t.state, f"{human_size(t.bytes_done)}/{human_size(t.bytes_total)}",
-                      f"{t.files_done}/{t.files_total}", iso(t.created_at) or "", t.origin, t.destination,
-                      t.error or "")
+        table.add_row(
+            str(t.id),
+            t.direction,
+            t.state,
+            f"{human_size(t.bytes_done)}/{human_size(t.bytes_total)}",
+            f"{t.files_done}/{t.files_total}",
+            iso(t.created_at) or "",
+            t.origin,
+            t.destination,
+            t.error or "",
+        )
     cli.console.print(table, markup=False, highlight=False)
 
 

@@ -15,9 +15,7 @@ def register(app: typer.Typer) -> None:
 
 def tui(
     ctx: typer.Context,
-    device: Annotated[
-        str, typer.Option("--device", "-d", help="Start a session on this device straight away.")
-    ] = "",
+    device: Annotated[str, typer.Option("--device", "-d", help="Start a session on this device straight away.")] = "",
     session: Annotated[str, typer.Option("--session", "-s", help="Open (and join) this session.")] = "",
 ) -> None:
     """Open the terminal console: the queue, then a window per session (chat, screen, files, system info)."""

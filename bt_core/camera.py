@@ -36,8 +36,11 @@ class Annotations:
         return not (self.arrows or self.boxes or self.texts)
 
     def to_json(self) -> dict[str, Any]:
-        return {"arrows": [list(a) for a in self.arrows], "boxes": [list(b) for b in self.boxes],
-                "texts": [list(t) for t in self.texts]}
+        return {
+            "arrows": [list(a) for a in self.arrows],
+            "boxes": [list(b) for b in self.boxes],
+            "texts": [list(t) for t in self.texts],
+        }
 
 
 @dataclass(frozen=True)
@@ -49,12 +52,18 @@ class Annotated:
     annotations: Annotations = field(default_factory=Annotations)
 
     def to_json(self) -> dict[str, Any]:
-        return {"device_path": self.device_path, "local_path": str(self.local_path), "width": self.width,
-                "height": self.height, **self.annotations.to_json()}
+        return {
+            "device_path": self.device_path,
+            "local_path": str(self.local_path),
+            "width": self.width,
+            "height": self.height,
+            **self.annotations.to_json(),
+        }
 
 
 def parse_annotations(arrows: list[str], boxes: list[str], texts: list[str]) -> Annotations:
     """`X1,Y1,X2,Y2` for arrows and boxes, `X,Y,TEXT` for labels (the text may contain commas)."""
+
     def four(spec: str, what: str) -> tuple[int, int, int, int]:
         parts = [p.strip() for p in spec.split(",")]
         if len(parts) != 4 or not all(p.lstrip("-").isdigit() for p in parts):
@@ -110,19 +119,22 @@ class CameraService:
 
     def open(self, session_id: str | None) -> None:
         """Open the device's camera app; the session's live stream switches to Video Optimized."""
-        record = self.services.area("grants").require(session_id, "control")
+        record = self.services.grants.require(session_id, "control")
         self.services.sessions.on_device(record, intents.open_camera)
-        self.services.sessions.log(record, "camera.opened",
-                                   "Opened the device's camera; the live screen switches to Video Optimized",
-                                   {"stream_mode": "video"})
+        self.services.sessions.log(
+            record,
+            "camera.opened",
+            "Opened the device's camera; the live screen switches to Video Optimized",
+            {"stream_mode": "video"},
+        )
 
     def annotate(self, session_id: str | None, notes: Annotations) -> Annotated:
         """Freeze the current frame, draw on it, and show the annotated picture on the device."""
         if notes.empty:
             raise UsageError("nothing to draw: give --arrow, --box or --text")
         sessions = self.services.sessions
-        record = self.services.area("grants").require(session_id, "control")
-        png = self.services.area("screen").capture_png(record)
+        record = self.services.grants.require(session_id, "control")
+        png = self.services.screen.capture_png(record)
         annotated, width, height = draw_annotations(png, notes)
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")[:-3]
         name = f"{record.id}-{stamp}.png"
@@ -138,17 +150,18 @@ class CameraService:
         sessions.on_device(record, show)
         result = Annotated(device_path, local, width, height, notes)
         count = len(notes.arrows) + len(notes.boxes) + len(notes.texts)
-        sessions.log(record, "camera.annotated",
-                     f"Showed an annotated frame on the device ({count} mark{'s' if count != 1 else ''}): {local}",
-                     result.to_json())
+        sessions.log(
+            record,
+            "camera.annotated",
+            f"Showed an annotated frame on the device ({count} mark{'s' if count != 1 else ''}): {local}",
+            result.to_json(),
+        )
         return result
 
     def clear(self, session_id: str | None) -> Event:
         """Back to the live camera."""
-        record = self.services.area("grants").require(session_id, "control")
+        record = self.services.grants.require(session_id, "control")
         self.services.sessions.on_device(record, intents.open_camera)
-        return self.services.sessions.log(record, "camera.cleared", "Cleared the annotations; back to the live camera",
-                                   {"stream_mode": "video"})
-
-
-SERVICE = CameraService
+        return self.services.sessions.log(
+            record, "camera.cleared", "Cleared the annotations; back to the live camera", {"stream_mode": "video"}
+        )

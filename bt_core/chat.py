@@ -94,7 +94,9 @@ class ChatService:
 
         sessions.on_device(record, post)
         event = sessions.log(
-            record, "chat.sent", text,
+            record,
+            "chat.sent",
+            text,
             {"plain": plain, "canned": canned_name, "misspellings": misspellings, "tag": tag},
         )
         return ChatResult(record.id, "chat", text, plain, event.seq, canned=canned_name, misspellings=misspellings)
@@ -153,6 +155,3 @@ class ChatService:
         from bt_core.spelling import check
 
         return [asdict(m) for m in check(text, self.ignore_list())]
-
-
-SERVICE = ChatService

@@ -21,7 +21,7 @@ class ControlService:
         self.services = services
 
     def _require(self, session_id: str | None):
-        return self.services.area("grants").require(session_id, "control")
+        return self.services.grants.require(session_id, "control")
 
     def tap(self, session_id: str | None, x: int, y: int) -> Event:
         from adb_backend import input as backend
@@ -40,8 +40,12 @@ class ControlService:
             raise UsageError("--ms must be between 0 and 60000")
         record = self._require(session_id)
         self.services.sessions.on_device(record, lambda d: backend.swipe(d, x1, y1, x2, y2, ms))
-        return self.services.sessions.log(record, "input.swipe", f"Swiped from ({x1}, {y1}) to ({x2}, {y2})",
-                                   {"x1": x1, "y1": y1, "x2": x2, "y2": y2, "ms": ms})
+        return self.services.sessions.log(
+            record,
+            "input.swipe",
+            f"Swiped from ({x1}, {y1}) to ({x2}, {y2})",
+            {"x1": x1, "y1": y1, "x2": x2, "y2": y2, "ms": ms},
+        )
 
     def text(self, session_id: str | None, text: str) -> Event:
         from adb_backend import input as backend
@@ -72,6 +76,3 @@ class ControlService:
 def _check_point(x: int, y: int) -> None:
     if x < 0 or y < 0:
         raise UsageError(f"({x}, {y}) is off the screen: coordinates are device pixels from the top-left")
-
-
-SERVICE = ControlService

@@ -1,20 +1,25 @@
-"""bt's errors: a sentence for a person, a title, and the name of the exit code it maps to.
+"""bt's one error tree: every failure a front end can see is a BtError subclass.
 
-The CLI turns `exit_code_name` into a number through `bt_cli.exit_codes`; the TUI shows `str(error)`.
+The adb backend's own errors are translated here (`from_backend`, `backend_errors`) so no front end
+needs a second `except`. The CLI maps each class to an exit code (`bt_cli.exit_codes`); the TUI decides
+by class and shows `title` and `str(error)`.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 
 class BtError(Exception):
     """Base of every error a user may see. The message is one line saying what to do next."""
 
-    exit_code_name = "ERROR"
+    default_title = "Error"
 
     def __init__(self, msg: str, title: str = "") -> None:
         super().__init__(msg)
         self.msg = msg
-        self.title = title or self.__class__.__name__
+        self.title = title or self.default_title
 
     def __str__(self) -> str:
         return self.msg
@@ -23,69 +28,97 @@ class BtError(Exception):
 class UsageError(BtError):
     """Bad input: a malformed argument, an unknown name, a file that is not what it should be."""
 
-    exit_code_name = "USAGE"
+    default_title = "Bad input"
 
 
 class ConfigError(BtError):
-    exit_code_name = "CONFIG"
+    """A configuration, policy or canned-messages file is invalid."""
+
+    default_title = "Configuration"
 
 
 class NoDevice(BtError):
-    exit_code_name = "NO_DEVICE"
+    """No device attached, or the named one is not."""
+
+    default_title = "No device"
 
 
 class SeveralDevices(BtError):
-    exit_code_name = "SEVERAL_DEVICES"
+    """Several devices are attached and none was chosen."""
+
+    default_title = "Several devices"
 
 
 class Unauthorized(BtError):
-    exit_code_name = "UNAUTHORIZED"
+    """The device has not accepted this computer's key."""
+
+    default_title = "Device not authorized"
 
 
 class Offline(BtError):
-    exit_code_name = "OFFLINE"
+    """The device is offline or gone."""
+
+    default_title = "Device offline"
 
 
 class ServerUnreachable(BtError):
-    exit_code_name = "ADB_SERVER"
+    """No adb server answers."""
+
+    default_title = "adb server unreachable"
 
 
 class DeviceRefusedError(BtError):
     """The device said no (permission denied, read-only, not installed...): its reason is the message."""
 
-    exit_code_name = "DEVICE_REFUSED"
+    default_title = "The device refused"
 
 
 class DeviceTimedOut(BtError):
-    exit_code_name = "TIMEOUT"
+    """The device did not answer in time."""
+
+    default_title = "Device timed out"
 
 
 class PermissionDenied(BtError):
     """The administrator's policy or the customer's grant forbids the action."""
 
-    exit_code_name = "POLICY"
+    default_title = "Not allowed"
 
 
 class SessionNotFound(BtError):
-    exit_code_name = "NO_SESSION"
+    """No such session, or no current one."""
+
+    default_title = "No session"
 
 
 class SessionEnded(BtError):
-    exit_code_name = "SESSION_ENDED"
+    """The session has ended: device actions refuse."""
+
+    default_title = "Session ended"
 
 
 class NotFound(BtError):
     """A file, transfer, note or canned message that does not exist."""
 
-    exit_code_name = "NOT_FOUND"
+    default_title = "Not found"
 
 
 class Cancelled(BtError):
-    exit_code_name = "CANCELLED"
+    """Cancelled by the user or from another process."""
+
+    default_title = "Cancelled"
 
 
 class StoreError(BtError):
-    exit_code_name = "STORE"
+    """The session store failed."""
+
+    default_title = "Session store"
+
+
+class NeedsGrant(PermissionDenied):
+    """The customer has not granted the screen access the action needs (the policy would allow it)."""
+
+    default_title = "Screen access needed"
 
 
 def from_backend(error: Exception) -> BtError:
@@ -107,3 +140,14 @@ def from_backend(error: Exception) -> BtError:
         if isinstance(error, backend_type):
             return bt_type(message)
     return BtError(message)
+
+
+@contextmanager
+def backend_errors() -> Iterator[None]:
+    """Run backend work whose errors must leave the core as BtErrors."""
+    from adb_backend.errors import BackendError
+
+    try:
+        yield
+    except BackendError as error:
+        raise from_backend(error) from None

@@ -23,7 +23,7 @@ class FilesService:
 
     @property
     def transfers(self) -> TransferManager:
-        return self.services.area("transfers")
+        return self.services.transfers
 
     def _path(self, record: SessionRecord, action: str, path: str) -> str:
         if not path:
@@ -94,26 +94,58 @@ class FilesService:
             raise UsageError(f"refusing to delete {clean}: it is an allowed root folder")
         self.services.sessions.on_device(record, lambda d: files.delete(d, clean, recursive=recursive))
         what = "folder and everything in it" if recursive else "file"
-        self.services.sessions.log(record, "file.deleted", f"Deleted {clean} permanently ({what})",
-                                   {"path": clean, "recursive": recursive, "permanent": True})
+        self.services.sessions.log(
+            record,
+            "file.deleted",
+            f"Deleted {clean} permanently ({what})",
+            {"path": clean, "recursive": recursive, "permanent": True},
+        )
         return clean
 
     # -- transfers ---------------------------------------------------------------------------------
-    def push(self, session_id: str | None, sources: list[str], destination: str, *, on_clash: str = "overwrite",
-             preserve_times: bool = True, queue: bool = False, **callbacks: Any) -> list[Transfer]:
+    def push(
+        self,
+        session_id: str | None,
+        sources: list[str],
+        destination: str,
+        *,
+        on_clash: str = "overwrite",
+        preserve_times: bool = True,
+        queue: bool = False,
+        **callbacks: Any,
+    ) -> list[Transfer]:
         """Upload files or folders; queued only with queue=True (start them with the manager)."""
         return self._transfer("push", session_id, sources, destination, on_clash, preserve_times, queue, callbacks)
 
-    def pull(self, session_id: str | None, sources: list[str], destination: str, *, on_clash: str = "overwrite",
-             preserve_times: bool = True, queue: bool = False, **callbacks: Any) -> list[Transfer]:
+    def pull(
+        self,
+        session_id: str | None,
+        sources: list[str],
+        destination: str,
+        *,
+        on_clash: str = "overwrite",
+        preserve_times: bool = True,
+        queue: bool = False,
+        **callbacks: Any,
+    ) -> list[Transfer]:
         """Download files or folders from the device."""
         return self._transfer("pull", session_id, sources, destination, on_clash, preserve_times, queue, callbacks)
 
-    def _transfer(self, direction: str, session_id: str | None, sources: list[str], destination: str,
-                  on_clash: str, preserve_times: bool, queue: bool, callbacks: dict[str, Any]) -> list[Transfer]:
+    def _transfer(
+        self,
+        direction: str,
+        session_id: str | None,
+        sources: list[str],
+        destination: str,
+        on_clash: str,
+        preserve_times: bool,
+        queue: bool,
+        callbacks: dict[str, Any],
+    ) -> list[Transfer]:
         manager = self.transfers
-        queued = manager.enqueue(session_id, direction, sources, destination, on_clash=on_clash,
-                                 preserve_times=preserve_times)
+        queued = manager.enqueue(
+            session_id, direction, sources, destination, on_clash=on_clash, preserve_times=preserve_times
+        )
         if queue:
             return queued
         done, first_error = [], None
@@ -131,6 +163,3 @@ def _refused(message: str) -> Exception:
     from adb_backend.errors import DeviceRefused
 
     return DeviceRefused(message, reason=message.rsplit(": ", 1)[-1])
-
-
-SERVICE = FilesService

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bt_core.errors import UsageError
-from bt_core.models import GRANTS, SessionRecord
+from bt_core.errors import NeedsGrant, UsageError
+from bt_core.models import GRANTS, Outcome, SessionRecord
 
 if TYPE_CHECKING:
     from bt_core.services import Services
@@ -36,16 +36,20 @@ class GrantService:
     def __init__(self, services: Services) -> None:
         self.services = services
 
-    def request(self, session_id: str | None, level: str) -> SessionRecord:
+    def request(self, session_id: str | None, level: str) -> Outcome:
         """Ask the customer for a level; the customer page answers with `set(..., by="customer")`."""
         level = check_level(level)
         if level == "none":
             raise UsageError("request view or control; to give access back, set the grant to none")
         sessions = self.services.sessions
         record = sessions.guard(session_id, ACTIONS[level])
-        sessions.log(record, "grant.requested", f"{sessions.me} asked the customer for {LABELS[level]}",
-                     {"level": level, "current": record.grant})
-        return record
+        event = sessions.log(
+            record,
+            "grant.requested",
+            f"{sessions.me} asked the customer for {LABELS[level]}",
+            {"level": level, "current": record.grant},
+        )
+        return Outcome(record, event)
 
     def cap(self, level: str) -> str:
         """The highest level at or below `level` that the policy allows."""
@@ -56,7 +60,7 @@ class GrantService:
             level = "none"
         return level
 
-    def set(self, session_id: str | None, level: str, by: str | None = None) -> SessionRecord:
+    def set(self, session_id: str | None, level: str, by: str | None = None) -> Outcome:
         """Set the grant (by the customer, or by the technician in lab use), capped by the policy."""
         requested = check_level(level)
         sessions = self.services.sessions
@@ -70,11 +74,15 @@ class GrantService:
             text = f"{who} granted {LABELS[granted]}"
         if granted != requested:
             text += f" ({LABELS[requested]} was asked; the policy allows at most {LABELS[granted]})"
-        sessions.log(record, "grant.changed", text,
-                     {"from": record.grant, "to": granted, "requested": requested, "by": actor,
-                      "capped": granted != requested},
-                     actor=actor, session_updates={"grant": granted})
-        return self.services.store.get_session(record.id)
+        event = sessions.log(
+            record,
+            "grant.changed",
+            text,
+            {"from": record.grant, "to": granted, "requested": requested, "by": actor, "capped": granted != requested},
+            actor=actor,
+            session_updates={"grant": granted},
+        )
+        return Outcome(self.services.store.get_session(record.id), event)
 
     def require(self, session_id: str | None, level: str) -> SessionRecord:
         """The open session if the policy and the customer's grant allow `level`; else PermissionDenied."""
@@ -86,10 +94,9 @@ class GrantService:
             if record.grant == "view":
                 message = "the customer granted view-only access: input is refused"
             else:
-                message = (f"the customer has not granted {LABELS[level]}: ask with 'bt screen request {level}' "
-                           f"(or, in lab use, 'bt screen grant {level}')")
-            sessions.deny(record, action, message, detail=f"grant={record.grant}")
+                message = (
+                    f"the customer has not granted {LABELS[level]}: ask with 'bt screen request {level}' "
+                    f"(or, in lab use, 'bt screen grant {level}')"
+                )
+            sessions.deny(record, action, message, detail=f"grant={record.grant}", error=NeedsGrant)
         return record
-
-
-SERVICE = GrantService

@@ -93,6 +93,14 @@ class Event(JsonRecord):
 
 
 @dataclass(frozen=True)
+class Outcome:
+    """What a session-changing action did: the record as it is now and the event it wrote."""
+
+    record: SessionRecord
+    event: Event
+
+
+@dataclass(frozen=True)
 class Note(JsonRecord):
     """A technician's private note on a session; never shown on the device."""
 

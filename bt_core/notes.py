@@ -37,6 +37,3 @@ class NotesService:
     def list(self, session_id: str | None) -> list[Note]:
         record = self.services.sessions.resolve(session_id)
         return self.services.store.notes(record.id)
-
-
-SERVICE = NotesService

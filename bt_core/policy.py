@@ -123,9 +123,7 @@ def load_policy(path: Path) -> Policy:
             default = values[section][key]
             if isinstance(default, bool) and not isinstance(value, bool):
                 raise ConfigError(f"policy file {path}: {section}.{key} must be true or false")
-            if isinstance(default, list) and not (
-                isinstance(value, list) and all(isinstance(v, str) for v in value)
-            ):
+            if isinstance(default, list) and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
                 raise ConfigError(f"policy file {path}: {section}.{key} must be a list of paths")
             values[section][key] = value
     return Policy(values, path)

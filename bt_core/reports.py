@@ -61,6 +61,3 @@ class ReportService:
         except OSError as error:
             raise UsageError(f"cannot write the report to {path}: {error.strerror or error}") from None
         return ReportWritten(record.id, fmt, str(path), len(data))
-
-
-SERVICE = ReportService

@@ -34,8 +34,13 @@ class Screenshot:
     seq: int
 
     def to_json(self) -> dict[str, Any]:
-        return {"path": str(self.path), "width": self.width, "height": self.height, "bytes": self.size_bytes,
-                "event_seq": self.seq}
+        return {
+            "path": str(self.path),
+            "width": self.width,
+            "height": self.height,
+            "bytes": self.size_bytes,
+            "event_seq": self.seq,
+        }
 
 
 @dataclass(frozen=True)
@@ -47,8 +52,13 @@ class RecordingResult:
     height: int
 
     def to_json(self) -> dict[str, Any]:
-        return {"path": str(self.path), "seconds": round(self.seconds, 3), "frames": self.frames,
-                "width": self.width, "height": self.height}
+        return {
+            "path": str(self.path),
+            "seconds": round(self.seconds, 3),
+            "frames": self.frames,
+            "width": self.width,
+            "height": self.height,
+        }
 
 
 class ScreenService:
@@ -61,7 +71,7 @@ class ScreenService:
 
     # -- checks --------------------------------------------------------------------------------------
     def _viewable(self, session_id: str | None) -> SessionRecord:
-        record = self.services.area("grants").require(session_id, "view")
+        record = self.services.grants.require(session_id, "view")
         if record.paused:
             self.sessions.deny(record, "screen.view", self.paused_message(record))
         return record
@@ -90,9 +100,12 @@ class ScreenService:
         path = path.resolve()
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(shot.png)
-        event = self.sessions.log(record, "screen.shot", f"Screenshot {shot.width}x{shot.height} saved to {path}",
-                                  {"path": str(path), "width": shot.width, "height": shot.height,
-                                   "bytes": len(shot.png)})
+        event = self.sessions.log(
+            record,
+            "screen.shot",
+            f"Screenshot {shot.width}x{shot.height} saved to {path}",
+            {"path": str(path), "width": shot.width, "height": shot.height, "bytes": len(shot.png)},
+        )
         return Screenshot(path, shot.width, shot.height, len(shot.png), event.seq)
 
     def capture_png(self, record: SessionRecord) -> bytes:
@@ -102,8 +115,9 @@ class ScreenService:
         record = self._viewable(record.id)
         return self.sessions.on_device(record, backend.screenshot).png
 
-    def record(self, session_id: str | None, seconds: float, out: Path, *, mode: str | None = None,
-               size: str | None = None) -> RecordingResult:
+    def record(
+        self, session_id: str | None, seconds: float, out: Path, *, mode: str | None = None, size: str | None = None
+    ) -> RecordingResult:
         """`seconds` of screen into an MP4 (H.264 remuxed, not re-encoded)."""
         from adb_backend import screen as backend
 
@@ -120,10 +134,18 @@ class ScreenService:
             return backend.record_mp4(device, out, seconds, config, api_level=api)
 
         result = self.sessions.on_device(record, work)
-        self.sessions.log(record, "screen.recorded",
-                          f"Recorded {result.seconds:.1f} s of screen ({result.width}x{result.height}) to {out}",
-                          {"path": str(out), "seconds": round(result.seconds, 3), "frames": result.frames,
-                           "width": result.width, "height": result.height})
+        self.sessions.log(
+            record,
+            "screen.recorded",
+            f"Recorded {result.seconds:.1f} s of screen ({result.width}x{result.height}) to {out}",
+            {
+                "path": str(out),
+                "seconds": round(result.seconds, 3),
+                "frames": result.frames,
+                "width": result.width,
+                "height": result.height,
+            },
+        )
         return RecordingResult(out, result.seconds, result.frames, result.width, result.height)
 
     def _config(self, device, mode: str, size: str | None) -> StreamConfig:
@@ -141,9 +163,16 @@ class ScreenService:
         return self.services.settings.resolved_screenshots_dir() / f"{record.id}-{stamp}.{ext}"
 
     # -- live stream ---------------------------------------------------------------------------------
-    def open_stream(self, session_id: str | None, mode: str | None = None, *, size: str | None = None,
-                    raw_sink: Callable[[bytes], None] | None = None, decode: bool = True,
-                    time_limit: int | None = None) -> LiveScreen:
+    def open_stream(
+        self,
+        session_id: str | None,
+        mode: str | None = None,
+        *,
+        size: str | None = None,
+        raw_sink: Callable[[bytes], None] | None = None,
+        decode: bool = True,
+        time_limit: int | None = None,
+    ) -> LiveScreen:
         """Start the live screen (decoded frames, and/or raw H.264 to `raw_sink`); close() it when done."""
         from adb_backend import screen as backend
 
@@ -156,11 +185,19 @@ class ScreenService:
         device, api, config = self.sessions.on_device(record, prepare)
         live = LiveScreen(self, record, device, config, api, raw_sink=raw_sink, decode=decode, time_limit=time_limit)
         live.start()
-        self.sessions.log(record, "screen.stream_opened",
-                          f"Live screen opened: {config.mode.label}, {config.size[0]}x{config.size[1]}"
-                          f"{' (scaled)' if config.scaled else ''}",
-                          {"mode": config.mode.name, "width": config.size[0], "height": config.size[1],
-                           "bit_rate": config.bit_rate, "scaled": config.scaled})
+        self.sessions.log(
+            record,
+            "screen.stream_opened",
+            f"Live screen opened: {config.mode.label}, {config.size[0]}x{config.size[1]}"
+            f"{' (scaled)' if config.scaled else ''}",
+            {
+                "mode": config.mode.name,
+                "width": config.size[0],
+                "height": config.size[1],
+                "bit_rate": config.bit_rate,
+                "scaled": config.scaled,
+            },
+        )
         return live
 
     # -- privacy pause -------------------------------------------------------------------------------
@@ -170,8 +207,14 @@ class ScreenService:
             return record
         actor = by or self.sessions.me
         who = "The customer" if actor == "customer" else actor
-        self.sessions.log(record, "screen.paused", f"{who} paused screen sharing: nothing is captured",
-                          {"by": actor}, actor=actor, session_updates={"paused": True})
+        self.sessions.log(
+            record,
+            "screen.paused",
+            f"{who} paused screen sharing: nothing is captured",
+            {"by": actor},
+            actor=actor,
+            session_updates={"paused": True},
+        )
         return self.services.store.get_session(record.id)
 
     def resume(self, session_id: str | None, *, by: str | None = None) -> SessionRecord:
@@ -180,8 +223,14 @@ class ScreenService:
             return record
         actor = by or self.sessions.me
         who = "The customer" if actor == "customer" else actor
-        self.sessions.log(record, "screen.resumed", f"{who} resumed screen sharing", {"by": actor}, actor=actor,
-                          session_updates={"paused": False})
+        self.sessions.log(
+            record,
+            "screen.resumed",
+            f"{who} resumed screen sharing",
+            {"by": actor},
+            actor=actor,
+            session_updates={"paused": False},
+        )
         return self.services.store.get_session(record.id)
 
 
@@ -205,8 +254,18 @@ def _device_size(device) -> tuple[int, int]:
 class LiveScreen:
     """The live stream of one session, stopped while the session is paused and restarted after."""
 
-    def __init__(self, service: ScreenService, record: SessionRecord, device, config: StreamConfig, api: int,
-                 *, raw_sink=None, decode: bool = True, time_limit: int | None = None) -> None:
+    def __init__(
+        self,
+        service: ScreenService,
+        record: SessionRecord,
+        device,
+        config: StreamConfig,
+        api: int,
+        *,
+        raw_sink=None,
+        decode: bool = True,
+        time_limit: int | None = None,
+    ) -> None:
         self.service = service
         self.record = record
         self.device = device
@@ -225,8 +284,14 @@ class LiveScreen:
     def _new_stream(self):
         from adb_backend.screen import ScreenStream
 
-        return ScreenStream(self.device, self.config, api_level=self.api, time_limit=self.time_limit,
-                            raw_sink=self.raw_sink, decode=self.decode).start()
+        return ScreenStream(
+            self.device,
+            self.config,
+            api_level=self.api,
+            time_limit=self.time_limit,
+            raw_sink=self.raw_sink,
+            decode=self.decode,
+        ).start()
 
     def start(self) -> None:
         from adb_backend.errors import BackendError
@@ -303,8 +368,11 @@ class LiveScreen:
             self._stop_stream()
         if self._watcher is not None and self._watcher is not threading.current_thread():
             self._watcher.join(timeout=2)
-        data = {"bytes": stats.bytes_total, "frames": stats.frames_decoded,
-                "seconds": round(stats.elapsed, 3)} if stats else {}
+        data = (
+            {"bytes": stats.bytes_total, "frames": stats.frames_decoded, "seconds": round(stats.elapsed, 3)}
+            if stats
+            else {}
+        )
         try:
             self.service.sessions.log(self.record, "screen.stream_closed", "Live screen closed", data)
         except Exception:  # closing must not fail because the transcript is unavailable
@@ -315,6 +383,3 @@ class LiveScreen:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-SERVICE = ScreenService

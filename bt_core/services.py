@@ -5,16 +5,29 @@ service for each area of a support session. Parts are built on first use so `bt 
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bt_core import locations
 from bt_core.settings import Settings
 
 if TYPE_CHECKING:
     from adb_backend.client import AdbBackend
+    from bt_core.camera import CameraService
+    from bt_core.chat import ChatService
+    from bt_core.control import ControlService
+    from bt_core.devices import DeviceService
+    from bt_core.files import FilesService
+    from bt_core.grants import GrantService
+    from bt_core.notes import NotesService
     from bt_core.policy import Policy
+    from bt_core.reports import ReportService
+    from bt_core.screen import ScreenService
     from bt_core.sessions import SessionService
     from bt_core.store import Store
+    from bt_core.sysinfo import SysinfoService
+    from bt_core.system import SystemService
+    from bt_core.transcript import TranscriptService
+    from bt_core.transfers import TransferManager
 
 
 class Services:
@@ -65,15 +78,84 @@ class Services:
 
         return SessionService(self)
 
-    def area(self, name: str) -> Any:
-        """A feature service by name (sysinfo, files, screen, chat, ...), imported on first use."""
-        cache = self.__dict__.setdefault("_areas", {})
-        if name not in cache:
-            import importlib
+    # One typed attribute per area of a session, each imported and built on first use.
+    @cached_property
+    def devices(self) -> DeviceService:
+        from bt_core.devices import DeviceService
 
-            module = importlib.import_module(f"bt_core.{name}")
-            cache[name] = module.SERVICE(self)
-        return cache[name]
+        return DeviceService(self)
+
+    @cached_property
+    def transcript(self) -> TranscriptService:
+        from bt_core.transcript import TranscriptService
+
+        return TranscriptService(self)
+
+    @cached_property
+    def sysinfo(self) -> SysinfoService:
+        from bt_core.sysinfo import SysinfoService
+
+        return SysinfoService(self)
+
+    @cached_property
+    def system(self) -> SystemService:
+        from bt_core.system import SystemService
+
+        return SystemService(self)
+
+    @cached_property
+    def files(self) -> FilesService:
+        from bt_core.files import FilesService
+
+        return FilesService(self)
+
+    @cached_property
+    def transfers(self) -> TransferManager:
+        from bt_core.transfers import TransferManager
+
+        return TransferManager(self)
+
+    @cached_property
+    def screen(self) -> ScreenService:
+        from bt_core.screen import ScreenService
+
+        return ScreenService(self)
+
+    @cached_property
+    def control(self) -> ControlService:
+        from bt_core.control import ControlService
+
+        return ControlService(self)
+
+    @cached_property
+    def camera(self) -> CameraService:
+        from bt_core.camera import CameraService
+
+        return CameraService(self)
+
+    @cached_property
+    def grants(self) -> GrantService:
+        from bt_core.grants import GrantService
+
+        return GrantService(self)
+
+    @cached_property
+    def chat(self) -> ChatService:
+        from bt_core.chat import ChatService
+
+        return ChatService(self)
+
+    @cached_property
+    def notes(self) -> NotesService:
+        from bt_core.notes import NotesService
+
+        return NotesService(self)
+
+    @cached_property
+    def reports(self) -> ReportService:
+        from bt_core.reports import ReportService
+
+        return ReportService(self)
 
     def close(self) -> None:
         if "store" in self.__dict__:

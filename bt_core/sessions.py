@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from bt_core import locations
 from bt_core.errors import (
@@ -23,7 +23,7 @@ from bt_core.errors import (
     from_backend,
 )
 from bt_core.info_panel import STATUS_LABELS
-from bt_core.models import PRIORITIES, Event, SessionRecord, utcnow
+from bt_core.models import PRIORITIES, Event, Outcome, SessionRecord, utcnow
 
 if TYPE_CHECKING:
     from adb_backend.device import Device
@@ -154,8 +154,9 @@ class SessionService:
         updates: dict[str, Any] = {"owners": owners, "technician": record.technician or self.me}
         if record.status == "waiting":
             updates.update(status="in_progress", started_at=utcnow())
-        self.store.append_event(record.id, self.me, "session.joined", f"{self.me} joined the session", {},
-                                session_updates=updates)
+        self.store.append_event(
+            record.id, self.me, "session.joined", f"{self.me} joined the session", {}, session_updates=updates
+        )
         return self.use(record.id)
 
     def transfer(self, session_id: str | None, to: str) -> SessionRecord:
@@ -165,12 +166,16 @@ class SessionService:
             raise UsageError("name the technician to transfer the session to")
         owners = tuple(dict.fromkeys((*record.owners, to)))
         self.store.append_event(
-            record.id, self.me, "session.transferred", f"{self.me} transferred the session to {to}",
-            {"from": self.me, "to": to}, session_updates={"technician": to, "owners": owners},
+            record.id,
+            self.me,
+            "session.transferred",
+            f"{self.me} transferred the session to {to}",
+            {"from": self.me, "to": to},
+            session_updates={"technician": to, "owners": owners},
         )
         return self.store.get_session(record.id)
 
-    def end(self, session_id: str | None, *, by_customer: bool = False) -> SessionRecord:
+    def end(self, session_id: str | None, *, by_customer: bool = False) -> Outcome:
         """End the session and tell the device user; later device actions on it refuse."""
         record = self.resolve(session_id)
         self._require_open(record)
@@ -188,11 +193,15 @@ class SessionService:
         text = "The customer ended the session" if by_customer else "Session ended"
         if not by_customer:
             text += "; the device user was notified" if told else f"; the device user could not be told ({reason})"
-        self.store.append_event(
-            record.id, actor, "session.ended", text, {"device_notified": told, "reason": reason},
+        event = self.store.append_event(
+            record.id,
+            actor,
+            "session.ended",
+            text,
+            {"device_notified": told, "reason": reason},
             session_updates={"status": "ended", "ended_at": utcnow()},
         )
-        return self.store.get_session(record.id)
+        return Outcome(self.store.get_session(record.id), event)
 
     def list(self, status: str | None = None) -> list[SessionRecord]:
         if status:
@@ -220,12 +229,20 @@ class SessionService:
         except PermissionDenied as error:
             self.deny(record, action, str(error), detail=detail)
 
-    def deny(self, record: SessionRecord, action: str, message: str, *, detail: str = "") -> None:
+    def deny(
+        self,
+        record: SessionRecord,
+        action: str,
+        message: str,
+        *,
+        detail: str = "",
+        error: type[PermissionDenied] = PermissionDenied,
+    ) -> NoReturn:
         """Log a refusal in the transcript, then raise it."""
         self.store.append_event(
             record.id, self.me, "permission.denied", f"Denied: {message}", {"action": action, "detail": detail}
         )
-        raise PermissionDenied(message)
+        raise error(message)
 
     def _device(self, record: SessionRecord) -> Device:
         from adb_backend.server import ServerAddress
@@ -256,14 +273,29 @@ class SessionService:
             self.set_status(record, "customer_absent", f"Customer absent: {why}")
 
     def set_status(self, record: SessionRecord, status: str, text: str) -> SessionRecord:
-        self.store.append_event(record.id, "system", "session.status", text,
-                                {"from": record.status, "to": status}, session_updates={"status": status})
+        self.store.append_event(
+            record.id,
+            "system",
+            "session.status",
+            text,
+            {"from": record.status, "to": status},
+            session_updates={"status": status},
+        )
         return replace(record, status=status)
 
-    def log(self, record: SessionRecord, kind: str, text: str, data: dict[str, Any] | None = None,
-            *, actor: str | None = None, session_updates: dict[str, Any] | None = None) -> Event:
-        return self.store.append_event(record.id, actor or self.me, kind, text, data or {},
-                                       session_updates=session_updates)
+    def log(
+        self,
+        record: SessionRecord,
+        kind: str,
+        text: str,
+        data: dict[str, Any] | None = None,
+        *,
+        actor: str | None = None,
+        session_updates: dict[str, Any] | None = None,
+    ) -> Event:
+        return self.store.append_event(
+            record.id, actor or self.me, kind, text, data or {}, session_updates=session_updates
+        )
 
 
 def parse_attributes(items: list[str]) -> dict[str, str]:

@@ -46,9 +46,12 @@ class SysinfoSnapshot:
 
     def to_text(self) -> str:
         """Readable text for --save and --copy: one block per section."""
-        lines = [f"System information for {self.serial} (session {self.session_id})",
-                 f"Taken {self.taken_at.isoformat(timespec='seconds')} in {self.elapsed_ms:.0f} ms, "
-                 f"{self.round_trips} round trip(s)", ""]
+        lines = [
+            f"System information for {self.serial} (session {self.session_id})",
+            f"Taken {self.taken_at.isoformat(timespec='seconds')} in {self.elapsed_ms:.0f} ms, "
+            f"{self.round_trips} round trip(s)",
+            "",
+        ]
         for name, section in self.sections.items():
             lines.append(f"== {SECTION_TITLES.get(name, name.title())} ==")
             for slot, reason in section.errors.items():
@@ -63,9 +66,17 @@ class SysinfoSnapshot:
 
 
 SECTION_TITLES = {
-    "overview": "Overview", "device": "Device", "battery": "Battery", "memory": "Memory", "cpu": "CPU",
-    "storage": "Storage", "network": "Network", "display": "Display", "processes": "Processes",
-    "apps": "Apps", "foreground": "Foreground app",
+    "overview": "Overview",
+    "device": "Device",
+    "battery": "Battery",
+    "memory": "Memory",
+    "cpu": "CPU",
+    "storage": "Storage",
+    "network": "Network",
+    "display": "Display",
+    "processes": "Processes",
+    "apps": "Apps",
+    "foreground": "Foreground app",
 }
 
 
@@ -106,8 +117,9 @@ def overview_rows(data: dict[str, Any]) -> list[tuple[str, str]]:
     ram_avail = data.get("ram_available_kb")
     battery = data.get("battery_level")
     plugged = data.get("battery_plugged")
-    state = ", ".join(v for v in (data.get("battery_status"), f"on {plugged}" if plugged not in (None, "none")
-                                  else None) if v)
+    state = ", ".join(
+        v for v in (data.get("battery_status"), f"on {plugged}" if plugged not in (None, "none") else None) if v
+    )
     fg = data.get("foreground_package")
     activity = data.get("foreground_activity")
     if fg and activity:
@@ -120,10 +132,15 @@ def overview_rows(data: dict[str, Any]) -> list[tuple[str, str]]:
         ("Build", _show(data.get("build"))),
         ("Serial", _show(data.get("serial"))),
         ("Battery", f"{battery}%" + (f" ({state})" if state else "") if battery is not None else "-"),
-        ("RAM", f"{human_bytes(ram_avail * kb if ram_avail else None)} available of "
-                f"{human_bytes(ram_total * kb if ram_total else None)}"),
-        ("Storage", f"{human_bytes(data.get('storage_used_bytes'))} used of "
-                    f"{human_bytes(data.get('storage_total_bytes'))}"),
+        (
+            "RAM",
+            f"{human_bytes(ram_avail * kb if ram_avail else None)} available of "
+            f"{human_bytes(ram_total * kb if ram_total else None)}",
+        ),
+        (
+            "Storage",
+            f"{human_bytes(data.get('storage_used_bytes'))} used of {human_bytes(data.get('storage_total_bytes'))}",
+        ),
         ("Uptime", human_seconds(data.get("uptime_seconds"))),
         ("IP addresses", _show(data.get("ip_addresses"))),
         ("Screen", f"{size[0]}x{size[1]}" if size else "-"),
@@ -137,8 +154,11 @@ def _text_lines(value: Any, depth: int) -> list[str]:
     out: list[str] = []
     if isinstance(value, dict):
         for key, item in value.items():
-            if isinstance(item, dict | list) and item and any(isinstance(v, dict | list) for v in
-                                                               (item.values() if isinstance(item, dict) else item)):
+            if (
+                isinstance(item, dict | list)
+                and item
+                and any(isinstance(v, dict | list) for v in (item.values() if isinstance(item, dict) else item))
+            ):
                 out.append(f"{pad}{key}:")
                 out.extend(_text_lines(item, depth + 1))
             elif isinstance(item, dict):
@@ -179,8 +199,9 @@ class SysinfoService:
         except ValueError as error:
             raise UsageError(str(error)) from None
 
-    def pull(self, session_id: str | None, sections: Iterable[str] | None = None,
-             all_sections: bool = False) -> SysinfoSnapshot:
+    def pull(
+        self, session_id: str | None, sections: Iterable[str] | None = None, all_sections: bool = False
+    ) -> SysinfoSnapshot:
         from adb_backend.sysinfo import collect
 
         chosen = self.resolve_sections(sections, all_sections)
@@ -188,19 +209,39 @@ class SysinfoService:
         record = sessions.guard(session_id, "system.info", detail=", ".join(chosen))
         taken = utcnow()
         collection = sessions.on_device(record, lambda device: collect(device, chosen))
-        snapshot = SysinfoSnapshot(record.id, collection.serial, taken, collection.elapsed_ms,
-                                   collection.round_trips, collection.sections)
+        snapshot = SysinfoSnapshot(
+            record.id, collection.serial, taken, collection.elapsed_ms, collection.round_trips, collection.sections
+        )
         failed = sorted(snapshot.errors)
         text = f"System information pulled: {', '.join(chosen)}"
         if failed:
             text += f" (incomplete: {', '.join(failed)})"
-        sessions.log(record, "sysinfo.pulled", text, {
-            "sections": chosen,
-            "round_trips": collection.round_trips,
-            "elapsed_ms": collection.elapsed_ms,
-            "errors": snapshot.errors,
-        })
+        sessions.log(
+            record,
+            "sysinfo.pulled",
+            text,
+            {
+                "sections": chosen,
+                "round_trips": collection.round_trips,
+                "elapsed_ms": collection.elapsed_ms,
+                "errors": snapshot.errors,
+            },
+        )
         return snapshot
 
+    @staticmethod
+    def parser_kinds() -> list[str]:
+        """What `parse` accepts: getprop, battery, meminfo, ps, df, ..."""
+        from adb_backend.sysinfo import parser_kinds
 
-SERVICE = SysinfoService
+        return list(parser_kinds())
+
+    @staticmethod
+    def parse(kind: str, text: str) -> Any:
+        """A capture (pasted, or from a bugreport) parsed as `kind`; no device or session needed."""
+        from adb_backend.sysinfo import parse, parser_kinds
+
+        kinds = parser_kinds()
+        if kind not in kinds:
+            raise UsageError(f"unknown kind {kind!r}: choose from {', '.join(kinds)}")
+        return parse(kind, text)

@@ -29,8 +29,13 @@ class SystemService:
             raise UsageError(f"{target!r} is neither a process id nor an app package name (like com.example.app)")
         sessions = self.services.sessions
         record = sessions.guard(session_id, "system.kill", detail=target)
-        result = self._attempt(record, "process.kill_failed", f"Could not end {target}", {"target": target},
-                               lambda device: apps.kill(device, target))
+        result = self._attempt(
+            record,
+            "process.kill_failed",
+            f"Could not end {target}",
+            {"target": target},
+            lambda device: apps.kill(device, target),
+        )
         what = result.package or result.process_name or target
         pid = f" (pid {result.pid})" if result.pid is not None else ""
         verb = "Force-stopped" if result.method == "force-stop" else "Killed"
@@ -47,8 +52,13 @@ class SystemService:
         sessions = self.services.sessions
         record = sessions.guard(session_id, "system.uninstall", detail=package)
         data = {"package": package, "keep_data": keep_data}
-        result = self._attempt(record, "app.uninstall_failed", f"Could not uninstall {package}", data,
-                               lambda device: apps.uninstall(device, package, keep_data=keep_data))
+        result = self._attempt(
+            record,
+            "app.uninstall_failed",
+            f"Could not uninstall {package}",
+            data,
+            lambda device: apps.uninstall(device, package, keep_data=keep_data),
+        )
         how = " for user 0 (system app)" if result.user_only else ""
         kept = ", data kept" if keep_data else ""
         sessions.log(record, "app.uninstalled", f"Uninstalled {package}{how}{kept}", result.to_json())
@@ -62,9 +72,7 @@ class SystemService:
         except ValueError as error:
             raise UsageError(str(error)) from None
         except BtError as error:
-            sessions.log(record, kind, f"{text}: {error}", {**data, "error": str(error),
-                                                               "exit_code": error.exit_code_name})
+            sessions.log(
+                record, kind, f"{text}: {error}", {**data, "error": str(error), "error_type": type(error).__name__}
+            )
             raise
-
-
-SERVICE = SystemService

@@ -51,10 +51,18 @@ class ProgressUpdate:
     state: str = "running"
 
     def to_json(self) -> dict[str, Any]:
-        return {"event": "progress", "transfer": self.transfer_id, "direction": self.direction,
-                "origin": self.origin, "destination": self.destination, "bytes_done": self.bytes_done,
-                "bytes_total": self.bytes_total, "files_done": self.files_done,
-                "files_total": self.files_total, "state": self.state}
+        return {
+            "event": "progress",
+            "transfer": self.transfer_id,
+            "direction": self.direction,
+            "origin": self.origin,
+            "destination": self.destination,
+            "bytes_done": self.bytes_done,
+            "bytes_total": self.bytes_total,
+            "files_done": self.files_done,
+            "files_total": self.files_total,
+            "state": self.state,
+        }
 
 
 @dataclass(frozen=True)
@@ -118,11 +126,21 @@ class TransferManager:
         pairs = (self._push_pairs if direction == "push" else self._pull_pairs)(record, sources, destination)
         created = []
         for origin, target in pairs:
-            transfer = Transfer(id=0, session_id=record.id, direction=direction, origin=origin,
-                                destination=target, state="queued", on_clash=on_clash,
-                                preserve_times=preserve_times)
-            created.append(self.store.create_transfer(transfer, {"origin": origin, "destination": target},
-                                                      technician=self.services.technician))
+            transfer = Transfer(
+                id=0,
+                session_id=record.id,
+                direction=direction,
+                origin=origin,
+                destination=target,
+                state="queued",
+                on_clash=on_clash,
+                preserve_times=preserve_times,
+            )
+            created.append(
+                self.store.create_transfer(
+                    transfer, {"origin": origin, "destination": target}, technician=self.services.technician
+                )
+            )
         return created
 
     def _remote(self, record: SessionRecord, action: str, path: str) -> str:
@@ -191,8 +209,14 @@ class TransferManager:
         else:
             self._remote(record, action, transfer.origin)
             self._local(record, action, transfer.destination)
-        if not self.store.update_transfer(transfer_id, only_if_state=["queued"], state="running",
-                                          started_at=utcnow(), cancel_requested=False, runner=runner_id()):
+        if not self.store.update_transfer(
+            transfer_id,
+            only_if_state=["queued"],
+            state="running",
+            started_at=utcnow(),
+            cancel_requested=False,
+            runner=runner_id(),
+        ):
             raise UsageError(f"transfer {transfer_id} is {self.show(transfer_id).state}, not queued")
         job = _Run(self, self.show(transfer_id), record, progress, ask, warn)
         return job.execute()
@@ -207,11 +231,17 @@ class TransferManager:
     def cancel(self, transfer_id: int) -> Transfer:
         """Cancel a queued transfer now, or ask the process running it to stop (it checks every 0.2 s)."""
         transfer = self.show(transfer_id)
-        if self.store.update_transfer(transfer_id, only_if_state=["queued"], state="cancelled",
-                                      finished_at=utcnow(), error="cancelled before it started"):
+        if self.store.update_transfer(
+            transfer_id,
+            only_if_state=["queued"],
+            state="cancelled",
+            finished_at=utcnow(),
+            error="cancelled before it started",
+        ):
             record = self.store.get_session(transfer.session_id)
-            self.sessions.log(record, "transfer.cancelled", f"{_label(transfer)} cancelled before it started",
-                              _data(transfer))
+            self.sessions.log(
+                record, "transfer.cancelled", f"{_label(transfer)} cancelled before it started", _data(transfer)
+            )
         elif not self.store.update_transfer(transfer_id, only_if_state=["running"], cancel_requested=True):
             raise UsageError(f"transfer {transfer_id} has already finished ({transfer.state})")
         return self.show(transfer_id)
@@ -228,8 +258,9 @@ class TransferManager:
         except (TypeError, ValueError):
             raise UsageError(f"transfer id must be a number, not {transfer_id!r}") from None
 
-    def list(self, session_id: str | None = None, *, all_sessions: bool = False,
-             states: list[str] | None = None) -> list[Transfer]:
+    def list(
+        self, session_id: str | None = None, *, all_sessions: bool = False, states: list[str] | None = None
+    ) -> list[Transfer]:
         sid = None if all_sessions else self.sessions.resolve(session_id).id
         self.reap_orphans()
         return self.store.list_transfers(sid, states)
@@ -247,13 +278,19 @@ class TransferManager:
             if runner_host != host or not pid_text.isdigit() or _alive(int(pid_text)):
                 continue
             message = f"the bt process running it (pid {pid_text}) stopped before it finished"
-            if self.store.update_transfer(transfer_id, only_if_state=["running"], state="failed",
-                                          finished_at=utcnow(), error=message):
+            if self.store.update_transfer(
+                transfer_id, only_if_state=["running"], state="failed", finished_at=utcnow(), error=message
+            ):
                 transfer = self.store.get_transfer(transfer_id)
                 with contextlib.suppress(BtError):
                     record = self.store.get_session(transfer.session_id)
-                    self.sessions.log(record, "transfer.failed", f"{_label(transfer)} failed: {message}",
-                                      {**_data(transfer), "error": message}, actor="system")
+                    self.sessions.log(
+                        record,
+                        "transfer.failed",
+                        f"{_label(transfer)} failed: {message}",
+                        {**_data(transfer), "error": message},
+                        actor="system",
+                    )
                 reaped.append(transfer_id)
         return reaped
 
@@ -266,8 +303,15 @@ class TransferManager:
 class _Run:
     """One execution of one transfer: plan, filter, move bytes, record the outcome."""
 
-    def __init__(self, manager: TransferManager, transfer: Transfer, record: SessionRecord,
-                 progress: ProgressFn | None, ask: AskFn | None, warn: WarnFn | None) -> None:
+    def __init__(
+        self,
+        manager: TransferManager,
+        transfer: Transfer,
+        record: SessionRecord,
+        progress: ProgressFn | None,
+        ask: AskFn | None,
+        warn: WarnFn | None,
+    ) -> None:
         self.m = manager
         self.t = transfer
         self.record = record
@@ -306,9 +350,19 @@ class _Run:
 
     def _report(self, state: str = "running") -> None:
         if self.progress_fn is not None:
-            self.progress_fn(ProgressUpdate(self.t.id, self.t.direction, self.t.origin, self.t.destination,
-                                            self.bytes_done, self.bytes_total, self.files_done,
-                                            self.files_total, state))
+            self.progress_fn(
+                ProgressUpdate(
+                    self.t.id,
+                    self.t.direction,
+                    self.t.origin,
+                    self.t.destination,
+                    self.bytes_done,
+                    self.bytes_total,
+                    self.files_done,
+                    self.files_total,
+                    state,
+                )
+            )
 
     # the run -------------------------------------------------------------------------------------
     def execute(self) -> Transfer:
@@ -350,8 +404,15 @@ class _Run:
                 return None
             self._report()
             execute = files.execute_push if t.direction == "push" else files.execute_pull
-            execute(device, plan, preserve_times=t.preserve_times, progress=self.on_bytes,
-                    cancelled=self.cancelled, file_done=self.on_file, sync=sync)
+            execute(
+                device,
+                plan,
+                preserve_times=t.preserve_times,
+                progress=self.on_bytes,
+                cancelled=self.cancelled,
+                file_done=self.on_file,
+                sync=sync,
+            )
         return plan
 
     def _plan(self, device: Any, sync: Any = None) -> TreePlan:
@@ -359,6 +420,7 @@ class _Run:
 
         policy = self.m.services.policy
         if self.t.direction == "push":
+
             def allowed(path: Path) -> bool:
                 try:
                     policy.check_local_path(path)
@@ -422,16 +484,29 @@ class _Run:
 
     # outcomes ------------------------------------------------------------------------------------
     def _close(self, state: str, error: str | None = None) -> Transfer:
-        self.m.store.update_transfer(self.t.id, state=state, finished_at=utcnow(), error=error,
-                                     bytes_done=self.bytes_done, files_done=self.files_done,
-                                     bytes_total=self.bytes_total, files_total=self.files_total)
+        self.m.store.update_transfer(
+            self.t.id,
+            state=state,
+            finished_at=utcnow(),
+            error=error,
+            bytes_done=self.bytes_done,
+            files_done=self.files_done,
+            bytes_total=self.bytes_total,
+            files_total=self.files_total,
+        )
         self._report(state)
         return self.m.show(self.t.id)
 
     def _data(self) -> dict[str, Any]:
-        return {**_data(self.t), "bytes": self.bytes_done, "bytes_total": self.bytes_total,
-                "files": self.files_done, "files_total": self.files_total,
-                "skipped_identical": len(self.identical), "skipped_existing": len(self.clash_skipped)}
+        return {
+            **_data(self.t),
+            "bytes": self.bytes_done,
+            "bytes_total": self.bytes_total,
+            "files": self.files_done,
+            "files_total": self.files_total,
+            "skipped_identical": len(self.identical),
+            "skipped_existing": len(self.clash_skipped),
+        }
 
     def _finish_done(self, plan: TreePlan) -> Transfer:
         t = self.t
@@ -440,31 +515,44 @@ class _Run:
         what = f"{self.files_done} file{'s' if self.files_done != 1 else ''}, {human_size(self.bytes_done)}"
         extra = f"; {len(self.identical)} identical skipped" if self.identical else ""
         extra += f"; {len(self.clash_skipped)} existing skipped" if self.clash_skipped else ""
-        self.m.sessions.log(self.record, kind, f"{verb} {t.origin} → {t.destination} ({what}{extra})",
-                            {**self._data(), "folders_created": len(plan.new_dirs)})
+        self.m.sessions.log(
+            self.record,
+            kind,
+            f"{verb} {t.origin} → {t.destination} ({what}{extra})",
+            {**self._data(), "folders_created": len(plan.new_dirs)},
+        )
         return self._close("done")
 
     def _log_skipped(self) -> None:
         t = self.t
-        why = "identical content already there" if self.identical and not self.clash_skipped else \
-            "the destination already exists"
+        why = (
+            "identical content already there"
+            if self.identical and not self.clash_skipped
+            else "the destination already exists"
+        )
         self._skip_reason = why
-        self.m.sessions.log(self.record, "transfer.skipped", f"Skipped {_label(t)}: {why}",
-                            {**self._data(), "reason": why})
+        self.m.sessions.log(
+            self.record, "transfer.skipped", f"Skipped {_label(t)}: {why}", {**self._data(), "reason": why}
+        )
 
     def _finish_failed(self, message: str) -> None:
         t = self.t
         with contextlib.suppress(BtError):
-            self.m.sessions.log(self.record, "transfer.failed", f"{_label(t)} failed: {message}",
-                                {**self._data(), "error": message})
+            self.m.sessions.log(
+                self.record, "transfer.failed", f"{_label(t)} failed: {message}", {**self._data(), "error": message}
+            )
         with contextlib.suppress(BtError):
             self._close("failed", message)
 
     def _finish_cancelled(self, reason: str) -> Transfer:
         t = self.t
         said = "cancelled" if reason.strip().lower() in ("transfer cancelled", "") else reason
-        text = f"{_label(t)} cancelled ({human_size(self.bytes_done)} of {human_size(self.bytes_total)} moved, " \
-               f"nothing left under the final name)" if said == "cancelled" else f"{_label(t)} cancelled: {said}"
+        text = (
+            f"{_label(t)} cancelled ({human_size(self.bytes_done)} of {human_size(self.bytes_total)} moved, "
+            f"nothing left under the final name)"
+            if said == "cancelled"
+            else f"{_label(t)} cancelled: {said}"
+        )
         self.m.sessions.log(self.record, "transfer.cancelled", text, {**self._data(), "reason": said})
         self._close("cancelled", said)
         raise Cancelled(f"transfer {t.id} cancelled" + ("" if said == "cancelled" else f": {said}"))
@@ -488,9 +576,6 @@ def _local_hash(path: str, algo: str) -> str | None:
         return digest.hexdigest()
     except OSError:
         return None
-
-
-SERVICE = TransferManager
 
 
 def runner_id() -> str:

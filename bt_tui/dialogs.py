@@ -115,8 +115,12 @@ class StartSessionDialog(ModalScreen[dict | None]):
             yield Label(Text(f"Start a session on {self.serial}", style="bold"), classes="dialog-title")
             yield Input(placeholder="Customer name", id="customer")
             yield Input(placeholder="Support issue", id="issue")
-            yield Select([("Low", "low"), ("Medium", "medium"), ("High", "high")], value="medium",
-                         allow_blank=False, id="priority")
+            yield Select(
+                [("Low", "low"), ("Medium", "medium"), ("High", "high")],
+                value="medium",
+                allow_blank=False,
+                id="priority",
+            )
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Start", variant="primary", id="start")
                 yield Button("Cancel", id="cancel")

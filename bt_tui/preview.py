@@ -21,12 +21,33 @@ TEXT_CAP = 256 * 1024
 """Bytes of a text file shown; the rest is left out (the title says so)."""
 DOWNLOAD_CAP = 16 * 1024 * 1024
 """Device files larger than this are not fetched for a preview: the hint says to download them."""
-TEXT_SUFFIXES = {".txt", ".log", ".json", ".xml", ".csv", ".md", ".ini", ".conf", ".cfg", ".prop", ".sh",
-                 ".yaml", ".yml", ".toml", ".html", ".htm", ".properties", ".trace", ".py", ".js", ".css"}
+TEXT_SUFFIXES = {
+    ".txt",
+    ".log",
+    ".json",
+    ".xml",
+    ".csv",
+    ".md",
+    ".ini",
+    ".conf",
+    ".cfg",
+    ".prop",
+    ".sh",
+    ".yaml",
+    ".yml",
+    ".toml",
+    ".html",
+    ".htm",
+    ".properties",
+    ".trace",
+    ".py",
+    ".js",
+    ".css",
+}
 
 
 def kind_of(name: str) -> str:
-    """"text", "image" or "other", from the name alone (so nothing is fetched that cannot be shown)."""
+    """ "text", "image" or "other", from the name alone (so nothing is fetched that cannot be shown)."""
     suffix = Path(name).suffix.lower()
     if suffix in TEXT_SUFFIXES:
         return "text"
@@ -88,8 +109,9 @@ class PreviewScreen(ModalScreen[None]):
                 yield Label(Text(info, style="dim"), id="preview-info")
                 yield TextArea(text, read_only=True, show_line_numbers=True, soft_wrap=False, id="preview-text")
             elif self.kind == "image" and self.path is not None:
-                yield Label(Text(f"{human_size(self.file_size)} · {describe(self.title_text)}", style="dim"),
-                            id="preview-info")
+                yield Label(
+                    Text(f"{human_size(self.file_size)} · {describe(self.title_text)}", style="dim"), id="preview-info"
+                )
                 yield self._picture()
             else:
                 lines = [f"{describe(self.title_text)}, {human_size(self.file_size)}"]

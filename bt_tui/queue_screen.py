@@ -43,16 +43,27 @@ class QueueScreen(DeviceWork, Screen[None]):
         yield DataTable(id="devices", cursor_type="row", zebra_stripes=True)
         yield Label(Text("Sessions", style="bold"), classes="section-title")
         yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
-        yield Label(Text("s start a session on a device · j join the selected session · Tab between tables",
-                         style="dim"), id="queue-hint")
+        yield Label(
+            Text("s start a session on a device · j join the selected session · Tab between tables", style="dim"),
+            id="queue-hint",
+        )
         yield Footer()
 
     def on_mount(self) -> None:
         devices = self.query_one("#devices", DataTable)
         devices.add_columns("Serial", "State", "Model", "Android", "Session")
         sessions = self.query_one("#sessions", DataTable)
-        sessions.add_columns("Session", "Status", "Priority", "Customer", "Time in system", "Required skills",
-                             "Technician", "Device", "Issue")
+        sessions.add_columns(
+            "Session",
+            "Status",
+            "Priority",
+            "Customer",
+            "Time in system",
+            "Required skills",
+            "Technician",
+            "Device",
+            "Issue",
+        )
         devices.focus()
         self.action_refresh()
         self.set_interval(self.POLL_SECONDS, self.action_refresh)
@@ -69,7 +80,7 @@ class QueueScreen(DeviceWork, Screen[None]):
         services = self.app.services  # type: ignore[attr-defined]
         sessions = services.sessions.list()
         try:
-            devices = services.backend.devices()
+            devices = services.devices.list()
             error = None
         except Exception as exc:  # the adb server may be down: the sessions are still worth showing
             devices, error = [], str(exc)
@@ -103,8 +114,18 @@ class QueueScreen(DeviceWork, Screen[None]):
         for info in self.devices:
             version = f"{info.android_version} (API {info.sdk})" if info.android_version else "-"
             state = Text(info.state, style="green" if info.state == "device" else "red")
-            rows.append((info.serial, (Text(info.serial), state, Text(info.model or "-"), Text(version),
-                                       Text(by_serial.get(info.serial, "-")))))
+            rows.append(
+                (
+                    info.serial,
+                    (
+                        Text(info.serial),
+                        state,
+                        Text(info.model or "-"),
+                        Text(version),
+                        Text(by_serial.get(info.serial, "-")),
+                    ),
+                )
+            )
         refill(self.query_one("#devices", DataTable), rows)
 
     def _visible_sessions(self) -> list[Any]:
@@ -119,17 +140,24 @@ class QueueScreen(DeviceWork, Screen[None]):
         now = self.app.now()  # type: ignore[attr-defined]
         rows = []
         for record in self._visible_sessions():
-            rows.append((record.id, (
-                Text(record.id),
-                Text(STATUS_LABELS.get(record.status, record.status), style=STATUS_STYLES.get(record.status, "")),
-                Text(record.priority.capitalize(), style=PRIORITY_STYLES.get(record.priority, "")),
-                Text(record.customer or "-"),
-                Text(human_duration(time_in_system(record, now))),
-                Text(", ".join(record.skills) or "-"),
-                Text(record.technician or "-"),
-                Text(record.serial),
-                Text(record.issue or "-"),
-            )))
+            rows.append(
+                (
+                    record.id,
+                    (
+                        Text(record.id),
+                        Text(
+                            STATUS_LABELS.get(record.status, record.status), style=STATUS_STYLES.get(record.status, "")
+                        ),
+                        Text(record.priority.capitalize(), style=PRIORITY_STYLES.get(record.priority, "")),
+                        Text(record.customer or "-"),
+                        Text(human_duration(time_in_system(record, now))),
+                        Text(", ".join(record.skills) or "-"),
+                        Text(record.technician or "-"),
+                        Text(record.serial),
+                        Text(record.issue or "-"),
+                    ),
+                )
+            )
         refill(self.query_one("#sessions", DataTable), rows)
 
     # -- actions -----------------------------------------------------------------------------------

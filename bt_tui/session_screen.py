@@ -34,16 +34,26 @@ TABS = (
 class SessionScreen(DeviceWork, Screen[None]):
     BINDING_GROUP_TITLE = "Session"
     BINDINGS = [
-        *[Binding(key, f"tab('{tab}')", title, id=f"session.tab.{tab}", priority=True,
-                  tooltip=f"Show the {title} tab") for tab, title, _m, _c, key in TABS],
-        Binding("ctrl+b", "sidebar", "Sidebar", id="session.sidebar", priority=True,
-                tooltip="Show or hide the sidebar"),
+        *[
+            Binding(
+                key, f"tab('{tab}')", title, id=f"session.tab.{tab}", priority=True, tooltip=f"Show the {title} tab"
+            )
+            for tab, title, _m, _c, key in TABS
+        ],
+        Binding(
+            "ctrl+b", "sidebar", "Sidebar", id="session.sidebar", priority=True, tooltip="Show or hide the sidebar"
+        ),
         Binding("f6", "pin", "Pin", id="session.pin", priority=True, tooltip="Pin the sidebar open"),
         Binding("ctrl+n", "note", "Note", id="session.note", priority=True, tooltip="Add a private note"),
-        Binding("f10", "end", "End session", id="session.end", priority=True,
-                tooltip="End the session (asks first)"),
-        Binding("ctrl+g", "grant", "Ask access", id="session.grant", priority=True,
-                tooltip="Ask the customer for screen control"),
+        Binding("f10", "end", "End session", id="session.end", priority=True, tooltip="End the session (asks first)"),
+        Binding(
+            "ctrl+g",
+            "grant",
+            "Ask access",
+            id="session.grant",
+            priority=True,
+            tooltip="Ask the customer for screen control",
+        ),
         Binding("escape", "back", "Queue", id="session.back", tooltip="Back to the queue (the session stays open)"),
     ]
     POLL_SECONDS = 0.3
@@ -53,7 +63,6 @@ class SessionScreen(DeviceWork, Screen[None]):
         self.record = record
         self.last_seq = 0
         self._polling = False
-        self._ticks = 0
 
     @property
     def services(self) -> Any:
@@ -68,11 +77,7 @@ class SessionScreen(DeviceWork, Screen[None]):
             with TabbedContent(initial="chat", id="tabs"):
                 for tab, title, module, cls, key in TABS:
                     with TabPane(f"{title} ({key.upper()})", id=tab):
-                        try:
-                            pane = getattr(importlib.import_module(module), cls)
-                        except ModuleNotFoundError:
-                            yield Label(Text(f"{title}: not available in this build", style="dim"))
-                            continue
+                        pane = getattr(importlib.import_module(module), cls)
                         yield pane(self.record if tab == "info" else self.record.id, id=f"{tab}-pane")
         yield Footer()
 
@@ -82,8 +87,10 @@ class SessionScreen(DeviceWork, Screen[None]):
         record = self.record
         text = Text()
         text.append(f" Session {record.id} ", style="bold reverse")
-        text.append(f" {record.customer or 'no customer name'} · {record.computer_name or record.serial}"
-                    f" · {STATUS_LABELS.get(record.status, record.status)}")
+        text.append(
+            f" {record.customer or 'no customer name'} · {record.computer_name or record.serial}"
+            f" · {STATUS_LABELS.get(record.status, record.status)}"
+        )
         if record.paused:
             text.append("  ⏸ screen paused for privacy", style="bold yellow")
         if record.status == "customer_absent":
@@ -107,14 +114,10 @@ class SessionScreen(DeviceWork, Screen[None]):
         if self._polling:
             return
         self._polling = True
-        self._ticks += 1
-        store, session_id, after = self.services.store, self.record.id, self.last_seq
-        with_record = self._ticks % 3 == 1
+        transcript, session_id, after = self.services.transcript, self.record.id, self.last_seq
 
         def read() -> tuple[list[Any], Any]:
-            events = store.events(session_id, after_seq=after, limit=500)
-            record = store.get_session(session_id) if with_record or events else None
-            return events, record
+            return transcript.poll(session_id, after)
 
         def done(result: tuple[list[Any], Any]) -> TranscriptEventsAppended:
             events, record = result
@@ -197,19 +200,23 @@ class SessionScreen(DeviceWork, Screen[None]):
     def action_note(self) -> None:
         from bt_tui.dialogs import PromptDialog
 
-        notes, session_id = self.services.area("notes"), self.record.id
+        notes, session_id = self.services.notes, self.record.id
 
         def written(text: str | None) -> None:
             if text:
-                self.run_device("note", lambda: notes.add(session_id, text),
-                                lambda note: ActionDone("Note added (private)", ("transcript",), note))
+                self.run_device(
+                    "note",
+                    lambda: notes.add(session_id, text),
+                    lambda note: ActionDone("Note added (private)", ("transcript",), note),
+                )
 
         self.app.push_screen(PromptDialog("Private note (never shown on the device)", placeholder="Note"), written)
 
     def action_grant(self) -> None:
-        grants, session_id = self.services.area("grants"), self.record.id
-        self.run_device("grant", lambda: grants.request(session_id, "control"),
-                        lambda _r: ActionDone("Asked the customer for full control"))
+        grants, session_id = self.services.grants, self.record.id
+        self.run_device(
+            "grant", lambda: grants.request(session_id, "control"), lambda outcome: ActionDone(outcome.event.text)
+        )
 
     def action_end(self) -> None:
         from bt_tui.dialogs import ConfirmDialog
@@ -221,14 +228,20 @@ class SessionScreen(DeviceWork, Screen[None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.run_device("end", lambda: sessions.end(session_id),
-                                lambda record: ActionDone("Session ended; the device user was told", (), record))
+                self.run_device(
+                    "end",
+                    lambda: sessions.end(session_id),
+                    lambda outcome: ActionDone(outcome.event.text, (), outcome.record),
+                )
 
-        self.app.push_screen(ConfirmDialog(
-            "End the session?",
-            "The device user is told the session is over, and bt can no longer act on the device in it.",
-            confirm="End session",
-        ), answered)
+        self.app.push_screen(
+            ConfirmDialog(
+                "End the session?",
+                "The device user is told the session is over, and bt can no longer act on the device in it.",
+                confirm="End session",
+            ),
+            answered,
+        )
 
     def action_back(self) -> None:
         self.dismiss()

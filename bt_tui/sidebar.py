@@ -11,8 +11,19 @@ from textual.containers import VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Static
 
-GLANCE = ("Status", "Customer", "Computer name", "Platform", "Priority", "Support issue", "Time in system",
-          "Screen access", "Required skills", "Device serial", "Technician")
+GLANCE = (
+    "Status",
+    "Customer",
+    "Computer name",
+    "Platform",
+    "Priority",
+    "Support issue",
+    "Time in system",
+    "Screen access",
+    "Required skills",
+    "Device serial",
+    "Technician",
+)
 
 
 class Sidebar(VerticalScroll):

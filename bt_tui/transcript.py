@@ -12,9 +12,21 @@ from rich.text import Text
 from bt_core.models import Event
 
 ICONS = {
-    "chat": "💬", "url": "🔗", "screen": "🖥", "file": "📄", "folder": "📁", "transfer": "⇅", "sysinfo": "ℹ",
-    "process": "✖", "app": "🗑", "note": "📝", "session": "●", "permission": "⛔", "grant": "🔑",
-    "camera": "📷", "input": "⌨",
+    "chat": "💬",
+    "url": "🔗",
+    "screen": "🖥",
+    "file": "📄",
+    "folder": "📁",
+    "transfer": "⇅",
+    "sysinfo": "ℹ",
+    "process": "✖",
+    "app": "🗑",
+    "note": "📝",
+    "session": "●",
+    "permission": "⛔",
+    "grant": "🔑",
+    "camera": "📷",
+    "input": "⌨",
 }
 FAILURES = ("permission.denied", "transfer.failed", "process.kill_failed", "app.uninstall_failed", "chat.refused")
 

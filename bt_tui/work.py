@@ -12,13 +12,16 @@ from typing import Any
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
+from bt_core.errors import BtError
+
 
 def error_text(error: BaseException | None) -> tuple[str, str]:
-    """(title, message) for a toast: the core's own sentence, or the exception's text as a last resort."""
+    """(title, message) for a toast: the core's own title and sentence; anything else is a bt bug."""
     if error is None:
         return "Error", "the action failed"
-    title = getattr(error, "title", "") or error.__class__.__name__.replace("Error", " error").strip()
-    return title, str(error) or error.__class__.__name__
+    if isinstance(error, BtError):
+        return error.title, str(error)
+    return "Unexpected error", f"{error.__class__.__name__}: {error}"
 
 
 class DeviceWork:

@@ -20,9 +20,6 @@ import pytest
 from adb_backend.server import bundled_adb_path
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT.parent / "shared" / "fixtures"
-if not FIXTURES.exists():  # a copy may live in tests/fixtures
-    FIXTURES = ROOT / "tests" / "fixtures"
 
 
 def free_port() -> int:

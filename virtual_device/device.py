@@ -100,9 +100,15 @@ class ProcessTable:
     def spawn(self, name: str, args: list[str], ppid: int | None = None, uid: int = SHELL_UID) -> Process:
         self._next_pid += 1 + (self._next_pid % 7 == 0)
         proc = Process(
-            self._next_pid, ppid if ppid is not None else 1342, uid, name, " ".join(args),
-            vsz=10_920_000 + len(name) * 4096, rss=2_900 + len(name) * 12, wchan="0", state="R" if name != "sh"
-            else "S",
+            self._next_pid,
+            ppid if ppid is not None else 1342,
+            uid,
+            name,
+            " ".join(args),
+            vsz=10_920_000 + len(name) * 4096,
+            rss=2_900 + len(name) * 12,
+            wchan="0",
+            state="R" if name != "sh" else "S",
         )
         if name == "sh":
             proc.wchan = "do_wait"
@@ -272,8 +278,11 @@ class DeviceState:
 
     def save(self) -> None:
         """Persist what commands changed (setprop, settings put, pm uninstall, wm size)."""
-        base = parse_props((self.profile_dir / "props.txt").read_text()) if (
-            self.profile_dir / "props.txt").exists() else {}
+        base = (
+            parse_props((self.profile_dir / "props.txt").read_text())
+            if (self.profile_dir / "props.txt").exists()
+            else {}
+        )
         data = {
             "props": {k: v for k, v in self.props.items() if base.get(k) != v},
             "settings": self.settings,

@@ -134,8 +134,18 @@ class ProcFiles:
             busy = 0.04 + 0.01 * (i % 4)
             user, system = int(ticks * busy * 0.7), int(ticks * busy * 0.3)
             idle = ticks - user - system
-            row = [user, int(ticks * 0.001), system, idle, int(ticks * 0.0005), int(ticks * 0.002),
-                   int(ticks * 0.0008), 0, 0, 0]
+            row = [
+                user,
+                int(ticks * 0.001),
+                system,
+                idle,
+                int(ticks * 0.0005),
+                int(ticks * 0.002),
+                int(ticks * 0.0008),
+                0,
+                0,
+                0,
+            ]
             total = [a + b for a, b in zip(total, row, strict=True)]
             lines.append(f"cpu{i} " + " ".join(map(str, row)))
         procs = self.device.processes.all()
@@ -150,8 +160,26 @@ class ProcFiles:
         )
 
     def _filesystems(self) -> str:
-        names = ["sysfs", "tmpfs", "bdev", "proc", "cgroup", "cgroup2", "devtmpfs", "debugfs", "tracefs",
-                 "sockfs", "pipefs", "devpts", "pstore", "selinuxfs", "functionfs", "binder", "fuse", "fusectl"]
+        names = [
+            "sysfs",
+            "tmpfs",
+            "bdev",
+            "proc",
+            "cgroup",
+            "cgroup2",
+            "devtmpfs",
+            "debugfs",
+            "tracefs",
+            "sockfs",
+            "pipefs",
+            "devpts",
+            "pstore",
+            "selinuxfs",
+            "functionfs",
+            "binder",
+            "fuse",
+            "fusectl",
+        ]
         rows = [f"nodev\t{n}" for n in names]
         return "\n".join(rows) + "\n\text4\n\tvfat\n\tf2fs\n\terofs\n"
 
@@ -199,14 +227,18 @@ class ProcFiles:
         name = proc.name.rsplit("/", 1)[-1][:15]
         threads = 1 if proc.vsz == 0 else 14 + proc.rss // 8_000
         uid = proc.uid
-        mem = "" if proc.vsz == 0 else (
-            f"VmPeak:\t{proc.vsz + 65_536:8d} kB\nVmSize:\t{proc.vsz:8d} kB\nVmLck:\t       0 kB\n"
-            f"VmPin:\t       0 kB\nVmHWM:\t{proc.rss + 4_096:8d} kB\nVmRSS:\t{proc.rss:8d} kB\n"
-            f"RssAnon:\t{proc.rss * 4 // 10:8d} kB\nRssFile:\t{proc.rss * 55 // 100:8d} kB\n"
-            f"RssShmem:\t{proc.rss - proc.rss * 4 // 10 - proc.rss * 55 // 100:8d} kB\n"
-            f"VmData:\t{proc.vsz // 40:8d} kB\nVmStk:\t     132 kB\nVmExe:\t      24 kB\nVmLib:\t  168452 kB\n"
-            f"VmPTE:\t{proc.rss // 60:8d} kB\nVmSwap:\t{proc.rss // 20:8d} kB\n"
-            "CoreDumping:\t0\nTHP_enabled:\t1\n"
+        mem = (
+            ""
+            if proc.vsz == 0
+            else (
+                f"VmPeak:\t{proc.vsz + 65_536:8d} kB\nVmSize:\t{proc.vsz:8d} kB\nVmLck:\t       0 kB\n"
+                f"VmPin:\t       0 kB\nVmHWM:\t{proc.rss + 4_096:8d} kB\nVmRSS:\t{proc.rss:8d} kB\n"
+                f"RssAnon:\t{proc.rss * 4 // 10:8d} kB\nRssFile:\t{proc.rss * 55 // 100:8d} kB\n"
+                f"RssShmem:\t{proc.rss - proc.rss * 4 // 10 - proc.rss * 55 // 100:8d} kB\n"
+                f"VmData:\t{proc.vsz // 40:8d} kB\nVmStk:\t     132 kB\nVmExe:\t      24 kB\nVmLib:\t  168452 kB\n"
+                f"VmPTE:\t{proc.rss // 60:8d} kB\nVmSwap:\t{proc.rss // 20:8d} kB\n"
+                "CoreDumping:\t0\nTHP_enabled:\t1\n"
+            )
         )
         text = (
             f"Name:\t{name}\nUmask:\t0077\nState:\t{_STATES.get(proc.state, 'S (sleeping)')}\nTgid:\t{proc.pid}\n"
@@ -223,4 +255,3 @@ class ProcFiles:
             f"{proc.rss * 3 + proc.pid}\nnonvoluntary_ctxt_switches:\t{proc.pid % 977}\n"
         )
         return text.encode()
-

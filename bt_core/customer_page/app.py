@@ -25,8 +25,10 @@ from bt_core.errors import BtError, SessionEnded
 MAX_BODY = 16 * 1024
 MAX_AVATAR = 2 * 1024 * 1024
 POLL_SECONDS = 0.3
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
-       "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
@@ -35,8 +37,13 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 STATIC_TYPES = {"page.js": "text/javascript", "page.css": "text/css"}
-AVATAR_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
-                ".webp": "image/webp"}
+AVATAR_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+}
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -59,8 +66,9 @@ def initials_avatar(name: str) -> bytes:
 class CustomerPageApp:
     """Routes and checks for one session's page; `allowed_hosts` are the HOST:PORT the page is served as."""
 
-    def __init__(self, bridge: CustomerBridge, token: str, allowed_hosts: set[str], executor: Executor,
-                 avatar: str = "") -> None:
+    def __init__(
+        self, bridge: CustomerBridge, token: str, allowed_hosts: set[str], executor: Executor, avatar: str = ""
+    ) -> None:
         self.bridge = bridge
         self.token = token
         self.allowed_hosts = allowed_hosts
@@ -142,8 +150,9 @@ class CustomerPageApp:
         try:
             raw = await request.read()
         except web.HTTPRequestEntityTooLarge:
-            raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=request.content_length or 0,
-                                                text="message too large\n") from None
+            raise web.HTTPRequestEntityTooLarge(
+                max_size=MAX_BODY, actual_size=request.content_length or 0, text="message too large\n"
+            ) from None
         try:
             data = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):

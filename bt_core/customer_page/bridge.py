@@ -37,8 +37,12 @@ class CustomerBridge:
 
     def state(self) -> dict[str, Any]:
         record = self.record()
-        return {"technician": self.technician_name, "status": record.status, "grant": record.grant,
-                "ended": record.ended}
+        return {
+            "technician": self.technician_name,
+            "status": record.status,
+            "grant": record.grant,
+            "ended": record.ended,
+        }
 
     def events(self, after: int) -> tuple[list[dict[str, Any]], int]:
         """Customer-facing events after `after`, and the last seq looked at (visible or not)."""
@@ -50,8 +54,13 @@ class CustomerBridge:
     def _view(self, event: Event) -> dict[str, Any]:
         data = event.data if isinstance(event.data, dict) else {}
         who = "customer" if event.actor == "customer" else "system" if event.actor == "system" else "technician"
-        view: dict[str, Any] = {"seq": event.seq, "at": iso(event.at), "from": who, "kind": event.kind,
-                                "name": "You" if who == "customer" else self.technician_name}
+        view: dict[str, Any] = {
+            "seq": event.seq,
+            "at": iso(event.at),
+            "from": who,
+            "kind": event.kind,
+            "name": "You" if who == "customer" else self.technician_name,
+        }
         if event.kind == "chat.sent":
             view["text"] = str(data.get("plain") or to_plain(event.text))
         elif event.kind == "url.pushed":
@@ -72,27 +81,13 @@ class CustomerBridge:
 
     # -- the device user's actions ------------------------------------------------------------------
     def say(self, text: str) -> None:
-        self.services.area("chat").receive(self.session_id, text)
+        self.services.chat.receive(self.session_id, text)
 
     def answer(self, level: str) -> None:
         """The device user's answer to a screen-access request sets the session's grant."""
         if level not in GRANTS:
             raise UsageError(f"level must be one of {', '.join(GRANTS)}")
-        try:
-            grants = self.services.area("grants")
-        except ModuleNotFoundError as error:
-            if error.name != "bt_core.grants":
-                raise
-            grants = None
-        if grants is not None:
-            grants.set(self.session_id, level, by="customer")
-            return
-        # Until the grants service exists, the grant is set the way it will be: one committed event.
-        sessions = self.services.sessions
-        record = sessions.guard(self.session_id)
-        sessions.log(record, "grant.changed", f"The customer set screen access to {GRANT_WORDS[level]}",
-                     {"from": record.grant, "to": level, "by": "customer"}, actor="customer",
-                     session_updates={"grant": level})
+        self.services.grants.set(self.session_id, level, by="customer")
 
     def present(self) -> None:
         record = self.record()

@@ -29,8 +29,9 @@ BIND_HOST = "127.0.0.1"
 class PageServer:
     """One session's customer page; `start()`, then `wait()` (blocks) and `stop()`."""
 
-    def __init__(self, services: Services, session_id: str | None, *, port: int = 0,
-                 device_port: int | None = None) -> None:
+    def __init__(
+        self, services: Services, session_id: str | None, *, port: int = 0, device_port: int | None = None
+    ) -> None:
         for value in (port, device_port or 0):
             if not 0 <= value < 65536:
                 raise UsageError(f"port {value} is out of range (0-65535)")
@@ -66,9 +67,12 @@ class PageServer:
             from adb_backend.intents import open_url
 
             sessions.on_device(record, lambda device: open_url(device, self.device_url))
-        sessions.log(record, "chat.page", "Opened the chat page on the device" if open_page
-                     else "Chat page ready on the device", {"port": self.port, "device_port": self.device_port,
-                                                            "opened": open_page})
+        sessions.log(
+            record,
+            "chat.page",
+            "Opened the chat page on the device" if open_page else "Chat page ready on the device",
+            {"port": self.port, "device_port": self.device_port, "opened": open_page},
+        )
 
     def _serve(self) -> None:
         ready = threading.Event()

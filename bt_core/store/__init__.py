@@ -182,9 +182,7 @@ class Store:
             values: dict[str, Any] = {"next_seq": t.c.next_seq + count}
             if session_updates:
                 values.update(_session_values_partial(session_updates))
-            row = conn.execute(
-                update(t).where(t.c.id == session_id).values(**values).returning(t.c.next_seq)
-            ).first()
+            row = conn.execute(update(t).where(t.c.id == session_id).values(**values).returning(t.c.next_seq)).first()
             if row is None:
                 raise SessionNotFound(f"no session {session_id!r}")
             first = int(row[0]) - count + 1
@@ -257,9 +255,7 @@ class Store:
     def add_note(self, session_id: str, author: str, text: str) -> Note:
         at = now_ms()
         with self._tx() as conn:
-            result = conn.execute(
-                schema.notes.insert().values(session_id=session_id, author=author, at=at, text=text)
-            )
+            result = conn.execute(schema.notes.insert().values(session_id=session_id, author=author, at=at, text=text))
             note_id = int(result.inserted_primary_key[0])
         return Note(note_id, session_id, author, to_dt(at), text)  # type: ignore[arg-type]
 

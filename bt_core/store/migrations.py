@@ -58,9 +58,7 @@ def migrate(conn: Connection) -> int:
     if version > LATEST:
         from bt_core.errors import StoreError
 
-        raise StoreError(
-            f"the database has schema version {version}, newer than this bt ({LATEST}): upgrade bt"
-        )
+        raise StoreError(f"the database has schema version {version}, newer than this bt ({LATEST}): upgrade bt")
     for number in range(version + 1, LATEST + 1):
         MIGRATIONS[number - 1](conn)
         conn.execute(schema.schema_version.insert().values(version=number, applied_at=int(time.time() * 1000)))

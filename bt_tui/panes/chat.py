@@ -60,11 +60,14 @@ class ChatPane(DeviceWork, Vertical):
     def compose(self) -> ComposeResult:
         yield RichLog(id="transcript", wrap=True, markup=False, highlight=False, auto_scroll=True)
         yield Label("", id="spell-hint")
-        yield Input(placeholder="Message to the device user (BBCode ok; a lone URL opens on the device)",
-                    id="chat-input", highlighter=self.highlighter)
+        yield Input(
+            placeholder="Message to the device user (BBCode ok; a lone URL opens on the device)",
+            id="chat-input",
+            highlighter=self.highlighter,
+        )
 
     def on_mount(self) -> None:
-        chat = self.app.services.area("chat")  # type: ignore[attr-defined]
+        chat = self.app.services.chat  # type: ignore[attr-defined]
 
         def warm() -> None:
             from bt_core.spelling import check
@@ -76,7 +79,7 @@ class ChatPane(DeviceWork, Vertical):
 
     @property
     def chat(self) -> Any:
-        return self.app.services.area("chat")  # type: ignore[attr-defined]
+        return self.app.services.chat  # type: ignore[attr-defined]
 
     def add_events(self, events: list[Any]) -> None:
         log = self.query_one("#transcript", RichLog)
@@ -107,8 +110,9 @@ class ChatPane(DeviceWork, Vertical):
         def done(result: Any) -> ActionDone:
             if result.kind == "url":
                 return ActionDone(f"Opened {result.url} on the device", ("transcript",), result)
-            return ActionDone("Sent" + (f" (canned: {result.canned})" if result.canned else ""), ("transcript",),
-                              result)
+            return ActionDone(
+                "Sent" + (f" (canned: {result.canned})" if result.canned else ""), ("transcript",), result
+            )
 
         self.run_device("chat", lambda: chat.send(session_id, text, canned=canned), done)
 

@@ -165,8 +165,14 @@ class FilesPane(DeviceWork, Vertical):
         Binding("w", "download", "Download", id="files.download", tooltip="Fetch the selected device file"),
         Binding("x", "menu", "Menu", id="files.menu", tooltip="Actions on the selected file"),
         Binding("t", "transfers", "Transfers", id="files.transfers", tooltip="Go to the transfer manager"),
-        Binding("tab", "other_side", "Other pane", id="files.other", show=False,
-                tooltip="Switch between this computer and the device"),
+        Binding(
+            "tab",
+            "other_side",
+            "Other pane",
+            id="files.other",
+            show=False,
+            tooltip="Switch between this computer and the device",
+        ),
         Binding("shift+tab", "other_side", "Other pane", id="files.other.back", show=False),
         Binding("s", "start", "Start", id="transfers.start", tooltip="Start queued transfers", show=False),
         Binding("c", "cancel", "Cancel transfer", id="transfers.cancel", show=False),
@@ -174,8 +180,9 @@ class FilesPane(DeviceWork, Vertical):
         Binding("l", "clear", "Clear finished", id="transfers.clear", show=False),
     ]
 
-    def __init__(self, session_id: str, local_root: Path | None = None, remote_root: str = "/sdcard",
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, session_id: str, local_root: Path | None = None, remote_root: str = "/sdcard", **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.session_id = session_id
         self.local_path = (local_root or Path.cwd()).resolve()
@@ -196,9 +203,12 @@ class FilesPane(DeviceWork, Vertical):
             with Vertical(classes="file-side"):
                 yield Label("", id="remote-path", classes="path")
                 yield DataTable(id="remote", cursor_type="row")
-        yield Label(Text("Transfers (t) s start · c cancel · i details · l clear │ Tab other pane · paste: upload",
-                         style="bold"),
-                    classes="section-title")
+        yield Label(
+            Text(
+                "Transfers (t) s start · c cancel · i details · l clear │ Tab other pane · paste: upload", style="bold"
+            ),
+            classes="section-title",
+        )
         yield DataTable(id="transfers", cursor_type="row")
 
     def on_mount(self) -> None:
@@ -223,15 +233,20 @@ class FilesPane(DeviceWork, Vertical):
     def list_side(self, side: str, path: str) -> None:
         hidden = self.hidden
         if side == "local":
+
             def read() -> list[Entry]:
                 return list_local(Path(path), hidden)
         else:
-            files, session_id = self.services.area("files"), self.session_id
+            files, session_id = self.services.files, self.session_id
 
             def read() -> list[Entry]:
-                return [Entry(e.name, e.type == "dir" or (e.type == "link" and e.target is None), e.size, e.mtime)
-                        for e in sorted(files.list(session_id, path, hidden=hidden),
-                                        key=lambda e: (e.type != "dir", e.name.lower()))]
+                return [
+                    Entry(e.name, e.type == "dir" or (e.type == "link" and e.target is None), e.size, e.mtime)
+                    for e in sorted(
+                        files.list(session_id, path, hidden=hidden), key=lambda e: (e.type != "dir", e.name.lower())
+                    )
+                ]
+
         self.run_device(f"list-{side}", read, lambda entries: Listed(side, path, entries))
 
     @on(Listed)
@@ -257,7 +272,7 @@ class FilesPane(DeviceWork, Vertical):
         refill(self.query_one(f"#{side}", DataTable), rows, keep_cursor=same_folder)
 
     def list_transfers(self) -> None:
-        manager, session_id = self.services.area("transfers"), self.session_id
+        manager, session_id = self.services.transfers, self.session_id
         self.run_device("transfers-list", lambda: manager.list(session_id), TransfersListed)
 
     @on(TransfersListed)
@@ -269,9 +284,15 @@ class FilesPane(DeviceWork, Vertical):
         for t in message.transfers:
             progress = f"{human_size(t.bytes_done)} / {human_size(t.bytes_total)}" if t.bytes_total else "-"
             style = {"failed": "red", "cancelled": "dim", "done": "green", "running": "yellow"}.get(t.state, "")
-            table.add_row(Text(str(t.id)), Text("upload" if t.direction == "push" else "download"),
-                          Text(t.origin), Text(t.destination), Text(t.state, style=style), Text(progress),
-                          key=str(t.id))
+            table.add_row(
+                Text(str(t.id)),
+                Text("upload" if t.direction == "push" else "download"),
+                Text(t.origin),
+                Text(t.destination),
+                Text(t.state, style=style),
+                Text(progress),
+                key=str(t.id),
+            )
         if message.transfers:
             table.move_cursor(row=min(max(keep, 0), len(message.transfers) - 1))
 
@@ -282,8 +303,11 @@ class FilesPane(DeviceWork, Vertical):
         table = self.query_one("#transfers", DataTable)
         try:
             percent = 100 * update.bytes_done / update.bytes_total if update.bytes_total else 100.0
-            table.update_cell(str(update.transfer_id), table.ordered_columns[5].key,
-                              Text(f"{percent:3.0f}% {human_size(update.bytes_done)}"))
+            table.update_cell(
+                str(update.transfer_id),
+                table.ordered_columns[5].key,
+                Text(f"{percent:3.0f}% {human_size(update.bytes_done)}"),
+            )
         except Exception:  # the row is not listed yet; the next listing shows it
             pass
 
@@ -340,7 +364,7 @@ class FilesPane(DeviceWork, Vertical):
                 hint = f"Too big to preview ({human_size(entry.size)}): {hint}"
             self.app.push_screen(PreviewScreen(entry.name, None, "other", entry.size, hint))
             return
-        files, session_id = self.services.area("files"), self.session_id
+        files, session_id = self.services.files, self.session_id
         source = posixpath.join(self.remote_path, entry.name)
 
         def fetch() -> Path:
@@ -351,8 +375,9 @@ class FilesPane(DeviceWork, Vertical):
             return folder / entry.name
 
         self.app.notify(f"Fetching {entry.name} to preview it…", markup=False, timeout=2)
-        self.run_device("files-open", fetch,
-                        lambda path: Fetched(PreviewScreen(entry.name, path, kind, entry.size, hint)))
+        self.run_device(
+            "files-open", fetch, lambda path: Fetched(PreviewScreen(entry.name, path, kind, entry.size, hint))
+        )
 
     @on(Fetched)
     def fetched(self, message: Fetched) -> None:
@@ -402,16 +427,18 @@ class FilesPane(DeviceWork, Vertical):
                 if name and self._valid_name(name):
                     self._run_local(lambda: (local / name).mkdir(), f"Created {home_relative(str(local / name))}")
 
-            self.app.push_screen(PromptDialog(f"New folder in {home_relative(str(local))}",
-                                              placeholder="Folder name"), made_local)
+            self.app.push_screen(
+                PromptDialog(f"New folder in {home_relative(str(local))}", placeholder="Folder name"), made_local
+            )
             return
-        files, session_id, base = self.services.area("files"), self.session_id, self.remote_path
+        files, session_id, base = self.services.files, self.session_id, self.remote_path
 
         def named(name: str | None) -> None:
             if name and self._valid_name(name):
                 path = posixpath.join(base, name)
-                self.run_device("files-change", lambda: files.mkdir(session_id, path),
-                                lambda made: self._done(f"Created {made}"))
+                self.run_device(
+                    "files-change", lambda: files.mkdir(session_id, path), lambda made: self._done(f"Created {made}")
+                )
 
         self.app.push_screen(PromptDialog(f"New folder in {base}", placeholder="Folder name"), named)
 
@@ -445,13 +472,15 @@ class FilesPane(DeviceWork, Vertical):
 
             self.app.push_screen(PromptDialog(f"Rename {entry.name}", value=entry.name), renamed_local)
             return
-        files, session_id, base = self.services.area("files"), self.session_id, self.remote_path
+        files, session_id, base = self.services.files, self.session_id, self.remote_path
 
         def named(name: str | None) -> None:
             if name and name != entry.name and self._valid_name(name):
-                self.run_device("files-change", lambda: files.rename(session_id, posixpath.join(base, entry.name),
-                                                                     posixpath.join(base, name)),
-                                lambda final: self._done(f"Renamed to {final}"))
+                self.run_device(
+                    "files-change",
+                    lambda: files.rename(session_id, posixpath.join(base, entry.name), posixpath.join(base, name)),
+                    lambda final: self._done(f"Renamed to {final}"),
+                )
 
         self.app.push_screen(PromptDialog(f"Rename {entry.name}", value=entry.name), named)
 
@@ -470,21 +499,34 @@ class FilesPane(DeviceWork, Vertical):
                 if yes:
                     self._run_local(lambda: delete_local(target), f"Deleted {home_relative(str(target))}")
 
-            self.app.push_screen(ConfirmDialog(
-                f"Delete {home_relative(str(target))}?",
-                f"This deletes {what} from this computer permanently: it is not moved to the trash.", "Delete",
-            ), answered_local)
+            self.app.push_screen(
+                ConfirmDialog(
+                    f"Delete {home_relative(str(target))}?",
+                    f"This deletes {what} from this computer permanently: it is not moved to the trash.",
+                    "Delete",
+                ),
+                answered_local,
+            )
             return
-        files, session_id = self.services.area("files"), self.session_id
+        files, session_id = self.services.files, self.session_id
         path = posixpath.join(self.remote_path, entry.name)
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.run_device("files-change", lambda: files.delete(session_id, path, recursive=entry.is_dir),
-                                lambda gone: self._done(f"Deleted {gone}"))
+                self.run_device(
+                    "files-change",
+                    lambda: files.delete(session_id, path, recursive=entry.is_dir),
+                    lambda gone: self._done(f"Deleted {gone}"),
+                )
 
-        self.app.push_screen(ConfirmDialog(f"Delete {path}?", f"This deletes {what} permanently: Android has no "
-                                           "recycle bin, so it cannot be restored.", "Delete"), answered)
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Delete {path}?",
+                f"This deletes {what} permanently: Android has no recycle bin, so it cannot be restored.",
+                "Delete",
+            ),
+            answered,
+        )
 
     def action_menu(self) -> None:
         from bt_tui.dialogs import ChoiceDialog
@@ -494,8 +536,12 @@ class FilesPane(DeviceWork, Vertical):
         if entry is None:
             return
         if side == "local":
-            choices = [("open", "Open"), ("upload", "Upload to the device"), ("rename", "Rename…"),
-                       ("delete", "Delete…")]
+            choices = [
+                ("open", "Open"),
+                ("upload", "Upload to the device"),
+                ("rename", "Rename…"),
+                ("delete", "Delete…"),
+            ]
         else:
             choices = [("open", "Open"), ("download", "Download"), ("rename", "Rename…"), ("delete", "Delete…")]
 
@@ -525,8 +571,12 @@ class FilesPane(DeviceWork, Vertical):
         if entry is None:
             self.app.notify("Select a device file first (right pane)", markup=False)
             return
-        self._transfer("pull", [posixpath.join(self.remote_path, entry.name)], str(self.local_path),
-                       {e.name for e in self.entries["local"]})
+        self._transfer(
+            "pull",
+            [posixpath.join(self.remote_path, entry.name)],
+            str(self.local_path),
+            {e.name for e in self.entries["local"]},
+        )
 
     def on_paste(self, event: events.Paste) -> None:
         """A file dropped on the terminal arrives as its pasted path: upload what exists here."""
@@ -535,8 +585,7 @@ class FilesPane(DeviceWork, Vertical):
             return
         event.stop()
         if missing:
-            self.app.notify("Not a file on this computer: " + ", ".join(missing[:3]), severity="warning",
-                            markup=False)
+            self.app.notify("Not a file on this computer: " + ", ".join(missing[:3]), severity="warning", markup=False)
         if found:
             self.upload([str(path) for path in found])
 
@@ -549,8 +598,11 @@ class FilesPane(DeviceWork, Vertical):
             self._run_transfer(direction, sources, destination, "overwrite")
             return
         where = "on the device" if direction == "push" else "in this folder"
-        title = (f"{clashes[0]} already exists {where}" if len(clashes) == 1
-                 else f"{len(clashes)} of these names already exist {where}")
+        title = (
+            f"{clashes[0]} already exists {where}"
+            if len(clashes) == 1
+            else f"{len(clashes)} of these names already exist {where}"
+        )
 
         def chosen(choice: str | None) -> None:
             if choice in ("overwrite", "ask"):
@@ -558,12 +610,16 @@ class FilesPane(DeviceWork, Vertical):
             else:
                 self.app.notify("Transfer cancelled: nothing was copied", markup=False)
 
-        self.app.push_screen(ChoiceDialog(
-            title, [("overwrite", "Overwrite"), ("cancel", "Cancel"), ("ask", "Ask for each file")],
-        ), chosen)
+        self.app.push_screen(
+            ChoiceDialog(
+                title,
+                [("overwrite", "Overwrite"), ("cancel", "Cancel"), ("ask", "Ask for each file")],
+            ),
+            chosen,
+        )
 
     def _run_transfer(self, direction: str, sources: list[str], destination: str, on_clash: str) -> None:
-        files, manager, session_id = self.services.area("files"), self.services.area("transfers"), self.session_id
+        files, manager, session_id = self.services.files, self.services.transfers, self.session_id
         enqueue = files.push if direction == "push" else files.pull
         what = posixpath.basename(sources[0].rstrip("/")) if len(sources) == 1 else f"{len(sources)} items"
 
@@ -594,12 +650,20 @@ class FilesPane(DeviceWork, Vertical):
             answered.set()
 
         def show() -> None:
-            self.app.push_screen(ChoiceDialog(
-                f"{clash.target} already exists",
-                [("overwrite", "Overwrite"), ("skip", "Skip this file"), ("overwrite-all", "Overwrite all"),
-                 ("skip-all", "Skip all"), ("cancel", "Cancel the transfer")],
-                message=f"New: {human_size(clash.size)} · existing: {human_size(clash.existing_size)}",
-            ), reply)
+            self.app.push_screen(
+                ChoiceDialog(
+                    f"{clash.target} already exists",
+                    [
+                        ("overwrite", "Overwrite"),
+                        ("skip", "Skip this file"),
+                        ("overwrite-all", "Overwrite all"),
+                        ("skip-all", "Skip all"),
+                        ("cancel", "Cancel the transfer"),
+                    ],
+                    message=f"New: {human_size(clash.size)} · existing: {human_size(clash.existing_size)}",
+                ),
+                reply,
+            )
 
         self.app.call_from_thread(show)
         answered.wait()
@@ -624,16 +688,23 @@ class FilesPane(DeviceWork, Vertical):
         self.query_one("#transfers", DataTable).focus()
 
     def action_start(self) -> None:
-        manager, session_id = self.services.area("transfers"), self.session_id
-        self.run_device("transfer", lambda: manager.start(session_id, progress=self._progress, ask=self._ask),
-                        lambda done: ActionDone(f"Ran {len(done)} queued transfer(s)", ("files",)), exclusive=False)
+        manager, session_id = self.services.transfers, self.session_id
+        self.run_device(
+            "transfer",
+            lambda: manager.start(session_id, progress=self._progress, ask=self._ask),
+            lambda done: ActionDone(f"Ran {len(done)} queued transfer(s)", ("files",)),
+            exclusive=False,
+        )
 
     def action_cancel(self) -> None:
         transfer_id = self._selected_transfer()
         if transfer_id is not None:
-            manager = self.services.area("transfers")
-            self.run_device("transfers-cancel", lambda: manager.cancel(transfer_id),
-                            lambda t: ActionDone(f"Transfer {t.id}: cancel asked ({t.state})", ("files",)))
+            manager = self.services.transfers
+            self.run_device(
+                "transfers-cancel",
+                lambda: manager.cancel(transfer_id),
+                lambda t: ActionDone(f"Transfer {t.id}: cancel asked ({t.state})", ("files",)),
+            )
 
     def action_details(self) -> None:
         from bt_tui.dialogs import ConfirmDialog
@@ -641,11 +712,14 @@ class FilesPane(DeviceWork, Vertical):
         transfer_id = self._selected_transfer()
         if transfer_id is None:
             return
-        t = self.services.area("transfers").show(transfer_id)
+        t = self.services.transfers.show(transfer_id)
         lines = [f"{k}: {v}" for k, v in t.to_json().items() if v not in (None, "")]
         self.app.push_screen(ConfirmDialog(f"Transfer {t.id}", "\n".join(lines), "Close"))
 
     def action_clear(self) -> None:
-        manager, session_id = self.services.area("transfers"), self.session_id
-        self.run_device("transfers-clear", lambda: manager.clear(session_id),
-                        lambda n: ActionDone(f"Cleared {n} finished transfer(s)", ("files",)))
+        manager, session_id = self.services.transfers, self.session_id
+        self.run_device(
+            "transfers-clear",
+            lambda: manager.clear(session_id),
+            lambda n: ActionDone(f"Cleared {n} finished transfer(s)", ("files",)),
+        )

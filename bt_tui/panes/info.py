@@ -49,7 +49,7 @@ class InfoPane(DeviceWork, Vertical):
         table.move_cursor(row=max(0, keep))
 
     def load_notes(self) -> None:
-        notes = self.app.services.area("notes")  # type: ignore[attr-defined]
+        notes = self.app.services.notes  # type: ignore[attr-defined]
         session_id = self.record.id
         self.run_device("notes", lambda: notes.list(session_id), lambda found: ActionDone("", ("notes",), found))
 

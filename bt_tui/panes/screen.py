@@ -23,14 +23,28 @@ from textual.message import Message
 from textual.widgets import Label
 from textual_image.widget import Image as GraphicsImage
 
+from bt_core.errors import NeedsGrant
 from bt_tui.messages import ActionDone, FrameDecoded
 from bt_tui.panes.picture import HalfBlockPicture, StyleCache, fit, half_block_strips
 from bt_tui.work import DeviceWork, error_text
 
 MODES = ("full", "more", "few", "bw", "video")
-KEYS = {"enter": "ENTER", "backspace": "DEL", "delete": "FORWARD_DEL", "escape": "BACK", "tab": "TAB",
-        "up": "DPAD_UP", "down": "DPAD_DOWN", "left": "DPAD_LEFT", "right": "DPAD_RIGHT", "home": "MOVE_HOME",
-        "end": "MOVE_END", "pageup": "PAGE_UP", "pagedown": "PAGE_DOWN", "space": "SPACE"}
+KEYS = {
+    "enter": "ENTER",
+    "backspace": "DEL",
+    "delete": "FORWARD_DEL",
+    "escape": "BACK",
+    "tab": "TAB",
+    "up": "DPAD_UP",
+    "down": "DPAD_DOWN",
+    "left": "DPAD_LEFT",
+    "right": "DPAD_RIGHT",
+    "home": "MOVE_HOME",
+    "end": "MOVE_END",
+    "pageup": "PAGE_UP",
+    "pagedown": "PAGE_DOWN",
+    "space": "SPACE",
+}
 """Terminal keys that become Android key events in control mode; printable characters are typed."""
 DRAW_MODES = ("graphics", "halfcell")
 
@@ -77,8 +91,14 @@ class StreamEnded(Message):
 class ScreenPane(DeviceWork, Vertical):
     BINDING_GROUP_TITLE = "Screen"
     BINDINGS = [
-        Binding("ctrl+o", "control", "Control", id="screen.control", priority=True,
-                tooltip="Send clicks and keys to the device (needs the customer's control grant)"),
+        Binding(
+            "ctrl+o",
+            "control",
+            "Control",
+            id="screen.control",
+            priority=True,
+            tooltip="Send clicks and keys to the device (needs the customer's control grant)",
+        ),
         Binding("v", "stream", "Live", id="screen.stream", tooltip="Start or stop the live screen"),
         Binding("s", "screenshot", "Screenshot", id="screen.screenshot", tooltip="Save a full-size screenshot"),
         Binding("p", "pause", "Privacy", id="screen.pause", tooltip="Pause or resume screen sharing"),
@@ -87,8 +107,13 @@ class ScreenPane(DeviceWork, Vertical):
         Binding("g", "draw", "Graphics", id="screen.draw", tooltip="Terminal graphics or half-blocks"),
         Binding("f", "fullscreen", "Full screen", id="screen.fullscreen", tooltip="Only the screen"),
         Binding("c", "camera", "Camera", id="screen.camera", tooltip="Open the device's camera"),
-        Binding("n", "annotate", "Annotate", id="screen.annotate",
-                tooltip="Camera: label the last click (an arrow from the click before)"),
+        Binding(
+            "n",
+            "annotate",
+            "Annotate",
+            id="screen.annotate",
+            tooltip="Camera: label the last click (an arrow from the click before)",
+        ),
         Binding("x", "clear", "Clear", id="screen.clear", tooltip="Camera: clear annotations"),
     ]
 
@@ -197,7 +222,7 @@ class ScreenPane(DeviceWork, Vertical):
         self._measure()
         stop = threading.Event()
         self._stop = stop
-        screen, session_id, mode = self.services.area("screen"), self.session_id, self.mode
+        screen, session_id, mode = self.services.screen, self.session_id, self.mode
         size = "actual" if self.actual else None
 
         def run() -> None:
@@ -289,14 +314,14 @@ class ScreenPane(DeviceWork, Vertical):
         message.stop()
         title, text = error_text(message.error)
         self.app.notify(text, title=title, severity="error", markup=False)
-        if "grant" in text or "access" in text:
+        if isinstance(message.error, NeedsGrant):
             self.control = False
             self._status()
 
     def on_key(self, event: events.Key) -> None:
         if not self.control or self.camera:
             return
-        control, session_id = self.services.area("control"), self.session_id
+        control, session_id = self.services.control, self.session_id
         if event.key in KEYS:
             name = KEYS[event.key]
             self._queue_input(lambda: control.key(session_id, name))
@@ -328,15 +353,16 @@ class ScreenPane(DeviceWork, Vertical):
             self.clicks = (self.clicks + [point])[-2:]
             self.app.notify(f"Point {point[0]},{point[1]}", markup=False, timeout=2)
         elif self.control:
-            control, session_id = self.services.area("control"), self.session_id
+            control, session_id = self.services.control, self.session_id
             self._queue_input(lambda: control.tap(session_id, *point))
 
     # -- actions ---------------------------------------------------------------------------------
     def action_control(self) -> None:
         self.control = not self.control
         if self.control and self.record is not None and self.record.grant != "control":
-            self.app.notify("The customer has not granted control yet: Ctrl+G asks them", severity="warning",
-                            markup=False)
+            self.app.notify(
+                "The customer has not granted control yet: Ctrl+G asks them", severity="warning", markup=False
+            )
         self._status()
 
     def action_stream(self) -> None:
@@ -347,13 +373,17 @@ class ScreenPane(DeviceWork, Vertical):
             self.start_stream()
 
     def action_screenshot(self) -> None:
-        screen, session_id = self.services.area("screen"), self.session_id
-        self.run_device("screenshot", lambda: screen.screenshot(session_id),
-                        lambda shot: ActionDone(f"Screenshot {shot.width}x{shot.height} saved to {shot.path}",
-                                                ("transcript",), shot))
+        screen, session_id = self.services.screen, self.session_id
+        self.run_device(
+            "screenshot",
+            lambda: screen.screenshot(session_id),
+            lambda shot: ActionDone(
+                f"Screenshot {shot.width}x{shot.height} saved to {shot.path}", ("transcript",), shot
+            ),
+        )
 
     def action_pause(self) -> None:
-        screen, session_id = self.services.area("screen"), self.session_id
+        screen, session_id = self.services.screen, self.session_id
         paused = self.record is not None and self.record.paused
         call = (lambda: screen.resume(session_id)) if paused else (lambda: screen.pause(session_id))
         text = "Screen sharing resumed" if paused else "Screen sharing paused: nothing is captured"
@@ -384,11 +414,15 @@ class ScreenPane(DeviceWork, Vertical):
         self.screen.toggle_class("-fullscreen")
 
     def action_camera(self) -> None:
-        camera, session_id = self.services.area("camera"), self.session_id
+        camera, session_id = self.services.camera, self.session_id
         self.camera, self.mode, self.clicks = True, "video", []
-        self.run_device("camera", lambda: camera.open(session_id),
-                        lambda _r: ActionDone("Camera opened: click points on the picture, n to label them",
-                                              ("transcript", "camera")))
+        self.run_device(
+            "camera",
+            lambda: camera.open(session_id),
+            lambda _r: ActionDone(
+                "Camera opened: click points on the picture, n to label them", ("transcript", "camera")
+            ),
+        )
         self._restart()
 
     def action_annotate(self) -> None:
@@ -397,7 +431,7 @@ class ScreenPane(DeviceWork, Vertical):
         if not self.camera or not self.clicks:
             self.app.notify("Open the camera (c) and click a point on the picture first", markup=False)
             return
-        camera, session_id, clicks = self.services.area("camera"), self.session_id, list(self.clicks)
+        camera, session_id, clicks = self.services.camera, self.session_id, list(self.clicks)
 
         def labelled(text: str | None) -> None:
             from bt_core.camera import Annotations
@@ -407,16 +441,20 @@ class ScreenPane(DeviceWork, Vertical):
             notes = Annotations(arrows=arrows, texts=((x, y, text),) if text else ())
             if notes.empty:
                 return
-            self.run_device("camera", lambda: camera.annotate(session_id, notes),
-                            lambda _r: ActionDone("Annotation shown on the device", ("transcript",)))
+            self.run_device(
+                "camera",
+                lambda: camera.annotate(session_id, notes),
+                lambda _r: ActionDone("Annotation shown on the device", ("transcript",)),
+            )
 
         self.app.push_screen(PromptDialog("Label for the point (empty: just the arrow)"), labelled)
 
     def action_clear(self) -> None:
-        camera, session_id = self.services.area("camera"), self.session_id
+        camera, session_id = self.services.camera, self.session_id
         self.clicks = []
-        self.run_device("camera", lambda: camera.clear(session_id),
-                        lambda _r: ActionDone("Annotations cleared", ("transcript",)))
+        self.run_device(
+            "camera", lambda: camera.clear(session_id), lambda _r: ActionDone("Annotations cleared", ("transcript",))
+        )
 
     def on_unmount(self) -> None:
         self.stop_stream()

@@ -16,8 +16,15 @@ from bt_tui.messages import ActionDone
 from bt_tui.work import DeviceWork
 
 AUTO_REFRESH_SECONDS = 5.0
-PROCESS_COLUMNS = (("pid", "PID"), ("user", "User"), ("name", "Name"), ("rss_kb", "RSS (KB)"),
-                   ("cpu_percent", "CPU %"), ("state", "State"), ("ppid", "PPID"))
+PROCESS_COLUMNS = (
+    ("pid", "PID"),
+    ("user", "User"),
+    ("name", "Name"),
+    ("rss_kb", "RSS (KB)"),
+    ("cpu_percent", "CPU %"),
+    ("state", "State"),
+    ("ppid", "PPID"),
+)
 APP_COLUMNS = (("package", "Package"), ("kind", "Kind"), ("version_code", "Version"), ("uid", "UID"))
 
 
@@ -107,9 +114,12 @@ class SysinfoPane(DeviceWork, Vertical):
             return
         self.pulling.add(section)
         self._status()
-        sysinfo, session_id = self.app.services.area("sysinfo"), self.session_id  # type: ignore[attr-defined]
-        self.run_device(f"sysinfo-{section}", lambda: sysinfo.pull(session_id, [section]),
-                        lambda snap: SectionPulled("", (section,), snap))
+        sysinfo, session_id = self.app.services.sysinfo, self.session_id  # type: ignore[attr-defined]
+        self.run_device(
+            f"sysinfo-{section}",
+            lambda: sysinfo.pull(session_id, [section]),
+            lambda snap: SectionPulled("", (section,), snap),
+        )
 
     def worker_failed(self, group: str, error: BaseException | None) -> None:
         if group.startswith("sysinfo-"):
@@ -173,8 +183,10 @@ class SysinfoPane(DeviceWork, Vertical):
             rows = [r for r in rows if any(needle in str(v).lower() for v in r.values() if v is not None)]
         key = columns[self.sort_column[name]][0]
         numeric = all(isinstance(r.get(key), int | float) or r.get(key) is None for r in rows)
-        rows.sort(key=lambda r: (r.get(key) is None, r.get(key) if numeric else str(r.get(key) or "").lower()),
-                  reverse=self.sort_reverse[name])
+        rows.sort(
+            key=lambda r: (r.get(key) is None, r.get(key) if numeric else str(r.get(key) or "").lower()),
+            reverse=self.sort_reverse[name],
+        )
         table.clear()
         for row in rows:
             row_key = str(row.get("pid") if name == "processes" else row.get("package"))
@@ -269,8 +281,7 @@ class SysinfoPane(DeviceWork, Vertical):
         field = "pid" if name == "processes" else "package"
         return next((r for r in self._rows(name) if str(r.get(field)) == key), None)
 
-    def _confirm_then(self, title: str, message: str, confirm: str, call: Any, done_text: str,
-                      section: str) -> None:
+    def _confirm_then(self, title: str, message: str, confirm: str, call: Any, done_text: str, section: str) -> None:
         from bt_tui.dialogs import ConfirmDialog
 
         def answered(yes: bool | None) -> None:
@@ -283,20 +294,29 @@ class SysinfoPane(DeviceWork, Vertical):
         row = self._selected("processes")
         if row is None:
             return
-        system, session_id, pid = self.app.services.area("system"), self.session_id, str(row.get("pid"))  # type: ignore[attr-defined]
-        self._confirm_then(f"End process {row.get('name')} (pid {pid})?",
-                           "Unsaved work in it is lost. An app may be restarted by Android.", "Kill",
-                           lambda: system.kill(session_id, pid), f"Ended {row.get('name')} (pid {pid})",
-                           "processes")
+        system, session_id, pid = self.app.services.system, self.session_id, str(row.get("pid"))  # type: ignore[attr-defined]
+        self._confirm_then(
+            f"End process {row.get('name')} (pid {pid})?",
+            "Unsaved work in it is lost. An app may be restarted by Android.",
+            "Kill",
+            lambda: system.kill(session_id, pid),
+            f"Ended {row.get('name')} (pid {pid})",
+            "processes",
+        )
 
     def action_uninstall(self) -> None:
         row = self._selected("apps")
         if row is None:
             return
-        system, session_id, package = self.app.services.area("system"), self.session_id, str(row.get("package"))  # type: ignore[attr-defined]
-        self._confirm_then(f"Uninstall {package}?", "The app and its data are removed from the device.",
-                           "Uninstall", lambda: system.uninstall(session_id, package), f"Uninstalled {package}",
-                           "apps")
+        system, session_id, package = self.app.services.system, self.session_id, str(row.get("package"))  # type: ignore[attr-defined]
+        self._confirm_then(
+            f"Uninstall {package}?",
+            "The app and its data are removed from the device.",
+            "Uninstall",
+            lambda: system.uninstall(session_id, package),
+            f"Uninstalled {package}",
+            "apps",
+        )
 
     @on(ActionDone)
     def system_done(self, message: ActionDone) -> None:

@@ -28,9 +28,17 @@ def test_devices_json_imports_nothing_heavy(bt_env, vdevice):
         "import io, contextlib\nfrom bt_cli.main import run\nbuf = io.StringIO()\n"
         "with contextlib.redirect_stdout(buf):\n    run(['devices', '--json'])\n"
     )
-    out = subprocess.run([sys.executable, "-c", code + "import sys, json\n"
-                          "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"],
-                         capture_output=True, text=True, env=bt_env.env, check=True).stdout
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            code + "import sys, json\nprint(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))",
+        ],
+        capture_output=True,
+        text=True,
+        env=bt_env.env,
+        check=True,
+    ).stdout
     loaded = set(json.loads(out.strip().splitlines()[-1]))
     # adbutils itself imports Pillow at module level (for its screenshot helper), so PIL is allowed here
     heavy = set(HEAVY) - {"PIL"}

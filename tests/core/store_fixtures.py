@@ -48,6 +48,10 @@ def store(store_url: str):
 
 
 def new_session(store: Store, **fields) -> SessionRecord:
-    record = SessionRecord(id=store.new_session_id(), serial=fields.pop("serial", "emulator-5554"),
-                           status=fields.pop("status", "in_progress"), **fields)
+    record = SessionRecord(
+        id=store.new_session_id(),
+        serial=fields.pop("serial", "emulator-5554"),
+        status=fields.pop("status", "in_progress"),
+        **fields,
+    )
     return store.create_session(record)

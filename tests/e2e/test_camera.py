@@ -18,8 +18,17 @@ def test_camera_annotate_clear_round_trip(bt_env, vdevice):
     assert vdevice.state.screen.foreground[0] == CAMERA
     frozen = bt_env.data_dir / "camera.png"
     assert bt_env.run("screen", "shot", "--out", str(frozen)).returncode == 0
-    result = bt_env.run("camera", "annotate", "--arrow", "100,300,500,700", "--box", "600,1000,1000,1400",
-                        "--text", "80,1600,Press here, then wait", "--json")
+    result = bt_env.run(
+        "camera",
+        "annotate",
+        "--arrow",
+        "100,300,500,700",
+        "--box",
+        "600,1000,1000,1400",
+        "--text",
+        "80,1600,Press here, then wait",
+        "--json",
+    )
     assert result.returncode == 0, result.stderr
     shown = json.loads(result.stdout)
     assert shown["device_path"].startswith("/sdcard/Pictures/bt-annotations/")
@@ -45,8 +54,12 @@ def test_camera_annotate_clear_round_trip(bt_env, vdevice):
 def test_camera_switches_the_stream_to_video_optimized(bt_env, vdevice):
     start_session(bt_env, vdevice.serial, grant="control")
     assert bt_env.run("camera").returncode == 0
-    result = subprocess.run([sys.executable, "-m", "bt_cli", "screen", "stream", "--seconds", "1"],
-                            capture_output=True, env=bt_env.env, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "bt_cli", "screen", "stream", "--seconds", "1"],
+        capture_output=True,
+        env=bt_env.env,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(b"\x00\x00\x00\x01")
     assert events(bt_env, "screen.stream_opened")[-1]["data"]["mode"] == "video"

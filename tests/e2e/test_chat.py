@@ -65,8 +65,9 @@ def test_canned_search_tree_and_send_by_name(bt_env, vdevice):
     start_session(bt_env, vdevice.serial)
     sent = bt_env.run("chat", "send", "--canned", "restart", "--json")
     assert sent.returncode == 0, sent.stderr
-    assert any(n.text.startswith("Let's try a restart: hold the Power button")
-               for n in vdevice.state.screen.notifications)
+    assert any(
+        n.text.startswith("Let's try a restart: hold the Power button") for n in vdevice.state.screen.notifications
+    )
     event = chat_events(bt_env, "chat.sent")[-1]
     assert event["data"]["canned"] == "restart" and "[b]Power[/b]" in event["text"]
     missing = bt_env.run("chat", "send", "--canned", "restat")

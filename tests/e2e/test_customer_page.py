@@ -19,8 +19,16 @@ from tests.conftest import free_port
 from tests.e2e.test_foundation import start_session
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
 
 
@@ -72,7 +80,11 @@ def served(bt_env, vdevice):
     device_port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "bt_cli", "chat", "serve", "--port", "0", "--device-port", str(device_port)],
-        env=bt_env.env, cwd=str(bt_env.data_dir), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=bt_env.env,
+        cwd=str(bt_env.data_dir),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     line: list[str] = []
     reader = threading.Thread(target=lambda: line.append(proc.stdout.readline()), daemon=True)
@@ -155,7 +167,7 @@ def test_grant_answers_set_what_bt_may_do(served, bt_env, monkeypatch):
 
     services = Services(load_settings())
     try:
-        grants = services.area("grants")
+        grants = services.grants
     except ModuleNotFoundError:
         grants = None
 
@@ -163,8 +175,9 @@ def test_grant_answers_set_what_bt_may_do(served, bt_env, monkeypatch):
         if grants is not None:
             grants.request(served.session_id, level)
         else:  # the technician's side of the contract: a grant.requested event with its level
-            services.store.append_event(served.session_id, "alice", "grant.requested",
-                                        f"alice asks for {level}", {"level": level})
+            services.store.append_event(
+                served.session_id, "alice", "grant.requested", f"alice asks for {level}", {"level": level}
+            )
 
     with sync_playwright() as p:
         browser = launch(p)
@@ -208,7 +221,7 @@ def test_hostile_requests_do_no_harm(served, bt_env, vdevice, adb_server):
     assert status == 200
     csp = headers["Content-Security-Policy"]
     assert "default-src 'none'" in csp and "script-src 'self'" in csp and "unsafe" not in csp
-    assert b"<script src=\"/static/page.js\"" in body and b"onclick" not in body
+    assert b'<script src="/static/page.js"' in body and b"onclick" not in body
 
     say = served.path + "/api/say"
     assert served.request("POST", say, b"{not json")[0] == 400
@@ -234,8 +247,10 @@ def test_hostile_requests_do_no_harm(served, bt_env, vdevice, adb_server):
         try:
             page = browser.new_page()
             page.goto(served.url)
-            page.evaluate("t => { const a = document.getElementById('text'); a.removeAttribute('maxlength');"
-                          " a.value = t; }", "C" * 1_000_000)
+            page.evaluate(
+                "t => { const a = document.getElementById('text'); a.removeAttribute('maxlength'); a.value = t; }",
+                "C" * 1_000_000,
+            )
             page.click("#send")
             page.wait_for_selector("#error:not([hidden])")
             page.fill("#text", "still here")

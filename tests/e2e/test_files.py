@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-HOSTILE = ["a;reboot", "$(id)", "it's \"quoted\"", "with space", "new\nline", "ünïcødé-文件.txt", "-dash"]
+HOSTILE = ["a;reboot", "$(id)", 'it\'s "quoted"', "with space", "new\nline", "ünïcødé-文件.txt", "-dash"]
 MTIME = 1_600_000_000
 
 
@@ -171,7 +171,7 @@ def test_ask_answers_per_file_through_the_callback(sess, vdevice, tmp_path, monk
         return {"a.txt": "overwrite", "b.txt": "skip-all"}[Path(clash.target).name]
 
     warnings: list[str] = []
-    [done] = services.area("files").push(None, [str(src)], "/sdcard/", on_clash="ask", ask=ask, warn=warnings.append)
+    [done] = services.files.push(None, [str(src)], "/sdcard/", on_clash="ask", ask=ask, warn=warnings.append)
     services.close()
     assert asked == ["a.txt", "b.txt"]  # skip-all answered for c.txt too
     assert done.state == "done" and done.files_done == 1
@@ -252,9 +252,14 @@ def test_dropped_connection_mid_pull_leaves_no_final_file(bt_env, vdevice_factor
         handle.write(os.urandom(8_000_000))  # ~1.6 s at 40 Mbit/s
     out = tmp_path / "got"
     out.mkdir()
-    runner = subprocess.Popen([sys.executable, "-m", "bt_cli", "files", "pull", "/sdcard/big.bin", str(out)],
-                              env=bt_env.env, cwd=str(bt_env.data_dir), stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True)
+    runner = subprocess.Popen(
+        [sys.executable, "-m", "bt_cli", "files", "pull", "/sdcard/big.bin", str(out)],
+        env=bt_env.env,
+        cwd=str(bt_env.data_dir),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         _wait_running(bt_env)
         slow.faults.offline(1.0)
@@ -312,9 +317,14 @@ def test_cancel_from_a_second_process(bt_env, vdevice_factory, tmp_path):
     assert bt_env.run("session", "start", "--device", slow.serial).returncode == 0
     src = tmp_path / "big.bin"
     src.write_bytes(os.urandom(40 * 1024 * 1024))  # ~8 s at 40 Mbit/s
-    runner = subprocess.Popen([sys.executable, "-m", "bt_cli", "files", "push", str(src), "/sdcard/big.bin"],
-                              env=bt_env.env, cwd=str(bt_env.data_dir), stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True)
+    runner = subprocess.Popen(
+        [sys.executable, "-m", "bt_cli", "files", "push", str(src), "/sdcard/big.bin"],
+        env=bt_env.env,
+        cwd=str(bt_env.data_dir),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         transfer = _wait_running(bt_env)
         cancel = bt_env.run("transfers", "cancel", str(transfer["id"]))

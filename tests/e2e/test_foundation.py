@@ -31,9 +31,24 @@ def test_devices_lists_the_virtual_device_with_its_fields(bt_env, vdevice):
 
 def test_session_start_show_end_fills_every_field_and_tells_the_device(bt_env, vdevice):
     started = start_session(
-        bt_env, vdevice.serial, "--customer", "Dana Ruiz", "--issue", "Wi-Fi drops [every] hour",
-        "--priority", "high", "--queue", "tier2", "--skill", "wifi", "--skill", "android",
-        "--attr", "contract=gold", "--external-key", "INC-42",
+        bt_env,
+        vdevice.serial,
+        "--customer",
+        "Dana Ruiz",
+        "--issue",
+        "Wi-Fi drops [every] hour",
+        "--priority",
+        "high",
+        "--queue",
+        "tier2",
+        "--skill",
+        "wifi",
+        "--skill",
+        "android",
+        "--attr",
+        "contract=gold",
+        "--external-key",
+        "INC-42",
     )
     shown = json.loads(bt_env.run("session", "show", "--json").stdout)
     assert shown["id"] == started["id"]
@@ -51,8 +66,20 @@ def test_session_start_show_end_fills_every_field_and_tells_the_device(bt_env, v
     assert shown["time_in_system_s"] >= 0
     assert shown["technician"] == "alice"
     human = bt_env.run("session", "show")
-    for label in ("Customer", "Computer name", "Platform", "Support issue", "Time in system", "Required skills",
-                  "IP addresses", "Custom attributes", "External key", "Queue", "Priority", "Status"):
+    for label in (
+        "Customer",
+        "Computer name",
+        "Platform",
+        "Support issue",
+        "Time in system",
+        "Required skills",
+        "IP addresses",
+        "Custom attributes",
+        "External key",
+        "Queue",
+        "Priority",
+        "Status",
+    ):
         assert label in human.stdout
     assert "Wi-Fi drops [every] hour" in human.stdout  # brackets from users are text, not markup
 

@@ -22,7 +22,7 @@ def test_tap_then_text_types_into_the_field_and_shows_in_a_screenshot(bt_env, vd
     assert bt_env.run("input", "tap", str((x0 + x1) // 2), str((y0 + y1) // 2)).returncode == 0
     before = bt_env.data_dir / "before.png"
     assert bt_env.run("screen", "shot", "--out", str(before)).returncode == 0
-    typed = "it's 100%s \"sure\" & $HOME;"
+    typed = 'it\'s 100%s "sure" & $HOME;'
     result = bt_env.run("input", "text", typed)
     assert result.returncode == 0, result.stderr
     assert vdevice.state.screen.text_field == typed  # spaces, %s, quotes and shell characters arrive as typed
@@ -86,6 +86,9 @@ def test_policy_caps_the_grant_and_every_change_is_in_the_transcript(bt_env, vde
     assert bt_env.run("screen", "shot").returncode == 10
     changes = events(bt_env, "grant.changed", "grant.requested")
     assert [(e["kind"], e["data"].get("to", e["data"].get("level"))) for e in changes] == [
-        ("grant.changed", "view"), ("grant.requested", "view"), ("grant.changed", "none")]
+        ("grant.changed", "view"),
+        ("grant.requested", "view"),
+        ("grant.changed", "none"),
+    ]
     assert changes[0]["data"]["capped"] is True and "policy" in changes[0]["text"]
     assert "revoked" in changes[2]["text"]

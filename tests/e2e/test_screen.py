@@ -70,8 +70,9 @@ def test_screenshot_is_full_resolution_and_shows_a_posted_notification(bt_env, v
     path = Path(first["path"])
     assert path.parent == bt_env.data_dir / "screenshots"  # the default folder
     assert (first["width"], first["height"]) == vdevice.state.screen.size == (1080, 2400)
-    adb_server.adb("-s", vdevice.serial, "shell", "cmd", "notification", "post", "-t", "Backup", "bt-test",
-                   "Backup finished")
+    adb_server.adb(
+        "-s", vdevice.serial, "shell", "cmd", "notification", "post", "-t", "Backup", "bt-test", "Backup finished"
+    )
     after_path = bt_env.data_dir / "after.png"
     after = bt_env.run("screen", "shot", "--out", str(after_path))
     assert after.returncode == 0, after.stderr
@@ -96,13 +97,20 @@ def test_screen_needs_a_grant_and_pause_stops_capture(bt_env, vdevice):
     paused = bt_env.run("screen", "shot")
     assert paused.returncode == 10 and "paused for privacy" in paused.stderr
     assert vdevice.counters.services["exec"] == 0  # nothing was captured
-    assert not list((bt_env.data_dir / "screenshots").glob("*.png")) if (bt_env.data_dir / "screenshots").exists() \
+    assert (
+        not list((bt_env.data_dir / "screenshots").glob("*.png"))
+        if (bt_env.data_dir / "screenshots").exists()
         else True
+    )
     assert bt_env.run("screen", "resume").returncode == 0
     assert bt_env.run("screen", "shot").returncode == 0
     kinds = [e["kind"] for e in events(bt_env)]
-    assert kinds.index("screen.paused") < kinds.index("permission.denied", kinds.index("screen.paused")) \
-        < kinds.index("screen.resumed") < kinds.index("screen.shot")
+    assert (
+        kinds.index("screen.paused")
+        < kinds.index("permission.denied", kinds.index("screen.paused"))
+        < kinds.index("screen.resumed")
+        < kinds.index("screen.shot")
+    )
 
 
 def test_recording_lasts_the_requested_duration(bt_env, vdevice):
@@ -127,8 +135,12 @@ def test_stream_writes_decodable_h264_in_the_chosen_mode(bt_env, vdevice):
     import av
 
     start_session(bt_env, vdevice.serial, grant="view")
-    result = subprocess.run([sys.executable, "-m", "bt_cli", "screen", "stream", "--mode", "bw", "--seconds", "2"],
-                            capture_output=True, env=bt_env.env, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "bt_cli", "screen", "stream", "--mode", "bw", "--seconds", "2"],
+        capture_output=True,
+        env=bt_env.env,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     codec = av.CodecContext.create("h264", "r")
     frames = [f for p in codec.parse(result.stdout) for f in codec.decode(p)]
@@ -142,8 +154,14 @@ def test_stream_refuses_a_terminal(bt_env, vdevice):
     start_session(bt_env, vdevice.serial, grant="view")
     master, slave = os.openpty()
     try:
-        result = subprocess.run([sys.executable, "-m", "bt_cli", "screen", "stream"], stdout=slave,
-                                stderr=subprocess.PIPE, env=bt_env.env, timeout=60, text=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "bt_cli", "screen", "stream"],
+            stdout=slave,
+            stderr=subprocess.PIPE,
+            env=bt_env.env,
+            timeout=60,
+            text=True,
+        )
     finally:
         os.close(slave)
         os.close(master)

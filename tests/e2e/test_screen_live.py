@@ -14,7 +14,7 @@ def test_live_stream_keeps_only_the_latest_frame_and_reads_timestamps(bt_env, vd
     start_session(bt_env, vdevice.serial, grant="view")
     vdevice.state.screen.frame_timestamps = True
     with services_for(bt_env) as services:
-        live = services.area("screen").open_stream(None, "video")
+        live = services.screen.open_stream(None, "video")
         try:
             first = live.latest(timeout=10)
             assert first is not None and (first.width, first.height) == (536, 1200)
@@ -34,7 +34,7 @@ def test_stream_restarts_at_the_time_limit_without_a_gap(bt_env, vdevice):
     start_session(bt_env, vdevice.serial, grant="view")
     vdevice.state.screen.frame_timestamps = True
     with services_for(bt_env) as services:
-        live = services.area("screen").open_stream(None, "bw", time_limit=1)
+        live = services.screen.open_stream(None, "bw", time_limit=1)
         try:
             deadline = time.monotonic() + 3.5
             gaps, last = [], time.monotonic()
@@ -53,7 +53,7 @@ def test_pause_stops_a_running_stream_and_resume_restarts_it(bt_env, vdevice):
     start_session(bt_env, vdevice.serial, grant="view")
     vdevice.state.screen.frame_timestamps = True
     with services_for(bt_env) as services:
-        live = services.area("screen").open_stream(None, "bw")
+        live = services.screen.open_stream(None, "bw")
         try:
             assert live.latest(timeout=10) is not None
             assert bt_env.run("screen", "pause").returncode == 0
@@ -72,5 +72,9 @@ def test_pause_stops_a_running_stream_and_resume_restarts_it(bt_env, vdevice):
         finally:
             live.close()
     kinds = [e["kind"] for e in events(bt_env)]
-    assert kinds.index("screen.stream_opened") < kinds.index("screen.paused") < kinds.index("screen.resumed") \
+    assert (
+        kinds.index("screen.stream_opened")
+        < kinds.index("screen.paused")
+        < kinds.index("screen.resumed")
         < kinds.index("screen.stream_closed")
+    )

@@ -12,15 +12,41 @@ import time
 
 import pytest
 
-from tests.conftest import FIXTURES
+from tests.captures import capture_path
 
 OVERVIEW_FIELDS = (
-    "model", "manufacturer", "device_name", "android_version", "sdk", "build", "serial", "battery_level",
-    "battery_status", "ram_total_kb", "ram_available_kb", "storage_used_bytes", "storage_total_bytes",
-    "uptime_seconds", "ip_addresses", "screen_size", "screen_density", "foreground_package",
+    "model",
+    "manufacturer",
+    "device_name",
+    "android_version",
+    "sdk",
+    "build",
+    "serial",
+    "battery_level",
+    "battery_status",
+    "ram_total_kb",
+    "ram_available_kb",
+    "storage_used_bytes",
+    "storage_total_bytes",
+    "uptime_seconds",
+    "ip_addresses",
+    "screen_size",
+    "screen_density",
+    "foreground_package",
 )
-ALL_SECTIONS = ("overview", "device", "battery", "memory", "cpu", "storage", "network", "display", "processes",
-                "apps", "foreground")
+ALL_SECTIONS = (
+    "overview",
+    "device",
+    "battery",
+    "memory",
+    "cpu",
+    "storage",
+    "network",
+    "display",
+    "processes",
+    "apps",
+    "foreground",
+)
 
 
 def start_session(bt_env, serial: str) -> str:
@@ -155,9 +181,14 @@ def test_human_output_save_and_policy(bt_env, vdevice, tmp_path):
 
 def test_watch_prints_json_lines_until_interrupted(bt_env, vdevice):
     start_session(bt_env, vdevice.serial)
-    proc = subprocess.Popen([sys.executable, "-m", "bt_cli", "sysinfo", "--json", "--watch", "0.2", "-S", "display"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=bt_env.env,
-                            cwd=str(bt_env.data_dir))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bt_cli", "sysinfo", "--json", "--watch", "0.2", "-S", "display"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=bt_env.env,
+        cwd=str(bt_env.data_dir),
+    )
     try:
         lines = [proc.stdout.readline() for _ in range(2)]
         proc.send_signal(signal.SIGINT)
@@ -171,7 +202,7 @@ def test_watch_prints_json_lines_until_interrupted(bt_env, vdevice):
 
 
 def test_parse_reads_a_real_capture_from_a_file_or_stdin(bt_env):
-    capture = FIXTURES / "dumpsys_battery" / "samsung-s24-ultra.txt"
+    capture = capture_path("dumpsys_battery/samsung-s24-ultra.txt")
     result = bt_env.run("sysinfo", "parse", "battery", str(capture), "--json")
     assert result.returncode == 0, result.stderr
     battery = json.loads(result.stdout)

@@ -132,9 +132,15 @@ def test_on_a_terminal_kill_asks_and_no_changes_nothing(bt_env, vdevice):
     start_session(bt_env, vdevice.serial)
     primary, secondary = pty.openpty()
     try:
-        proc = subprocess.Popen([sys.executable, "-m", "bt_cli", "kill", "com.whatsapp"], stdin=secondary,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=bt_env.env,
-                                cwd=str(bt_env.data_dir))
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bt_cli", "kill", "com.whatsapp"],
+            stdin=secondary,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=bt_env.env,
+            cwd=str(bt_env.data_dir),
+        )
         os.write(primary, b"n\n")
         out, err = proc.communicate(timeout=60)
     finally:

@@ -10,8 +10,10 @@ from bt_core.store import Store
 
 def main() -> None:
     url, session_id, actor, count = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-    store = Store.open(url) if "://" in url and not url.startswith("sqlite") else Store.open(
-        None, sqlite_path=Path(url.removeprefix("sqlite:///"))
+    store = (
+        Store.open(url)
+        if "://" in url and not url.startswith("sqlite")
+        else Store.open(None, sqlite_path=Path(url.removeprefix("sqlite:///")))
     )
     for index in range(count):
         event = store.append_event(session_id, actor, "test.tick", f"{actor} {index}", {"index": index})

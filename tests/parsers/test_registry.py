@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from adb_backend.parsers import PARSERS, to_jsonable
+from tests.captures import needs_captures
 
 from ._fixtures import all_fixture_paths, fixture
 
@@ -40,6 +41,7 @@ def test_every_kind_the_cli_accepts_has_a_parser() -> None:
     assert set(PARSERS) == CLI_KINDS
 
 
+@needs_captures
 def test_every_capture_is_named_in_a_value_test() -> None:
     sources = "".join(p.read_text() for p in Path(__file__).parent.glob("test_*.py") if p.name != Path(__file__).name)
     paths = all_fixture_paths()

@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adb_backend.parsers import PARSERS, to_jsonable
+from tests.captures import needs_captures
 
 from ._fixtures import all_fixture_paths
 
@@ -33,6 +34,7 @@ def _check_all(text: str) -> None:
             raise AssertionError(f"{kind} raised {error!r}") from error
 
 
+@needs_captures
 def test_every_parser_on_every_whole_capture() -> None:
     for name, text in TEXTS.items():
         try:
@@ -41,9 +43,10 @@ def test_every_parser_on_every_whole_capture() -> None:
             raise AssertionError(f"{name}: {error}") from None
 
 
+@needs_captures
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    name=st.sampled_from(sorted(TEXTS)),
+    name=st.sampled_from(sorted(TEXTS) or [""]),
     start=st.integers(min_value=0, max_value=200_000),
     length=st.integers(min_value=0, max_value=6_000),
     garbage=st.lists(st.tuples(st.integers(min_value=0, max_value=400), GARBAGE), max_size=6),

@@ -18,7 +18,7 @@ async def wait_until(pilot, condition, rounds: int = 100) -> bool:
 
 async def test_live_screen_screenshot_and_control(services, vdevice):
     record = services.sessions.start(vdevice.serial, customer="Eve")
-    services.area("grants").set(record.id, "control", by="customer")
+    services.grants.set(record.id, "control", by="customer")
     app = make_app(services, session_id=record.id)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)

@@ -28,12 +28,24 @@ def seeded(services, monkeypatch):
     ]
     for sid, status, priority, customer, minutes, owners in rows:
         at = FROZEN - timedelta(minutes=minutes)
-        store.create_session(SessionRecord(
-            id=sid, serial="emulator-5554" if sid.startswith("a") else "R58M12345", status=status,
-            priority=priority, customer=customer, computer_name="Pixel 8", platform="Android 14 (API 34)",
-            issue="Wi-Fi keeps dropping", skills=("android", "wifi"), technician=owners[0] if owners else None,
-            owners=owners, created_at=at, queued_at=at, started_at=at if owners else None,
-        ))
+        store.create_session(
+            SessionRecord(
+                id=sid,
+                serial="emulator-5554" if sid.startswith("a") else "R58M12345",
+                status=status,
+                priority=priority,
+                customer=customer,
+                computer_name="Pixel 8",
+                platform="Android 14 (API 34)",
+                issue="Wi-Fi keeps dropping",
+                skills=("android", "wifi"),
+                technician=owners[0] if owners else None,
+                owners=owners,
+                created_at=at,
+                queued_at=at,
+                started_at=at if owners else None,
+            )
+        )
     store.append_event("a1b2c3d4", "alice", "session.started", "Session started on Pixel 8 (Android 14) for Ann")
     store.append_event("a1b2c3d4", "alice", "chat.sent", "Hello! Let's look at the [b]Wi-Fi[/b].", {})
     store.append_event("a1b2c3d4", "customer", "chat.received", "ok [thanks]", {})
@@ -91,12 +103,25 @@ def device_session(services, vdevice, monkeypatch):
     monkeypatch.setenv("TZ", "UTC")
     time.tzset()
     at = FROZEN - timedelta(minutes=12)
-    services.store.create_session(SessionRecord(
-        id="d4e5f6a7", serial=vdevice.serial, status="in_progress", priority="medium", customer="Dee",
-        computer_name="Pixel 8", platform="Android 14 (API 34)", issue="Photos will not sync",
-        skills=("android",), technician="alice", owners=("alice",), created_at=at, queued_at=at, started_at=at,
-    ))
-    sysinfo = services.area("sysinfo")
+    services.store.create_session(
+        SessionRecord(
+            id="d4e5f6a7",
+            serial=vdevice.serial,
+            status="in_progress",
+            priority="medium",
+            customer="Dee",
+            computer_name="Pixel 8",
+            platform="Android 14 (API 34)",
+            issue="Photos will not sync",
+            skills=("android",),
+            technician="alice",
+            owners=("alice",),
+            created_at=at,
+            queued_at=at,
+            started_at=at,
+        )
+    )
+    sysinfo = services.sysinfo
     pull = sysinfo.pull
 
     def frozen_pull(*args, **kwargs):
@@ -124,8 +149,10 @@ async def tables_filled(pilot, **minimum_rows: int) -> None:
     for _ in range(100):
         tables = {name: pilot.app.screen.query_one(f"#{name}", DataTable) for name in minimum_rows}
         # (DataTable measures its columns on idle, after the rows land: wait for that too)
-        if all(tables[name].row_count >= rows and not tables[name]._require_update_dimensions
-               for name, rows in minimum_rows.items()):
+        if all(
+            tables[name].row_count >= rows and not tables[name]._require_update_dimensions
+            for name, rows in minimum_rows.items()
+        ):
             break
         await pilot.pause(0.05)
     for table in tables.values():
@@ -150,8 +177,7 @@ def test_system_info_overview_snapshot(device_session, snap_compare):
         pilot.app.clear_notifications()  # a toast may list what the virtual device lacks
         await tables_filled(pilot, **{"overview-table": 14})
 
-    assert snap_compare(snapshot_app(device_session, session_id="d4e5f6a7"), run_before=ready,
-                        terminal_size=(120, 40))
+    assert snap_compare(snapshot_app(device_session, session_id="d4e5f6a7"), run_before=ready, terminal_size=(120, 40))
 
 
 def test_files_snapshot(device_session, vdevice, tmp_path, monkeypatch, snap_compare):
@@ -180,5 +206,4 @@ def test_files_snapshot(device_session, vdevice, tmp_path, monkeypatch, snap_com
         await settle(pilot.app, pilot, rounds=4)
         await tables_filled(pilot, local=4, remote=14)
 
-    assert snap_compare(snapshot_app(device_session, session_id="d4e5f6a7"), run_before=ready,
-                        terminal_size=(120, 40))
+    assert snap_compare(snapshot_app(device_session, session_id="d4e5f6a7"), run_before=ready, terminal_size=(120, 40))

@@ -10,12 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.captures import capture_path
 from virtual_device.device import DeviceState
 from virtual_device.shell import Shell
-
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
-if not FIXTURES.exists():
-    FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 class Streams:
@@ -45,13 +42,16 @@ async def sh(device: DeviceState, command: str) -> tuple[int, str, str]:
 
 
 def fixture(kind: str, name: str) -> str:
-    return (FIXTURES / kind / name).read_text()
+    return capture_path(f"{kind}/{name}").read_text()
 
 
 # -- props and settings ----------------------------------------------------------------------------
 async def test_getprop_identity_and_listing_format(device: DeviceState) -> None:
-    _, out, _ = await sh(device, "getprop ro.build.version.release; getprop ro.build.version.sdk; "
-                                 "getprop ro.product.model; getprop ro.product.manufacturer; getprop no.such.prop")
+    _, out, _ = await sh(
+        device,
+        "getprop ro.build.version.release; getprop ro.build.version.sdk; "
+        "getprop ro.product.model; getprop ro.product.manufacturer; getprop no.such.prop",
+    )
     assert out == "14\n34\nPixel 8\nGoogle\n\n"
     _, listing, _ = await sh(device, "getprop")
     lines = listing.splitlines()
@@ -175,8 +175,11 @@ async def test_force_stop_kills_the_apps_processes(device: DeviceState) -> None:
 # -- packages --------------------------------------------------------------------------------------
 async def test_pm_list_formats(device: DeviceState) -> None:
     _, out, _ = await sh(device, "pm list packages -f -3")
-    real = [line for line in fixture("pm_list_packages", "emulator-pixel9-avd-a16-pm-f.txt").splitlines()
-            if "/data/app/" in line]
+    real = [
+        line
+        for line in fixture("pm_list_packages", "emulator-pixel9-avd-a16-pm-f.txt").splitlines()
+        if "/data/app/" in line
+    ]
     shape = re.compile(r"package:/data/app/~~[\w=-]+/[\w.]+-[\w=-]+/\w+\.apk=[\w.]+")
     assert all(shape.fullmatch(line) for line in real)
     assert len(out.splitlines()) == 6 and all(shape.fullmatch(line) for line in out.splitlines())
@@ -232,8 +235,19 @@ async def test_dumpsys_battery_parses_like_real_captures(device: DeviceState) ->
     ours = _battery_fields(out)
     real = _battery_fields(fixture("dumpsys_battery", "emulator-x86_64-a15plus.txt"))
     assert out.startswith("Current Battery Service state:\n")
-    core = {"AC powered", "USB powered", "Wireless powered", "status", "health", "present", "level", "scale",
-            "voltage", "temperature", "technology"}
+    core = {
+        "AC powered",
+        "USB powered",
+        "Wireless powered",
+        "status",
+        "health",
+        "present",
+        "level",
+        "scale",
+        "voltage",
+        "temperature",
+        "technology",
+    }
     assert core <= set(real) and core <= set(ours)
     assert ours["level"] == "85" and ours["scale"] == "100"
 
@@ -252,8 +266,10 @@ async def test_dumpsys_window_and_activity_focus(device: DeviceState) -> None:
 
 async def test_dumpsys_display_orientation_for_adbutils(device: DeviceState) -> None:
     _, out, _ = await sh(device, "dumpsys display")
-    viewport = re.compile(r".*DisplayViewport\{.*?valid=true, .*?orientation=(?P<o>\d+), .*deviceWidth=(?P<w>\d+), "
-                          r"deviceHeight=(?P<h>\d+).*")
+    viewport = re.compile(
+        r".*DisplayViewport\{.*?valid=true, .*?orientation=(?P<o>\d+), .*deviceWidth=(?P<w>\d+), "
+        r"deviceHeight=(?P<h>\d+).*"
+    )
     m = next(filter(None, (viewport.match(line) for line in out.splitlines())))
     assert m.group("o", "w", "h") == ("0", "1080", "2400")
     assert "mCurrentOrientation=0" in out
@@ -306,10 +322,12 @@ async def test_am_start_view_url(device: DeviceState) -> None:
 async def test_am_start_camera_and_image(device: DeviceState) -> None:
     await sh(device, "am start -a android.media.action.STILL_IMAGE_CAMERA")
     assert device.screen.foreground[0] == "com.google.android.GoogleCamera"
-    code, out, _ = await sh(device, "am start -a android.intent.action.VIEW -d file:///sdcard/Download/logo.png "
-                                    "-t image/png")
-    assert out == ("Starting: Intent { act=android.intent.action.VIEW dat=file:///sdcard/Download/logo.png "
-                   "typ=image/png }\n")
+    code, out, _ = await sh(
+        device, "am start -a android.intent.action.VIEW -d file:///sdcard/Download/logo.png -t image/png"
+    )
+    assert out == (
+        "Starting: Intent { act=android.intent.action.VIEW dat=file:///sdcard/Download/logo.png typ=image/png }\n"
+    )
     assert device.screen.foreground[0] == "com.google.android.apps.photos"
 
 
@@ -324,7 +342,11 @@ async def test_cmd_notification_post(device: DeviceState) -> None:
     assert code == 0 and out.startswith("posting:\n  Notification(channel=")
     (note,) = device.screen.notifications
     assert (note.tag, note.title, note.text, note.package) == (
-        "bt1", "Your technician", "Hello [b]there[/b]", "com.android.shell")
+        "bt1",
+        "Your technician",
+        "Hello [b]there[/b]",
+        "com.android.shell",
+    )
     assert "tag=bt1" in (await sh(device, "dumpsys notification"))[1]
 
 
@@ -341,8 +363,7 @@ async def test_identity_commands(device: DeviceState) -> None:
 async def test_ip_addr_and_ifconfig_for_adbutils_wlan_ip(device: DeviceState) -> None:
     _, out, _ = await sh(device, "ip addr show dev wlan0")
     real = fixture("ip_addr", "pixel-sailfish-a8.1-ip-4-addr-show.txt")
-    head = re.compile(r"^\d+: wlan0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc mq state UP group default",
-                      re.M)
+    head = re.compile(r"^\d+: wlan0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc mq state UP group default", re.M)
     assert head.search(real) and head.search(out)
     assert re.search(r"inet (\d+\.\d+\.\d+\.\d+)/24 brd", out).group(1) == "192.168.1.47"
     _, out, _ = await sh(device, "ifconfig wlan0")
@@ -369,8 +390,13 @@ async def test_dumpsys_wifi_is_a_full_dump_with_the_lines_triage_reads(device: D
 
     code, out, _ = await sh(device, "dumpsys wifi")
     assert code == 0 and len(out.splitlines()) > 100
-    for section in ("Dump of WifiActiveModeWarden", "WifiClientModeImpl:", "WifiScoreReport:",
-                    "Dump of WifiConfigManager", "Latest scan results:"):
+    for section in (
+        "Dump of WifiActiveModeWarden",
+        "WifiClientModeImpl:",
+        "WifiScoreReport:",
+        "Dump of WifiConfigManager",
+        "Latest scan results:",
+    ):
         assert section in out
     code, grepped, _ = await sh(device, "dumpsys wifi | grep -E '^Wi-Fi is|mWifiInfo'")
     lines = grepped.splitlines()

@@ -6,7 +6,8 @@ import re
 import time
 from pathlib import Path
 
-from tests.conftest import FIXTURES, AdbServerHandle
+from tests.captures import capture_path
+from tests.conftest import AdbServerHandle
 
 
 def sh(adb_server: AdbServerHandle, serial: str, command: str, check: bool = True):
@@ -20,7 +21,7 @@ def meminfo_fields(text: str) -> dict[str, int]:
 def test_meminfo_and_cpuinfo_have_the_real_layout_and_agree_with_dumpsys(adb_server, vdevice) -> None:
     text = sh(adb_server, vdevice.serial, "cat /proc/meminfo").stdout.decode()
     fields = meminfo_fields(text)
-    real = (FIXTURES / "proc_meminfo" / "pixel-8-pro-husky-a16.txt").read_text()
+    real = capture_path("proc_meminfo/pixel-8-pro-husky-a16.txt").read_text()
     # the same keys in the same order as a Tensor G3 phone, padded the kernel's way
     assert list(fields) == list(meminfo_fields(real))
     assert all(len(line) >= 27 and line.endswith(" kB") for line in text.splitlines())
@@ -35,7 +36,7 @@ def test_meminfo_and_cpuinfo_have_the_real_layout_and_agree_with_dumpsys(adb_ser
     cpu = sh(adb_server, vdevice.serial, "cat /proc/cpuinfo").stdout.decode()
     parts = re.findall(r"^CPU part\t: (0x[0-9a-f]+)$", cpu, re.M)
     assert parts == ["0xd46"] * 4 + ["0xd4d"] * 4 + ["0xd4e"]  # 4x A510, 4x A715, 1x X3
-    real_cpu = (FIXTURES / "proc_cpuinfo" / "pixel-8-pro-husky-a16.txt").read_text()
+    real_cpu = capture_path("proc_cpuinfo/pixel-8-pro-husky-a16.txt").read_text()
     assert [ln.split(":")[0] for ln in cpu.splitlines()] == [ln.split(":")[0] for ln in real_cpu.splitlines()]
     assert sh(adb_server, vdevice.serial, "grep -c ^processor /proc/cpuinfo").stdout == b"9\n"
     head = sh(adb_server, vdevice.serial, "head -n 2 /proc/meminfo").stdout.decode().splitlines()
@@ -52,13 +53,15 @@ def test_uptime_advances_from_boot_and_a_reboot_resets_it(adb_server, vdevice) -
     assert first >= 187532  # the profile booted ~52 h ago
     time.sleep(1.1)
     assert uptime() - first >= 1.0
-    btime = int(re.search(r"^btime (\d+)$", sh(adb_server, vdevice.serial, "cat /proc/stat").stdout.decode(),
-                          re.M)[1])
+    btime = int(re.search(r"^btime (\d+)$", sh(adb_server, vdevice.serial, "cat /proc/stat").stdout.decode(), re.M)[1])
     assert abs(btime - (time.time() - first)) < 5
     loadavg = sh(adb_server, vdevice.serial, "cat /proc/loadavg").stdout.decode()
     assert re.fullmatch(r"\d+\.\d\d \d+\.\d\d \d+\.\d\d \d+/\d+ \d+\n", loadavg)
-    assert sh(adb_server, vdevice.serial, "cat /proc/version").stdout.decode().startswith(
-        "Linux version " + sh(adb_server, vdevice.serial, "uname -r").stdout.decode().strip() + " ")
+    assert (
+        sh(adb_server, vdevice.serial, "cat /proc/version")
+        .stdout.decode()
+        .startswith("Linux version " + sh(adb_server, vdevice.serial, "uname -r").stdout.decode().strip() + " ")
+    )
     vdevice.state.reboot()
     assert uptime() < 60
 

@@ -91,8 +91,7 @@ async def test_screencap_errors_like_the_real_one(device):
 
 async def test_screenrecord_h264_to_stdout_honours_time_limit_and_size(device):
     started = time.monotonic()
-    code, out = await run(device, "screenrecord --output-format=h264 --size 540x1200 --bit-rate 4M "
-                                  "--time-limit 2 -")
+    code, out = await run(device, "screenrecord --output-format=h264 --size 540x1200 --bit-rate 4M --time-limit 2 -")
     elapsed = time.monotonic() - started
     assert code == 0, out.stderr
     assert 1.9 <= elapsed < 4
@@ -118,8 +117,9 @@ async def test_screenrecord_streams_the_live_screen(device):
 
 async def test_screenrecord_frames_carry_timestamps_when_the_prop_is_set(device):
     before = int(time.time() * 1000)
-    code, out = await run(device, "setprop debug.bt.frame_timestamps 1; "
-                                  "screenrecord --output-format=h264 --time-limit 1 -")
+    code, out = await run(
+        device, "setprop debug.bt.frame_timestamps 1; screenrecord --output-format=h264 --time-limit 1 -"
+    )
     assert code == 0, out.stderr
     frames = decode_h264(bytes(out.stdout))
     assert len(frames) >= 10  # the strip changes every frame, so the screen counts as changing
@@ -139,8 +139,9 @@ async def test_screenrecord_mp4_file_lasts_the_time_limit(device):
 
 async def test_screenrecord_stops_when_the_host_closes_the_stream(device):
     streams = Streams(fail_after=1)
-    code, _ = await asyncio.wait_for(run(device, "screenrecord --output-format=h264 --time-limit 0 -", streams),
-                                     timeout=5)
+    code, _ = await asyncio.wait_for(
+        run(device, "screenrecord --output-format=h264 --time-limit 0 -", streams), timeout=5
+    )
     assert code == 0
 
 

@@ -27,9 +27,21 @@ def test_exec_out_screencap_png_is_a_full_resolution_image(adb_server, vdevice):
 
 def test_exec_out_screenrecord_streams_the_live_screen(adb_server, vdevice):
     proc = subprocess.Popen(
-        [str(adb_server.adb_path), "-P", str(adb_server.port), "-s", vdevice.serial, "exec-out",
-         "screenrecord", "--output-format=h264", "--time-limit", "3", "-"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [
+            str(adb_server.adb_path),
+            "-P",
+            str(adb_server.port),
+            "-s",
+            vdevice.serial,
+            "exec-out",
+            "screenrecord",
+            "--output-format=h264",
+            "--time-limit",
+            "3",
+            "-",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     time.sleep(1.2)
     vdevice.state.screen.post_notification("tag", "Hi", "Hello there")
@@ -45,9 +57,21 @@ def test_exec_out_screenrecord_streams_the_live_screen(adb_server, vdevice):
 
 def test_closing_the_stream_stops_the_recording_and_the_device_keeps_serving(adb_server, vdevice):
     proc = subprocess.Popen(
-        [str(adb_server.adb_path), "-P", str(adb_server.port), "-s", vdevice.serial, "exec-out",
-         "screenrecord", "--output-format=h264", "--time-limit", "0", "-"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        [
+            str(adb_server.adb_path),
+            "-P",
+            str(adb_server.port),
+            "-s",
+            vdevice.serial,
+            "exec-out",
+            "screenrecord",
+            "--output-format=h264",
+            "--time-limit",
+            "0",
+            "-",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
     )
     assert proc.stdout.read(4) == b"\x00\x00\x00\x01"
     proc.kill()

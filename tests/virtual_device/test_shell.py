@@ -58,7 +58,7 @@ async def test_shlex_quoted_names_are_plain_files(device: DeviceState, name: str
 
 
 async def test_command_substitution_runs_inside_the_virtual_shell(device: DeviceState) -> None:
-    code, out, _ = await sh(device, "echo $(id -u) `whoami` \"$(getprop ro.product.model)\"")
+    code, out, _ = await sh(device, 'echo $(id -u) `whoami` "$(getprop ro.product.model)"')
     assert (code, out) == (0, "2000 shell Pixel 8\n")
 
 
@@ -213,7 +213,7 @@ async def test_sh_dash_c_nests(device: DeviceState) -> None:
 # -- case and functions (triage scripts use both) -------------------------------------------------
 async def test_case_matches_globs_alternatives_and_quoted_patterns(device: DeviceState) -> None:
     script = (
-        'case $(getprop ro.build.version.sdk) in 3[0-3]) echo old;; 34|35) echo current;; *) echo other;; esac\n'
+        "case $(getprop ro.build.version.sdk) in 3[0-3]) echo old;; 34|35) echo current;; *) echo other;; esac\n"
         'for f in a.jpg b.txt "c d.mp4"; do\n'
         '  case "$f" in\n    *.jpg|*.png) echo "$f image" ;;\n    (*.txt) echo "$f text" ;;\n'
         '    *) echo "$f other"\n  esac\ndone\n'
@@ -229,8 +229,8 @@ async def test_functions_take_arguments_return_codes_and_pipe(device: DeviceStat
     script = (
         'is_on() { case "$1" in on|1|true) return 0;; esac; return 1; }\n'
         'show() {\n  echo "$# args: $1/$2"\n}\n'
-        'is_on 1 && echo yes; is_on off || echo no\n'
-        'show first second | cat\n'
+        "is_on 1 && echo yes; is_on off || echo no\n"
+        "show first second | cat\n"
         'echo "after: $# $1"'
     )
     code, out, err = await sh(device, script)

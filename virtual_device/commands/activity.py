@@ -57,7 +57,7 @@ class Intent:
         if self.component:
             pkg, _, cls = self.component.partition("/")
             if cls.startswith(pkg + "."):
-                cls = cls[len(pkg):]
+                cls = cls[len(pkg) :]
             bits.append(f"cmp={pkg}/{cls}")
         return "Intent { " + " ".join(bits) + " }"
 
@@ -66,8 +66,27 @@ def parse_intent(args: list[str]) -> tuple[Intent, list[str]]:
     intent = Intent()
     rest = []
     i = 0
-    with_value = {"-a", "-d", "-t", "-n", "-c", "-f", "--user", "-e", "--es", "--ei", "--ez", "--el", "--ef",
-                  "--eu", "--esn", "-p", "--display", "--windowingMode", "--activityType"}
+    with_value = {
+        "-a",
+        "-d",
+        "-t",
+        "-n",
+        "-c",
+        "-f",
+        "--user",
+        "-e",
+        "--es",
+        "--ei",
+        "--ez",
+        "--el",
+        "--ef",
+        "--eu",
+        "--esn",
+        "-p",
+        "--display",
+        "--windowingMode",
+        "--activityType",
+    }
     while i < len(args):
         a = args[i]
         value = args[i + 1] if i + 1 < len(args) else ""
@@ -161,10 +180,12 @@ async def _start(ctx: CommandContext, args: list[str]) -> int:
 async def activity_command(ctx: CommandContext, args: list[str]) -> int:
     """The `activity` service shell command, shared by `am` and `cmd activity`."""
     if not args or args[0] in ("help", "-h"):
-        await ctx.out("Activity manager (activity) commands:\n  help\n      Print this help text.\n"
-                      "  start-activity [-D] [-N] [-W] [-P <FILE>] [--start-profiler <FILE>]\n"
-                      "  force-stop [--user <USER_ID> | all | current] <PACKAGE>\n"
-                      "  kill [--user <USER_ID> | all | current] <PACKAGE>\n")
+        await ctx.out(
+            "Activity manager (activity) commands:\n  help\n      Print this help text.\n"
+            "  start-activity [-D] [-N] [-W] [-P <FILE>] [--start-profiler <FILE>]\n"
+            "  force-stop [--user <USER_ID> | all | current] <PACKAGE>\n"
+            "  kill [--user <USER_ID> | all | current] <PACKAGE>\n"
+        )
         return 0
     verb, rest = args[0], args[1:]
     device = ctx.device
@@ -222,15 +243,15 @@ async def monkey(ctx: CommandContext, argv: list[str]) -> int:
         await ctx.err("** No activities found to run, monkey aborted.\n")
         return 252
     await ctx.out(echo + f"args: [{', '.join(args)}]\n" + "".join(f' arg: "{a}"\n' for a in args))
-    await ctx.out("".join(f'data="{a}"\n' for a in pkgs + [args[i + 1] for i, a in enumerate(args[:-1])
-                                                          if a == "-c"]))
+    await ctx.out("".join(f'data="{a}"\n' for a in pkgs + [args[i + 1] for i, a in enumerate(args[:-1]) if a == "-c"]))
     if targets:
         pkg = ctx.device.packages[targets[0]]
         ctx.device.start_app(pkg.name)
         if ctx.device.screen is not None:
             ctx.device.screen.open_activity(pkg.name, pkg.activity)
-    await ctx.out(f"Events injected: {count}\n## Network stats: elapsed time=23ms (0ms mobile, 0ms wifi, "
-                  "23ms not connected)\n")
+    await ctx.out(
+        f"Events injected: {count}\n## Network stats: elapsed time=23ms (0ms mobile, 0ms wifi, 23ms not connected)\n"
+    )
     return 0
 
 
@@ -273,9 +294,39 @@ async def cmd(ctx: CommandContext, argv: list[str]) -> int:
 
 
 SERVICES = [
-    "activity", "alarm", "appops", "audio", "battery", "batterystats", "bluetooth_manager", "clipboard",
-    "connectivity", "cpuinfo", "device_policy", "deviceidle", "diskstats", "display", "dropbox", "input",
-    "input_method", "jobscheduler", "location", "media.camera", "meminfo", "netstats", "notification",
-    "package", "power", "procstats", "sensorservice", "settings", "statusbar", "telephony.registry",
-    "usagestats", "user", "vibrator_manager", "wifi", "window",
+    "activity",
+    "alarm",
+    "appops",
+    "audio",
+    "battery",
+    "batterystats",
+    "bluetooth_manager",
+    "clipboard",
+    "connectivity",
+    "cpuinfo",
+    "device_policy",
+    "deviceidle",
+    "diskstats",
+    "display",
+    "dropbox",
+    "input",
+    "input_method",
+    "jobscheduler",
+    "location",
+    "media.camera",
+    "meminfo",
+    "netstats",
+    "notification",
+    "package",
+    "power",
+    "procstats",
+    "sensorservice",
+    "settings",
+    "statusbar",
+    "telephony.registry",
+    "usagestats",
+    "user",
+    "vibrator_manager",
+    "wifi",
+    "window",
 ]

@@ -17,7 +17,7 @@ def _hex(seed: str) -> str:
 
 
 def short_component(pkg: str, cls: str) -> str:
-    return f"{pkg}/{cls[len(pkg):]}" if cls.startswith(pkg + ".") else f"{pkg}/{cls}"
+    return f"{pkg}/{cls[len(pkg) :]}" if cls.startswith(pkg + ".") else f"{pkg}/{cls}"
 
 
 def _foreground(ctx: CommandContext) -> tuple[str, str]:
@@ -107,8 +107,10 @@ async def cpuinfo(ctx: CommandContext, args: list[str]) -> str:
         kernel = round((p.pid % 23) / 10, 1)
         total_user += user
         total_kernel += kernel
-        lines.append(f"  {user + kernel:g}% {p.pid}/{p.name}: {user:g}% user + {kernel:g}% kernel"
-                     f" / faults: {p.rss // 100} minor\n")
+        lines.append(
+            f"  {user + kernel:g}% {p.pid}/{p.name}: {user:g}% user + {kernel:g}% kernel"
+            f" / faults: {p.rss // 100} minor\n"
+        )
     tu, tk = total_user / 8, total_kernel / 8
     lines.append(f"{tu + tk:.1f}% TOTAL: {tu:.1f}% user + {tk:.1f}% kernel + 0.1% iowait + 0.2% irq + 0.1% softirq\n")
     return "".join(lines)
@@ -120,11 +122,13 @@ async def display(ctx: CommandContext, args: list[str]) -> str:
     w, h = d.override_size or d.physical_size
     dens = d.override_density or d.physical_density
     uid = "local:4619827259835644672"
-    info = (f'DisplayInfo{{"Built-in Screen", displayId 0, displayGroupId 0, FLAG_SECURE, FLAG_SUPPORTS_PROTECTED_'
-            f'BUFFERS, FLAG_TRUSTED, real {w} x {h}, largest app {h} x {h}, smallest app {w} x {w}, appVsyncOff '
-            f'7500000, presDeadline 11666666, mode 1, defaultMode 1, modes [{{id=1, width={pw}, height={ph}, '
-            f'fps=60.0, vsync=60.0, synthetic=false, alternativeRefreshRates=[120.0]}}], rotation 0, state ON, '
-            f'committedState ON, density {dens} ({dens}.0 x {dens}.0) dpi}}')
+    info = (
+        f'DisplayInfo{{"Built-in Screen", displayId 0, displayGroupId 0, FLAG_SECURE, FLAG_SUPPORTS_PROTECTED_'
+        f"BUFFERS, FLAG_TRUSTED, real {w} x {h}, largest app {h} x {h}, smallest app {w} x {w}, appVsyncOff "
+        f"7500000, presDeadline 11666666, mode 1, defaultMode 1, modes [{{id=1, width={pw}, height={ph}, "
+        f"fps=60.0, vsync=60.0, synthetic=false, alternativeRefreshRates=[120.0]}}], rotation 0, state ON, "
+        f"committedState ON, density {dens} ({dens}.0 x {dens}.0) dpi}}"
+    )
     return (
         "DISPLAY MANAGER (dumpsys display)\n"
         "  mOnlyCode=false\n  mSafeMode=false\n  mPendingTraversal=false\n"
@@ -133,7 +137,7 @@ async def display(ctx: CommandContext, args: list[str]) -> str:
         f"physicalFrame=Rect(0, 0 - {pw}, {ph}), deviceWidth={pw}, deviceHeight={ph}}}]\n"
         "  mDefaultDisplayDefaultColorMode=0\n"
         "\nDisplay Devices: size=1\n"
-        f"  DisplayDeviceInfo{{\"Built-in Screen\": uniqueId=\"{uid}\", {pw} x {ph}, modeId 1, "
+        f'  DisplayDeviceInfo{{"Built-in Screen": uniqueId="{uid}", {pw} x {ph}, modeId 1, '
         f"renderFrameRate 60.0, defaultModeId 1, density {d.physical_density}, 420.0 x 420.0 dpi, "
         "touch INTERNAL, rotation 0, type INTERNAL, state ON}\n"
         "\nLogical Displays: size=1\n"
@@ -221,12 +225,11 @@ async def dump_package(ctx: CommandContext, args: list[str]) -> int:
         activity_block = (
             "Activity Resolver Table:\n  Non-Data Actions:\n      android.intent.action.MAIN:\n"
             f"        {_hex(pkg.activity)} {short_component(pkg.name, pkg.activity)} filter {_hex(pkg.name)}\n"
-            "          Action: \"android.intent.action.MAIN\"\n"
-            "          Category: \"android.intent.category.LAUNCHER\"\n\n"
+            '          Action: "android.intent.action.MAIN"\n'
+            '          Category: "android.intent.category.LAUNCHER"\n\n'
         )
     await ctx.out(
-        activity_block
-        + "Packages:\n"
+        activity_block + "Packages:\n"
         f"  Package [{pkg.name}] ({_hex(pkg.name)}):\n"
         f"    appId={pkg.uid}\n"
         f"    pkg=Package{{{_hex(pkg.path)} {pkg.name}}}\n"
@@ -275,9 +278,14 @@ async def wifi(ctx: CommandContext, args: list[str]) -> str:
         return time.strftime("%m-%d %H:%M:%S", time.localtime(t)) + f".{int(t * 1000) % 1000:03d}"
 
     events = [
-        ("ConnectableState", "L3ConnectedState", "CMD_RSSI_POLL", "screen=on 1 0 \"HomeNet-5G\" 3c:84:6a:11:22:33 "
-         "rssi=-52 f=5180 sc=60 link=1201 tx=1.2, 0.0, 0.0 rx=3.1 bcn=0 [on:0 tx:0 rx:0 period:3005] from screen "
-         "[on:0 period:1842013]"),
+        (
+            "ConnectableState",
+            "L3ConnectedState",
+            "CMD_RSSI_POLL",
+            'screen=on 1 0 "HomeNet-5G" 3c:84:6a:11:22:33 '
+            "rssi=-52 f=5180 sc=60 link=1201 tx=1.2, 0.0, 0.0 rx=3.1 bcn=0 [on:0 tx:0 rx:0 period:3005] from screen "
+            "[on:0 period:1842013]",
+        ),
         ("L3ConnectedState", "L3ConnectedState", "CMD_ONESHOT_RSSI_POLL", "screen=on 0 0"),
         ("ConnectableState", "L3ConnectedState", "CMD_SCREEN_STATE_CHANGED", "screen=on 1 0"),
         ("ConnectableState", "L3ConnectedState", "CMD_SET_SUSPEND_OPT_ENABLED", "screen=on 0 0"),
@@ -323,7 +331,7 @@ async def wifi(ctx: CommandContext, args: list[str]) -> str:
         "2401Mbps, Frequency: 5180MHz, Net ID: 0, Metered hint: false, score: 60, isUsable: true, "
         "CarrierMerged: false, SubscriptionId: -1, IsPrimary: 1, Trusted: true, Restricted: false, "
         "Ephemeral: false, OEM paid: false, OEM private: false, OSU AP: false, FQDN: <none>, Provider friendly "
-        "name: <none>, Requesting package name: <none>\"HomeNet-5G\"wpa3-sae, MLO Information: , AP MLD "
+        'name: <none>, Requesting package name: <none>"HomeNet-5G"wpa3-sae, MLO Information: , AP MLD '
         "Address: <none>, AP MLO Link Id: <none>, AP MLO Affiliated links: <none>\n"
         f"mDhcpResultsParcelable baseConfiguration IP address {ip}/24 Gateway 192.168.1.1  DNS servers: "
         "[ 192.168.1.1 ] Domains lanleaseDuration 86400mtu 1500serverAddress 192.168.1.1serverHostName "
@@ -444,8 +452,12 @@ async def dumpsys(ctx: CommandContext, argv: list[str]) -> int:
     if service == "package":
         if rest:
             return await dump_package(ctx, rest)
-        await ctx.out("Packages:\n" + "".join(f"  Package [{p.name}] ({_hex(p.name)}):\n    userId={p.uid}\n"
-                                               for p in ctx.device.visible_packages()))
+        await ctx.out(
+            "Packages:\n"
+            + "".join(
+                f"  Package [{p.name}] ({_hex(p.name)}):\n    userId={p.uid}\n" for p in ctx.device.visible_packages()
+            )
+        )
         return 0
     fn = DUMPERS.get(service)
     if fn is None:
@@ -456,9 +468,14 @@ async def dumpsys(ctx: CommandContext, argv: list[str]) -> int:
     if service == "activity" and rest and rest[0] not in ("activities", "a", "top", "recents"):
         if rest[0] in ("processes", "p"):
             procs = ctx.device.processes.all()
-            await ctx.out("ACTIVITY MANAGER RUNNING PROCESSES (dumpsys activity processes)\n" + "".join(
-                f"  *APP* UID {p.uid} ProcessRecord{{{_hex(p.name)} {p.pid}:{p.name}/{p.user.replace('_', '')}}}\n"
-                for p in procs if p.package))
+            await ctx.out(
+                "ACTIVITY MANAGER RUNNING PROCESSES (dumpsys activity processes)\n"
+                + "".join(
+                    f"  *APP* UID {p.uid} ProcessRecord{{{_hex(p.name)} {p.pid}:{p.name}/{p.user.replace('_', '')}}}\n"
+                    for p in procs
+                    if p.package
+                )
+            )
             return 0
     await ctx.out(await fn(ctx, rest))
     return 0

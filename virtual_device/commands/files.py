@@ -102,8 +102,11 @@ async def ls(ctx: CommandContext, argv: list[str]) -> int:
             out.append(f"total {blocks}\n")
         out.extend(_format(ctx, entries, flags))
         if "R" in flags:
-            sub = [(posixpath.join(op, n), f) for n, f, st in _sorted(entries, flags)
-                   if S.S_ISDIR(st.mode) and n not in (".", "..")]
+            sub = [
+                (posixpath.join(op, n), f)
+                for n, f, st in _sorted(entries, flags)
+                if S.S_ISDIR(st.mode) and n not in (".", "..")
+            ]
             queue[0:0] = sub
     await ctx.out("".join(out))
     return status
@@ -122,8 +125,7 @@ def _sorted(entries: list, flags: set[str]) -> list:
 def _format(ctx: CommandContext, entries: list, flags: set[str]) -> list[str]:
     entries = _sorted(entries, flags)
     if "l" not in flags:
-        suffix = (lambda st: "/" if S.S_ISDIR(st.mode) else "") if ("F" in flags or "p" in flags) else (
-            lambda st: "")
+        suffix = (lambda st: "/" if S.S_ISDIR(st.mode) else "") if ("F" in flags or "p" in flags) else (lambda st: "")
         return [f"{e[0]}{suffix(e[2])}\n" for e in entries]
     rows = []
     for name, full, st in entries:
@@ -184,13 +186,34 @@ def _stat_format(fmt: str, name: str, st, ctx: CommandContext) -> str:
         if ftype == "regular file" and st.size == 0:
             ftype = "regular empty file"
         table = {
-            "n": name, "N": f"'{name}'", "s": str(st.size), "a": f"{st.mode & 0o7777:o}",
-            "A": mode_string(st.mode), "F": ftype, "u": str(st.uid), "U": uid_name(st.uid),
-            "g": str(st.gid), "G": uid_name(st.gid), "i": str(st.ino), "h": str(st.nlink),
-            "Y": str(int(st.mtime)), "X": str(int(st.atime)), "Z": str(int(st.ctime)),
-            "y": _long_time(st.mtime), "x": _long_time(st.atime), "z": _long_time(st.ctime),
-            "b": str(-(-st.size // 512)), "B": "512", "o": "4096", "d": str(st.dev), "D": f"{st.dev:x}",
-            "f": f"{st.mode:x}", "t": "0", "T": "0", "C": "u:object_r:media_rw_data_file:s0", "%": "%",
+            "n": name,
+            "N": f"'{name}'",
+            "s": str(st.size),
+            "a": f"{st.mode & 0o7777:o}",
+            "A": mode_string(st.mode),
+            "F": ftype,
+            "u": str(st.uid),
+            "U": uid_name(st.uid),
+            "g": str(st.gid),
+            "G": uid_name(st.gid),
+            "i": str(st.ino),
+            "h": str(st.nlink),
+            "Y": str(int(st.mtime)),
+            "X": str(int(st.atime)),
+            "Z": str(int(st.ctime)),
+            "y": _long_time(st.mtime),
+            "x": _long_time(st.atime),
+            "z": _long_time(st.ctime),
+            "b": str(-(-st.size // 512)),
+            "B": "512",
+            "o": "4096",
+            "d": str(st.dev),
+            "D": f"{st.dev:x}",
+            "f": f"{st.mode:x}",
+            "t": "0",
+            "T": "0",
+            "C": "u:object_r:media_rw_data_file:s0",
+            "%": "%",
         }
         out.append(table.get(f, "?"))
     return "".join(out)
@@ -198,8 +221,9 @@ def _stat_format(fmt: str, name: str, st, ctx: CommandContext) -> str:
 
 def _long_time(t: float) -> str:
     ns = int((t % 1) * 1e9)
-    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(t)) + f".{ns:09d} " + time.strftime(
-        "%z", time.localtime(t))
+    return (
+        time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(t)) + f".{ns:09d} " + time.strftime("%z", time.localtime(t))
+    )
 
 
 @command("stat")
@@ -225,7 +249,7 @@ async def stat_(ctx: CommandContext, argv: list[str]) -> int:
             operands.append(a)
         i += 1
     if not operands:
-        await ctx.err("stat: Needs 1 argument (see \"stat --help\")\n")
+        await ctx.err('stat: Needs 1 argument (see "stat --help")\n')
         return 1
     status = 0
     for op in operands:
@@ -325,7 +349,7 @@ async def mkdir(ctx: CommandContext, argv: list[str]) -> int:
             operands.append(a)
         i += 1
     if not operands:
-        await ctx.err("mkdir: Needs 1 argument (see \"mkdir --help\")\n")
+        await ctx.err('mkdir: Needs 1 argument (see "mkdir --help")\n')
         return 1
     status = 0
     for op in operands:
@@ -361,7 +385,7 @@ async def rm(ctx: CommandContext, argv: list[str]) -> int:
     recursive = bool(flags & {"r", "R"})
     force = "f" in flags
     if not operands and not force:
-        await ctx.err("rm: Needs 1 argument (see \"rm --help\")\n")
+        await ctx.err('rm: Needs 1 argument (see "rm --help")\n')
         return 1
     status = 0
     for op in operands:
@@ -389,7 +413,7 @@ async def rm(ctx: CommandContext, argv: list[str]) -> int:
 async def mv(ctx: CommandContext, argv: list[str]) -> int:
     flags, operands, _ = _split(argv, "finvT")
     if len(operands) < 2:
-        await ctx.err("mv: Needs 2 arguments (see \"mv --help\")\n")
+        await ctx.err('mv: Needs 2 arguments (see "mv --help")\n')
         return 1
     *srcs, dst = operands
     status = 0
@@ -407,7 +431,7 @@ async def mv(ctx: CommandContext, argv: list[str]) -> int:
 async def cp(ctx: CommandContext, argv: list[str]) -> int:
     flags, operands, _ = _split(argv, "rRpafinvdPL")
     if len(operands) < 2:
-        await ctx.err("cp: Needs 2 arguments (see \"cp --help\")\n")
+        await ctx.err('cp: Needs 2 arguments (see "cp --help")\n')
         return 1
     *srcs, dst = operands
     fs = ctx.fs
@@ -493,7 +517,7 @@ async def touch(ctx: CommandContext, argv: list[str]) -> int:
             operands.append(a)
         i += 1
     if not operands:
-        await ctx.err("touch: Needs 1 argument (see \"touch --help\")\n")
+        await ctx.err('touch: Needs 1 argument (see "touch --help")\n')
         return 1
     status = 0
     now = when if when is not None else ctx.device.now()
@@ -516,8 +540,11 @@ async def touch(ctx: CommandContext, argv: list[str]) -> int:
 async def ln(ctx: CommandContext, argv: list[str]) -> int:
     flags, operands, _ = _split(argv, "sfnvT")
     if len(operands) != 2 or "s" not in flags:
-        await ctx.err("ln: Needs 2 arguments (see \"ln --help\")\n" if len(operands) != 2
-                      else f"ln: cannot create hard link '{operands[1]}': Operation not permitted\n")
+        await ctx.err(
+            'ln: Needs 2 arguments (see "ln --help")\n'
+            if len(operands) != 2
+            else f"ln: cannot create hard link '{operands[1]}': Operation not permitted\n"
+        )
         return 1
     try:
         ctx.fs.symlink(operands[0], ctx.resolve(operands[1]))
@@ -531,7 +558,7 @@ async def ln(ctx: CommandContext, argv: list[str]) -> int:
 async def chmod(ctx: CommandContext, argv: list[str]) -> int:
     _, operands, _ = _split(argv, "Rfv")
     if len(operands) < 2:
-        await ctx.err("chmod: Needs 2 arguments (see \"chmod --help\")\n")
+        await ctx.err('chmod: Needs 2 arguments (see "chmod --help")\n')
         return 1
     try:
         mode = int(operands[0], 8)

@@ -9,22 +9,47 @@ from virtual_device.commands import CommandContext, command
 
 # (seconds before now, pid, tid, level, tag, message)
 _SEED = [
-    (310.0, 1622, 1690, "I", "ActivityManager", "Start proc 5871:com.whatsapp/u0a248 for service "
-     "{com.whatsapp/com.whatsapp.messaging.MessageService}"),
+    (
+        310.0,
+        1622,
+        1690,
+        "I",
+        "ActivityManager",
+        "Start proc 5871:com.whatsapp/u0a248 for service {com.whatsapp/com.whatsapp.messaging.MessageService}",
+    ),
     (305.2, 2396, 2451, "I", "GCoreUlr", "Unbound from all location providers"),
-    (288.7, 1622, 1671, "W", "ActivityManager", "Slow operation: 54ms so far, now at startProcess: done "
-     "updating pids map"),
+    (
+        288.7,
+        1622,
+        1671,
+        "W",
+        "ActivityManager",
+        "Slow operation: 54ms so far, now at startProcess: done updating pids map",
+    ),
     (240.1, 1012, 1012, "I", "SurfaceFlinger", "Display 4619827259835644672 HWC layers: 3"),
     (201.9, 6032, 6075, "D", "Spotify", "Connectivity changed: connected=true type=WIFI"),
     (190.4, 1622, 1760, "I", "WifiService", "startScan uid=1000"),
-    (150.3, 7318, 7318, "E", "ShoppingApp", "java.net.SocketTimeoutException: timeout at "
-     "okhttp3.internal.http2.Http2Stream$StreamTimeout.newTimeoutException(Http2Stream.kt:675)"),
+    (
+        150.3,
+        7318,
+        7318,
+        "E",
+        "ShoppingApp",
+        "java.net.SocketTimeoutException: timeout at "
+        "okhttp3.internal.http2.Http2Stream$StreamTimeout.newTimeoutException(Http2Stream.kt:675)",
+    ),
     (150.2, 7318, 7318, "E", "ShoppingApp", "\tat com.example.shopping.api.CartClient.refresh(CartClient.kt:88)"),
     (121.0, 1911, 1911, "D", "StatusBar", "disable<e i a s b h r c s > disable2<q i n >"),
     (95.5, 1622, 1702, "I", "BatteryStatsService", "In wakeup_callback: resumed from suspend"),
     (64.8, 2242, 2242, "I", "LatinIME", "Starting input. Cursor position = 0,0"),
-    (30.1, 1622, 1671, "I", "ActivityTaskManager", "Displayed com.google.android.apps.nexuslauncher/"
-     ".NexusLauncherActivity: +312ms"),
+    (
+        30.1,
+        1622,
+        1671,
+        "I",
+        "ActivityTaskManager",
+        "Displayed com.google.android.apps.nexuslauncher/.NexusLauncherActivity: +312ms",
+    ),
     (12.6, 681, 712, "I", "vold", "Trimming /data"),
     (2.4, 1342, 1342, "I", "adbd", "host-27: opening shell service"),
 ]

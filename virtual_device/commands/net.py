@@ -12,17 +12,54 @@ def _interfaces(ctx: CommandContext) -> list[dict[str, object]]:
     brd = ip.rsplit(".", 1)[0] + ".255"
     eui = "a03f:6cff:fe9e:41d7"
     return [
-        {"idx": 1, "name": "lo", "flags": "LOOPBACK,UP,LOWER_UP", "mtu": 65536, "qdisc": "noqueue",
-         "state": "UNKNOWN", "qlen": 1000, "link": "loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00",
-         "inet": [("127.0.0.1/8", "", "host lo")], "inet6": [("::1/128", "host")]},
-        {"idx": 2, "name": "dummy0", "flags": "BROADCAST,NOARP,UP,LOWER_UP", "mtu": 1500, "qdisc": "noqueue",
-         "state": "UNKNOWN", "qlen": 1000, "link": "ether 5e:21:9c:4a:7b:02 brd ff:ff:ff:ff:ff:ff",
-         "inet": [], "inet6": [("fe80::5c21:9cff:fe4a:7b02/64", "link")]},
-        {"idx": 14, "name": "rmnet1", "flags": "UP,LOWER_UP", "mtu": 1500, "qdisc": "mq", "state": "UNKNOWN",
-         "qlen": 1000, "link": "[519]", "inet": [("10.172.41.93/30", "", "global rmnet1")], "inet6": []},
-        {"idx": 27, "name": "wlan0", "flags": "BROADCAST,MULTICAST,UP,LOWER_UP", "mtu": 1500, "qdisc": "mq",
-         "state": "UP", "qlen": 3000, "link": f"ether {mac} brd ff:ff:ff:ff:ff:ff",
-         "inet": [(f"{ip}/24", brd, "global wlan0")], "inet6": [(f"fe80::{eui}/64", "link")]},
+        {
+            "idx": 1,
+            "name": "lo",
+            "flags": "LOOPBACK,UP,LOWER_UP",
+            "mtu": 65536,
+            "qdisc": "noqueue",
+            "state": "UNKNOWN",
+            "qlen": 1000,
+            "link": "loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00",
+            "inet": [("127.0.0.1/8", "", "host lo")],
+            "inet6": [("::1/128", "host")],
+        },
+        {
+            "idx": 2,
+            "name": "dummy0",
+            "flags": "BROADCAST,NOARP,UP,LOWER_UP",
+            "mtu": 1500,
+            "qdisc": "noqueue",
+            "state": "UNKNOWN",
+            "qlen": 1000,
+            "link": "ether 5e:21:9c:4a:7b:02 brd ff:ff:ff:ff:ff:ff",
+            "inet": [],
+            "inet6": [("fe80::5c21:9cff:fe4a:7b02/64", "link")],
+        },
+        {
+            "idx": 14,
+            "name": "rmnet1",
+            "flags": "UP,LOWER_UP",
+            "mtu": 1500,
+            "qdisc": "mq",
+            "state": "UNKNOWN",
+            "qlen": 1000,
+            "link": "[519]",
+            "inet": [("10.172.41.93/30", "", "global rmnet1")],
+            "inet6": [],
+        },
+        {
+            "idx": 27,
+            "name": "wlan0",
+            "flags": "BROADCAST,MULTICAST,UP,LOWER_UP",
+            "mtu": 1500,
+            "qdisc": "mq",
+            "state": "UP",
+            "qlen": 3000,
+            "link": f"ether {mac} brd ff:ff:ff:ff:ff:ff",
+            "inet": [(f"{ip}/24", brd, "global wlan0")],
+            "inet6": [(f"fe80::{eui}/64", "link")],
+        },
     ]
 
 
@@ -31,8 +68,10 @@ async def ip(ctx: CommandContext, argv: list[str]) -> int:
     args = [a for a in argv[1:] if a not in ("-4", "-6", "-o")]
     only4, only6 = "-4" in argv, "-6" in argv
     if not args:
-        await ctx.err("Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\n"
-                      "where  OBJECT := { link | address | route | rule | neigh | ... }\n")
+        await ctx.err(
+            "Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\n"
+            "where  OBJECT := { link | address | route | rule | neigh | ... }\n"
+        )
         return 255
     obj, rest = args[0], args[1:]
     ifaces = _interfaces(ctx)
@@ -47,11 +86,14 @@ async def ip(ctx: CommandContext, argv: list[str]) -> int:
         out = []
         for f in ifaces:
             qlen = f" qlen {f['qlen']}" if f["name"] != "lo" else f" qlen {f['qlen']}"
-            out.append(f"{f['idx']}: {f['name']}: <{f['flags']}> mtu {f['mtu']} qdisc {f['qdisc']} "
-                       f"state {f['state']} group default{qlen}\n")
+            out.append(
+                f"{f['idx']}: {f['name']}: <{f['flags']}> mtu {f['mtu']} qdisc {f['qdisc']} "
+                f"state {f['state']} group default{qlen}\n"
+            )
             if not only4 and not only6:
-                out.append(f"    link/{f['link']}\n" if not str(f["link"]).startswith("[") else
-                           f"    link/{f['link']} \n")
+                out.append(
+                    f"    link/{f['link']}\n" if not str(f["link"]).startswith("[") else f"    link/{f['link']} \n"
+                )
             if not only6:
                 for addr, brd, scope in f["inet"]:  # type: ignore[union-attr]
                     b = f" brd {brd}" if brd else ""
@@ -62,14 +104,19 @@ async def ip(ctx: CommandContext, argv: list[str]) -> int:
         await ctx.out("".join(out))
         return 0
     if obj in ("link", "l"):
-        await ctx.out("".join(f"{f['idx']}: {f['name']}: <{f['flags']}> mtu {f['mtu']} qdisc {f['qdisc']} state "
-                              f"{f['state']} mode DEFAULT group default qlen {f['qlen']}\n    link/{f['link']}\n"
-                              for f in ifaces))
+        await ctx.out(
+            "".join(
+                f"{f['idx']}: {f['name']}: <{f['flags']}> mtu {f['mtu']} qdisc {f['qdisc']} state "
+                f"{f['state']} mode DEFAULT group default qlen {f['qlen']}\n    link/{f['link']}\n"
+                for f in ifaces
+            )
+        )
         return 0
     if obj in ("route", "r", "ro"):
         net = str(ctx.device.config.get("wlan_ip", "192.168.1.47")).rsplit(".", 1)[0]
-        await ctx.out(f"{net}.0/24 dev wlan0 proto kernel scope link src "
-                      f"{ctx.device.config.get('wlan_ip', '192.168.1.47')} \n")
+        await ctx.out(
+            f"{net}.0/24 dev wlan0 proto kernel scope link src {ctx.device.config.get('wlan_ip', '192.168.1.47')} \n"
+        )
         return 0
     await ctx.err(f'Object "{obj}" is unknown, try "ip help".\n')
     return 255
@@ -82,8 +129,11 @@ async def ifconfig(ctx: CommandContext, argv: list[str]) -> int:
     if names:
         ifaces = [f for f in ifaces if f["name"] == names[0]]
         if not ifaces:
-            await ctx.err(f"ifconfig: {names[0]}: No such device\n" if len(names) == 1 else
-                          "ifconfig: SIOCSIFADDR: Permission denied\n")
+            await ctx.err(
+                f"ifconfig: {names[0]}: No such device\n"
+                if len(names) == 1
+                else "ifconfig: SIOCSIFADDR: Permission denied\n"
+            )
             return 1
     out = []
     for f in ifaces:
@@ -104,10 +154,12 @@ async def ifconfig(ctx: CommandContext, argv: list[str]) -> int:
         for addr, scope in f["inet6"]:  # type: ignore[union-attr]
             out.append(f"          inet6 addr: {addr} Scope: {scope.capitalize()}\n")
         flags = str(f["flags"]).replace(",", " ").replace("LOWER_UP", "RUNNING")
-        out.append(f"          {flags}  MTU:{f['mtu']}  Metric:1\n"
-                   "          RX packets:184920 errors:0 dropped:0 overruns:0 frame:0 \n"
-                   "          TX packets:97113 errors:0 dropped:0 overruns:0 carrier:0 \n"
-                   f"          collisions:0 txqueuelen:{f['qlen']} \n"
-                   "          RX bytes:214839201 TX bytes:18842102 \n\n")
+        out.append(
+            f"          {flags}  MTU:{f['mtu']}  Metric:1\n"
+            "          RX packets:184920 errors:0 dropped:0 overruns:0 frame:0 \n"
+            "          TX packets:97113 errors:0 dropped:0 overruns:0 carrier:0 \n"
+            f"          collisions:0 txqueuelen:{f['qlen']} \n"
+            "          RX bytes:214839201 TX bytes:18842102 \n\n"
+        )
     await ctx.out("".join(out))
     return 0

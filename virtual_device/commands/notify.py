@@ -68,8 +68,21 @@ async def notification_command(ctx: CommandContext, args: list[str]) -> int:
         elif a in ("-t", "--title") and i + 1 < len(rest):
             title = rest[i + 1]
             i += 1
-        elif a in ("-i", "--icon", "-I", "--large-icon", "-S", "--style", "-c", "--content-intent",
-                   "--bigtext", "--picture", "--line", "--conversation", "--message") and i + 1 < len(rest):
+        elif a in (
+            "-i",
+            "--icon",
+            "-I",
+            "--large-icon",
+            "-S",
+            "--style",
+            "-c",
+            "--content-intent",
+            "--bigtext",
+            "--picture",
+            "--line",
+            "--conversation",
+            "--message",
+        ) and i + 1 < len(rest):
             i += 1
         else:
             positional.append(a)
@@ -78,12 +91,16 @@ async def notification_command(ctx: CommandContext, args: list[str]) -> int:
         await ctx.err("Error: Notification must have tag and text\n" if positional else POST_USAGE)
         return 255
     tag, text = positional[0], " ".join(positional[1:])
-    summary = ("Notification(channel=shell_cmd shortcut=null contentView=null vibrate=null sound=null "
-               "defaults=0x0 flags=0x10 color=0x00000000 vis=PRIVATE)")
+    summary = (
+        "Notification(channel=shell_cmd shortcut=null contentView=null vibrate=null sound=null "
+        "defaults=0x0 flags=0x10 color=0x00000000 vis=PRIVATE)"
+    )
     await ctx.out(f"posting:\n  {summary}\n")
     if ctx.device.screen is not None:
         ctx.device.screen.post_notification(tag, title, text, "com.android.shell")
     if verbose:
-        await ctx.out(f"posted:\n  NotificationRecord(0x0c4f3a21: pkg=com.android.shell user=UserHandle{{0}} "
-                      f"id=2020 tag={tag} importance=3 key=0|com.android.shell|2020|{tag}|2000: {summary})\n")
+        await ctx.out(
+            f"posted:\n  NotificationRecord(0x0c4f3a21: pkg=com.android.shell user=UserHandle{{0}} "
+            f"id=2020 tag={tag} importance=3 key=0|com.android.shell|2020|{tag}|2000: {summary})\n"
+        )
     return 0

@@ -163,8 +163,10 @@ async def package_command(ctx: CommandContext, args: list[str]) -> int:
             await ctx.out("Users:\n\tUserInfo{0:Owner:c13} running\n")
             return 0
         if what == "features":
-            await ctx.out("feature:android.hardware.camera\nfeature:android.hardware.wifi\n"
-                          "feature:android.hardware.touchscreen\nfeature:android.software.webview\n")
+            await ctx.out(
+                "feature:android.hardware.camera\nfeature:android.hardware.wifi\n"
+                "feature:android.hardware.touchscreen\nfeature:android.software.webview\n"
+            )
             return 0
         await ctx.err(f"Error: unknown list type '{what}'\n")
         return 255

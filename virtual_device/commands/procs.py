@@ -52,17 +52,36 @@ def _display_name(p: Process) -> str:
 def _value(p: Process, field: str, now: float) -> str:
     cpu_seconds = (p.rss % 997) + (p.pid % 13)
     values = {
-        "USER": p.user, "UID": str(p.uid), "PID": str(p.pid), "TID": str(p.pid), "PPID": str(p.ppid),
-        "VSZ": str(p.vsz), "VSIZE": str(p.vsz), "RSS": str(p.rss), "WCHAN": p.wchan or "0", "ADDR": "0",
-        "S": p.state, "STAT": p.state + ("s" if p.ppid in (0, 1) else ""), "NAME": _display_name(p),
-        "COMM": p.name[:15], "CMD": _display_name(p), "ARGS": p.args or _display_name(p),
-        "CMDLINE": p.args or "", "%CPU": f"{(p.rss % 50) / 10:.1f}",
+        "USER": p.user,
+        "UID": str(p.uid),
+        "PID": str(p.pid),
+        "TID": str(p.pid),
+        "PPID": str(p.ppid),
+        "VSZ": str(p.vsz),
+        "VSIZE": str(p.vsz),
+        "RSS": str(p.rss),
+        "WCHAN": p.wchan or "0",
+        "ADDR": "0",
+        "S": p.state,
+        "STAT": p.state + ("s" if p.ppid in (0, 1) else ""),
+        "NAME": _display_name(p),
+        "COMM": p.name[:15],
+        "CMD": _display_name(p),
+        "ARGS": p.args or _display_name(p),
+        "CMDLINE": p.args or "",
+        "%CPU": f"{(p.rss % 50) / 10:.1f}",
         "%MEM": f"{p.rss * 100 / MEM_TOTAL_KB:.1f}",
         "TIME": time.strftime("%H:%M:%S", time.gmtime(cpu_seconds)),
         "STIME": time.strftime("%H:%M", time.localtime(p.started)),
-        "PCY": "fg" if p.package else "-", "PRI": "19", "NI": "0", "RTPRIO": "-", "SCH": "0", "TTY": "?",
-        "LABEL": "u:r:shell:s0" if p.uid == 2000 else ("u:r:untrusted_app:s0" if p.uid >= 10000
-                                                       else "u:r:system_server:s0"),
+        "PCY": "fg" if p.package else "-",
+        "PRI": "19",
+        "NI": "0",
+        "RTPRIO": "-",
+        "SCH": "0",
+        "TTY": "?",
+        "LABEL": "u:r:shell:s0"
+        if p.uid == 2000
+        else ("u:r:untrusted_app:s0" if p.uid >= 10000 else "u:r:system_server:s0"),
     }
     return values[field]
 

@@ -24,8 +24,9 @@ async def setprop(ctx: CommandContext, argv: list[str]) -> int:
         return 1
     name, value = argv[1], argv[2]
     # shell may only set debug./persist.log./log. style properties; ro.* are write-once
-    if name.startswith("ro.") or not name.startswith(("debug.", "log.", "persist.log.", "persist.sys.",
-                                                        "vendor.debug.", "service.adb.", "persist.debug.")):
+    if name.startswith("ro.") or not name.startswith(
+        ("debug.", "log.", "persist.log.", "persist.sys.", "vendor.debug.", "service.adb.", "persist.debug.")
+    ):
         await ctx.err(f"Failed to set property '{name}' to '{value}'.\nSee dmesg for error reason.\n")
         return 1
     ctx.device.props[name] = value

@@ -52,7 +52,7 @@ async def screencap(ctx: CommandContext, argv: list[str]) -> int:
         arg = args[i]
         i += 1
         if arg == "--" or not arg.startswith("-") or arg == "-":
-            files.extend(args[i - 1:] if arg != "--" else args[i:])
+            files.extend(args[i - 1 :] if arg != "--" else args[i:])
             break
         flags = arg[1:]
         for j, flag in enumerate(flags):
@@ -62,11 +62,11 @@ async def screencap(ctx: CommandContext, argv: list[str]) -> int:
                 await ctx.err(SCREENCAP_USAGE)
                 return 0
             elif flag == "d":
-                value = flags[j + 1:] or (args[i] if i < len(args) else None)
+                value = flags[j + 1 :] or (args[i] if i < len(args) else None)
                 if value is None:
                     await ctx.err(f"{argv[0]}: option requires an argument -- 'd'\n{SCREENCAP_USAGE}")
                     return 1
-                if not flags[j + 1:]:
+                if not flags[j + 1 :]:
                     i += 1
                 if not value.lstrip("-").isdigit():
                     await ctx.err(f"Invalid display id: {value}\n")
@@ -150,8 +150,16 @@ class RecordOptions:
 
 
 _WITH_VALUE = {"size", "bit-rate", "time-limit", "output-format", "display-id", "codec-name", "bframes"}
-_FLAGS = {"help", "verbose", "bugreport", "show-device-info", "show-frame-time", "rotate", "monotonic-time",
-          "persistent-surface"}
+_FLAGS = {
+    "help",
+    "verbose",
+    "bugreport",
+    "show-device-info",
+    "show-frame-time",
+    "rotate",
+    "monotonic-time",
+    "persistent-surface",
+}
 
 
 def _atoi(text: str) -> int:
@@ -300,9 +308,11 @@ async def screenrecord(ctx: CommandContext, argv: list[str]) -> int:
             return 255
     if opts.verbose:
         sw, sh = screen.size
-        await ctx.out(f"Display is {sw}x{sh} @{MAX_FPS:.2f}fps (orientation=ROTATION_0), layerStack=0\n"
-                      f"Configuring recorder for {width}x{height} video/avc at {opts.bit_rate / 1e6:.2f}Mbps\n"
-                      f"Content area is {width}x{height} at offset x=0 y=0\n")
+        await ctx.out(
+            f"Display is {sw}x{sh} @{MAX_FPS:.2f}fps (orientation=ROTATION_0), layerStack=0\n"
+            f"Configuring recorder for {width}x{height} video/avc at {opts.bit_rate / 1e6:.2f}Mbps\n"
+            f"Content area is {width}x{height} at offset x=0 y=0\n"
+        )
 
     # the MP4 muxer seeks back to write sizes; device files are append-only streams, so spool first
     spool = tempfile.SpooledTemporaryFile(max_size=64 << 20) if opts.output_format == "mp4" else None
@@ -316,18 +326,19 @@ async def screenrecord(ctx: CommandContext, argv: list[str]) -> int:
         if reason == "limit":
             await ctx.out("Time limit reached\n")
         elapsed = int(time.monotonic() - recorder.started)
-        await ctx.out(f"Encoder stopping; recorded {encoder.frames} frames in {elapsed} seconds\n"
-                      "Stopping encoder and muxer\n"
-                      "Executing: /system/bin/am broadcast -a android.intent.action.MEDIA_SCANNER_SCAN_FILE "
-                      f"-d file://{ctx.resolve(opts.path)}\n")
+        await ctx.out(
+            f"Encoder stopping; recorded {encoder.frames} frames in {elapsed} seconds\n"
+            "Stopping encoder and muxer\n"
+            "Executing: /system/bin/am broadcast -a android.intent.action.MEDIA_SCANNER_SCAN_FILE "
+            f"-d file://{ctx.resolve(opts.path)}\n"
+        )
     return 0
 
 
 class _Recorder:
     """The frame loop: render the latest state when it changes (or every second), encode off-loop, send."""
 
-    def __init__(self, ctx: CommandContext, encoder, opts: RecordOptions, handle, to_stdout: bool,
-                 spool=None) -> None:
+    def __init__(self, ctx: CommandContext, encoder, opts: RecordOptions, handle, to_stdout: bool, spool=None) -> None:
         self.ctx, self.encoder, self.opts, self.handle, self.to_stdout = ctx, encoder, opts, handle, to_stdout
         self.spool = spool
         self.last_pts = 0

@@ -10,9 +10,11 @@ from virtual_device.commands import REGISTRY, CommandContext, command, load_all
 
 @command("id")
 async def id_(ctx: CommandContext, argv: list[str]) -> int:
-    groups = ("3003(inet),3009(readproc),1004(input),1007(log),1011(adb),1015(sdcard_rw),1028(sdcard_r),"
-              "1078(ext_data_rw),1079(ext_obb_rw),3001(net_bt_admin),3002(net_bt),3006(net_bw_stats),"
-              "3011(uhid),3012(readtracefs)")
+    groups = (
+        "3003(inet),3009(readproc),1004(input),1007(log),1011(adb),1015(sdcard_rw),1028(sdcard_r),"
+        "1078(ext_data_rw),1079(ext_obb_rw),3001(net_bt_admin),3002(net_bt),3006(net_bw_stats),"
+        "3011(uhid),3012(readtracefs)"
+    )
     args = argv[1:]
     if "-u" in args:
         await ctx.out("shell\n" if "-n" in args else "2000\n")
@@ -139,8 +141,9 @@ async def uptime(ctx: CommandContext, argv: list[str]) -> int:
     up = int(ctx.device.uptime())
     days, rem = divmod(up, 86400)
     clock = time.strftime("%H:%M:%S", time.localtime(ctx.device.now()))
-    await ctx.out(f" {clock} up {days} days, {rem // 3600:2d}:{rem % 3600 // 60:02d},  0 users,  "
-                  "load average: 2.61, 2.48, 2.35\n")
+    await ctx.out(
+        f" {clock} up {days} days, {rem // 3600:2d}:{rem % 3600 // 60:02d},  0 users,  load average: 2.61, 2.48, 2.35\n"
+    )
     return 0
 
 

@@ -117,8 +117,9 @@ async def grep(ctx: CommandContext, argv: list[str]) -> int:
         return 2
     fixed = "F" in flags or argv[0] == "fgrep"
     regexes = [
-        re.compile(re.escape(p) if fixed else _posix_regex(p, "E" in flags or argv[0] == "egrep"),
-                   re.I if "i" in flags else 0)
+        re.compile(
+            re.escape(p) if fixed else _posix_regex(p, "E" in flags or argv[0] == "egrep"), re.I if "i" in flags else 0
+        )
         for p in patterns
     ]
     status = 1

@@ -13,11 +13,13 @@ async def wm(ctx: CommandContext, argv: list[str]) -> int:
     args = argv[1:]
     device = ctx.device
     if not args:
-        await ctx.out("Window manager (window) commands:\n  help\n      Print this help text.\n"
-                      "  size [reset|WxH|WdpxHdp] [-d DISPLAY_ID]\n"
-                      "    Return or override display size.\n"
-                      "  density [reset|DENSITY] [-d DISPLAY_ID]\n"
-                      "    Return or override display density.\n")
+        await ctx.out(
+            "Window manager (window) commands:\n  help\n      Print this help text.\n"
+            "  size [reset|WxH|WdpxHdp] [-d DISPLAY_ID]\n"
+            "    Return or override display size.\n"
+            "  density [reset|DENSITY] [-d DISPLAY_ID]\n"
+            "    Return or override display density.\n"
+        )
         return 0
     verb, rest = args[0], args[1:]
     if "-d" in rest:
@@ -94,8 +96,18 @@ The commands and default sources are:
       motionevent <DOWN|UP|MOVE|CANCEL> <x> <y> (Default: touchscreen)
       keycombination <key code 1> <key code 2> ... (Default: keyboard)
 """
-SOURCES = {"dpad", "keyboard", "mouse", "touchpad", "gamepad", "touchnavigation", "joystick", "touchscreen",
-           "stylus", "trackball"}
+SOURCES = {
+    "dpad",
+    "keyboard",
+    "mouse",
+    "touchpad",
+    "gamepad",
+    "touchnavigation",
+    "joystick",
+    "touchscreen",
+    "stylus",
+    "trackball",
+}
 
 
 def keycode(name: str) -> int | None:
@@ -158,7 +170,10 @@ async def input_(ctx: CommandContext, argv: list[str]) -> int:
         return 0
     if verb in ("press", "roll", "motionevent"):
         return 0
-    await ctx.err(f"Error: Unknown command: {verb}\n" if verb not in ("tap", "swipe", "text", "keyevent")
-                  else f"Error: Invalid arguments for command: {verb}\n")
+    await ctx.err(
+        f"Error: Unknown command: {verb}\n"
+        if verb not in ("tap", "swipe", "text", "keyevent")
+        else f"Error: Invalid arguments for command: {verb}\n"
+    )
     await ctx.out(INPUT_USAGE)
     return 1

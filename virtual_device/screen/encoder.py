@@ -36,8 +36,9 @@ def even_size(width: int, height: int) -> tuple[int, int]:
 class H264Encoder:
     """Encode PIL frames to H.264. `output=None` gives Annex-B packets; a file object gets an MP4."""
 
-    def __init__(self, width: int, height: int, bit_rate: int = 20_000_000, output: BinaryIO | None = None,
-                 fps: int = 60) -> None:
+    def __init__(
+        self, width: int, height: int, bit_rate: int = 20_000_000, output: BinaryIO | None = None, fps: int = 60
+    ) -> None:
         self.width, self.height = even_size(width, height)
         self.bit_rate = bit_rate
         self._container = None

@@ -163,8 +163,13 @@ class Renderer:
     def _icon(self, draw: ImageDraw.ImageDraw, box, colour, letter: str) -> None:
         draw.ellipse(box, fill=colour)
         inner = (box[2] - box[0]) // 2
-        draw.text(((box[0] + box[2]) // 2, (box[1] + box[3]) // 2), letter, font=font(inner, bold=True),
-                  fill=WHITE, anchor="mm")
+        draw.text(
+            ((box[0] + box[2]) // 2, (box[1] + box[3]) // 2),
+            letter,
+            font=font(inner, bold=True),
+            fill=WHITE,
+            anchor="mm",
+        )
 
     def _glance(self, frame: Image.Image, snap: ScreenSnapshot) -> None:
         lay = self.lay
@@ -181,8 +186,7 @@ class Renderer:
             draw.rectangle((0, 0, self.width, self.height), fill=(241, 243, 244))
         draw.rounded_rectangle(box, radius=(box[3] - box[1]) // 2, fill=WHITE if page.focused else (235, 238, 244))
         cy = (box[1] + box[3]) // 2
-        draw.text((box[0] + lay.dp(28), cy), "G", font=font(lay.dp(24), bold=True), fill=(66, 133, 244),
-                  anchor="mm")
+        draw.text((box[0] + lay.dp(28), cy), "G", font=font(lay.dp(24), bold=True), fill=(66, 133, 244), anchor="mm")
         self._field_text(draw, page, (box[0] + lay.dp(52), box[1], box[2] - lay.dp(20), box[3]), "Search")
 
     def _field_text(self, draw: ImageDraw.ImageDraw, page: Page, box, placeholder: str) -> None:
@@ -209,8 +213,12 @@ class Renderer:
         draw.rectangle((0, 0, w, lay.status_h + lay.toolbar_h), fill=(241, 243, 244))
         ty = lay.status_h + lay.toolbar_h // 2
         draw.text((lay.dp(28), ty), "⌂", font=font(lay.dp(26)), fill=MUTED, anchor="mm")
-        draw.rounded_rectangle((w - lay.dp(44), ty - lay.dp(12), w - lay.dp(20), ty + lay.dp(12)),
-                               radius=lay.dp(4), outline=MUTED, width=lay.dp(2))
+        draw.rounded_rectangle(
+            (w - lay.dp(44), ty - lay.dp(12), w - lay.dp(20), ty + lay.dp(12)),
+            radius=lay.dp(4),
+            outline=MUTED,
+            width=lay.dp(2),
+        )
         draw.text((w - lay.dp(32), ty), "1", font=font(lay.dp(13), bold=True), fill=MUTED, anchor="mm")
         parts = urlsplit(url if "://" in url else f"http://{url}")
         host = parts.hostname or url
@@ -218,18 +226,21 @@ class Renderer:
         body_top = lay.status_h + lay.toolbar_h
         margin = lay.dp(24)
         draw.rectangle((0, body_top, w, body_top + lay.dp(200)), fill=app_colour(host))
-        draw.text((margin, body_top + lay.dp(100)), _fit(draw, host, font(lay.dp(30), True), w - 2 * margin),
-                  font=font(lay.dp(30), bold=True), fill=WHITE, anchor="lm")
+        draw.text(
+            (margin, body_top + lay.dp(100)),
+            _fit(draw, host, font(lay.dp(30), True), w - 2 * margin),
+            font=font(lay.dp(30), bold=True),
+            fill=WHITE,
+            anchor="lm",
+        )
         y = body_top + lay.dp(232)
-        for line in _wrap(draw, path + (f"?{parts.query}" if parts.query else ""), font(lay.dp(22)),
-                          w - 2 * margin, 3):
+        for line in _wrap(draw, path + (f"?{parts.query}" if parts.query else ""), font(lay.dp(22)), w - 2 * margin, 3):
             draw.text((margin, y), line, font=font(lay.dp(22)), fill=INK)
             y += lay.dp(32)
         y += lay.dp(24)
         for i in range(8):  # placeholder paragraphs
             width = w - 2 * margin - (i * 97 % 5) * lay.dp(30)
-            draw.rounded_rectangle((margin, y, margin + width, y + lay.dp(14)), radius=lay.dp(7),
-                                   fill=(232, 234, 237))
+            draw.rounded_rectangle((margin, y, margin + width, y + lay.dp(14)), radius=lay.dp(7), fill=(232, 234, 237))
             y += lay.dp(30)
         return frame
 
@@ -244,8 +255,13 @@ class Renderer:
         else:
             fnt = font(lay.dp(17))
             shown = page.url.split("://", 1)[-1]
-            draw.text((inner[0], (box[1] + box[3]) // 2), _fit(draw, shown, fnt, inner[2] - inner[0]),
-                      font=fnt, fill=INK, anchor="lm")
+            draw.text(
+                (inner[0], (box[1] + box[3]) // 2),
+                _fit(draw, shown, fnt, inner[2] - inner[0]),
+                font=fnt,
+                fill=INK,
+                anchor="lm",
+            )
 
     def _build_app(self, page: Page) -> Image.Image:
         w, h, lay = self.width, self.height, self.lay
@@ -253,21 +269,35 @@ class Renderer:
         frame = Image.new("RGB", (w, h), SURFACE)
         draw = ImageDraw.Draw(frame)
         draw.rectangle((0, 0, w, lay.status_h + lay.dp(64)), fill=colour)
-        draw.text((lay.dp(24), lay.status_h + lay.dp(32)), app_label(page.package),
-                  font=font(lay.dp(24), bold=True), fill=WHITE, anchor="lm")
+        draw.text(
+            (lay.dp(24), lay.status_h + lay.dp(32)),
+            app_label(page.package),
+            font=font(lay.dp(24), bold=True),
+            fill=WHITE,
+            anchor="lm",
+        )
         short = page.activity.rsplit(".", 1)[-1] if page.activity else page.package
         y = lay.status_h + lay.dp(88)
-        draw.text((lay.dp(24), y), _fit(draw, short, font(lay.dp(18)), w - lay.dp(48)), font=font(lay.dp(18)),
-                  fill=MUTED)
-        draw.text((lay.dp(24), y + lay.dp(32)), _fit(draw, page.package, font(lay.dp(14)), w - lay.dp(48)),
-                  font=font(lay.dp(14)), fill=MUTED)
+        draw.text(
+            (lay.dp(24), y), _fit(draw, short, font(lay.dp(18)), w - lay.dp(48)), font=font(lay.dp(18)), fill=MUTED
+        )
+        draw.text(
+            (lay.dp(24), y + lay.dp(32)),
+            _fit(draw, page.package, font(lay.dp(14)), w - lay.dp(48)),
+            font=font(lay.dp(14)),
+            fill=MUTED,
+        )
         y = lay.app_field()[3] + lay.dp(32)
         for i in range(6):  # list rows
             draw.ellipse((lay.dp(24), y, lay.dp(64), y + lay.dp(40)), fill=colour)
-            draw.rounded_rectangle((lay.dp(80), y + lay.dp(6), w - lay.dp(24) - i * lay.dp(20), y + lay.dp(18)),
-                                   radius=lay.dp(6), fill=(218, 220, 224))
-            draw.rounded_rectangle((lay.dp(80), y + lay.dp(26), w - lay.dp(120), y + lay.dp(34)),
-                                   radius=lay.dp(4), fill=(232, 234, 237))
+            draw.rounded_rectangle(
+                (lay.dp(80), y + lay.dp(6), w - lay.dp(24) - i * lay.dp(20), y + lay.dp(18)),
+                radius=lay.dp(6),
+                fill=(218, 220, 224),
+            )
+            draw.rounded_rectangle(
+                (lay.dp(80), y + lay.dp(26), w - lay.dp(120), y + lay.dp(34)), radius=lay.dp(4), fill=(232, 234, 237)
+            )
             y += lay.dp(64)
         return frame
 
@@ -275,8 +305,9 @@ class Renderer:
         lay = self.lay
         box = lay.app_field()
         draw = ImageDraw.Draw(frame)
-        draw.rounded_rectangle(box, radius=lay.dp(8), fill=WHITE, outline=ACCENT if page.focused else MUTED,
-                               width=lay.dp(2))
+        draw.rounded_rectangle(
+            box, radius=lay.dp(8), fill=WHITE, outline=ACCENT if page.focused else MUTED, width=lay.dp(2)
+        )
         self._field_text(draw, page, (box[0] + lay.dp(16), box[1], box[2] - lay.dp(16), box[3]), "Type here")
 
     def _build_camera_scene(self) -> Image.Image:
@@ -326,8 +357,13 @@ class Renderer:
             frame = Image.new("RGB", (self.width, self.height), (0, 0, 0))
             if image is None:
                 draw = ImageDraw.Draw(frame)
-                draw.text((self.width // 2, self.height // 2), "Can't load image", font=font(self.lay.dp(20)),
-                          fill=WHITE, anchor="mm")
+                draw.text(
+                    (self.width // 2, self.height // 2),
+                    "Can't load image",
+                    font=font(self.lay.dp(20)),
+                    fill=WHITE,
+                    anchor="mm",
+                )
                 return frame
             fitted = image.copy()
             fitted.thumbnail((self.width, self.height - 2 * self.lay.status_h), Image.Resampling.BILINEAR)
@@ -353,12 +389,22 @@ class Renderer:
             if x + card_w < 0:
                 break
             draw.rounded_rectangle((x, top, x + card_w, top + card_h), radius=lay.dp(20), fill=SURFACE)
-            draw.rounded_rectangle((x, top, x + card_w, top + lay.dp(64)), radius=lay.dp(20),
-                                   fill=app_colour(page.package))
-            self._icon(draw, (x + card_w // 2 - lay.dp(20), top - lay.dp(56), x + card_w // 2 + lay.dp(20),
-                              top - lay.dp(16)), app_colour(page.package), app_label(page.package)[0])
-            draw.text((x + lay.dp(20), top + lay.dp(32)), app_label(page.package), font=font(lay.dp(18), True),
-                      fill=WHITE, anchor="lm")
+            draw.rounded_rectangle(
+                (x, top, x + card_w, top + lay.dp(64)), radius=lay.dp(20), fill=app_colour(page.package)
+            )
+            self._icon(
+                draw,
+                (x + card_w // 2 - lay.dp(20), top - lay.dp(56), x + card_w // 2 + lay.dp(20), top - lay.dp(16)),
+                app_colour(page.package),
+                app_label(page.package)[0],
+            )
+            draw.text(
+                (x + lay.dp(20), top + lay.dp(32)),
+                app_label(page.package),
+                font=font(lay.dp(18), True),
+                fill=WHITE,
+                anchor="lm",
+            )
         return frame
 
     # -- overlays ----------------------------------------------------------------------------------
@@ -366,8 +412,9 @@ class Renderer:
         clock = datetime.fromtimestamp(snap.clock).strftime("%H:%M")
         packages = tuple(dict.fromkeys(n.package for n in snap.notifications))[:4]
         key = ("status", clock, snap.battery_level, snap.charging, snap.wifi, packages, dark)
-        bar = self._cached(key, lambda: self._build_status(clock, snap.battery_level, snap.charging, snap.wifi,
-                                                           packages, dark))
+        bar = self._cached(
+            key, lambda: self._build_status(clock, snap.battery_level, snap.charging, snap.wifi, packages, dark)
+        )
         frame.paste(bar, (0, 0), bar)
 
     def _build_status(self, clock: str, level: int, charging: bool, wifi: bool, packages, dark: bool):
@@ -392,15 +439,27 @@ class Renderer:
         draw.rectangle((bx + 2, cy + bh // 2 - 2 - fill_h, bx + bw - 2, cy + bh // 2 - 2), fill=colour)
         if charging:
             s = lay.dp(1)
-            draw.polygon(((bx + bw // 2 + s, cy - 7 * s), (bx + 2 * s, cy + s), (bx + bw // 2, cy + s),
-                          (bx + bw // 2 - s, cy + 7 * s), (bx + bw - 2 * s, cy - s), (bx + bw // 2, cy - s)),
-                         fill=WHITE if not dark else INK)
+            draw.polygon(
+                (
+                    (bx + bw // 2 + s, cy - 7 * s),
+                    (bx + 2 * s, cy + s),
+                    (bx + bw // 2, cy + s),
+                    (bx + bw // 2 - s, cy + 7 * s),
+                    (bx + bw - 2 * s, cy - s),
+                    (bx + bw // 2, cy - s),
+                ),
+                fill=WHITE if not dark else INK,
+            )
         draw.text((w - lay.dp(16), cy), f"{level}%", font=font(lay.dp(13)), fill=ink, anchor="rm")
         if wifi:  # a wedge of arcs, like the Wi-Fi glyph
             wx, r = bx - lay.dp(30), lay.dp(14)
             for i, radius in enumerate((r, r * 2 // 3, r // 3)):
-                draw.pieslice((wx - radius, cy + lay.dp(6) - radius, wx + radius, cy + lay.dp(6) + radius),
-                              225, 315, fill=ink if i % 2 == 0 else (0, 0, 0, 0))
+                draw.pieslice(
+                    (wx - radius, cy + lay.dp(6) - radius, wx + radius, cy + lay.dp(6) + radius),
+                    225,
+                    315,
+                    fill=ink if i % 2 == 0 else (0, 0, 0, 0),
+                )
         return bar
 
     def _nav_bar(self, frame: Image.Image, dark: bool) -> None:
@@ -408,8 +467,11 @@ class Renderer:
         draw = ImageDraw.Draw(frame)
         cy = self.height - lay.nav_h // 2
         half = lay.dp(54)
-        draw.rounded_rectangle((self.width // 2 - half, cy - lay.dp(2), self.width // 2 + half, cy + lay.dp(2)),
-                               radius=lay.dp(2), fill=WHITE if dark else INK)
+        draw.rounded_rectangle(
+            (self.width // 2 - half, cy - lay.dp(2), self.width // 2 + half, cy + lay.dp(2)),
+            radius=lay.dp(2),
+            fill=WHITE if dark else INK,
+        )
 
     def _keyboard(self, frame: Image.Image) -> None:
         keyboard = self._cached(("keyboard",), self._build_keyboard)
@@ -427,8 +489,9 @@ class Renderer:
             for i, ch in enumerate(row):
                 box = (x0 + i * key_w + gap // 2, y, x0 + (i + 1) * key_w - gap // 2, y + key_h)
                 draw.rounded_rectangle(box, radius=lay.dp(6), fill=WHITE)
-                draw.text(((box[0] + box[2]) // 2, (box[1] + box[3]) // 2), ch, font=font(lay.dp(20)), fill=INK,
-                          anchor="mm")
+                draw.text(
+                    ((box[0] + box[2]) // 2, (box[1] + box[3]) // 2), ch, font=font(lay.dp(20)), fill=INK, anchor="mm"
+                )
         y = lay.dp(12) + 3 * (key_h + gap)
         draw.rounded_rectangle((w // 4, y, 3 * w // 4, y + key_h), radius=lay.dp(6), fill=WHITE)
         draw.rounded_rectangle((3 * w // 4 + gap, y, w - gap, y + key_h), radius=lay.dp(6), fill=ACCENT)
@@ -441,18 +504,33 @@ class Renderer:
             w = self.width - 2 * lay.dp(8)
             card = Image.new("RGBA", (w, lay.dp(112)), (0, 0, 0, 0))
             draw = ImageDraw.Draw(card)
-            draw.rounded_rectangle((0, 0, w - 1, card.height - 1), radius=lay.dp(24), fill=(250, 250, 252, 255),
-                                   outline=(200, 200, 205, 255), width=2)
+            draw.rounded_rectangle(
+                (0, 0, w - 1, card.height - 1),
+                radius=lay.dp(24),
+                fill=(250, 250, 252, 255),
+                outline=(200, 200, 205, 255),
+                width=2,
+            )
             colour = app_colour(notification.package)
             draw.ellipse((lay.dp(16), lay.dp(16), lay.dp(40), lay.dp(40)), fill=colour)
             when = datetime.fromtimestamp(notification.when).strftime("%H:%M")
             head = f"{app_label(notification.package)} • {when}"
             draw.text((lay.dp(52), lay.dp(28)), head, font=font(lay.dp(13)), fill=MUTED, anchor="lm")
             text_w = w - lay.dp(68)
-            draw.text((lay.dp(52), lay.dp(50)), _fit(draw, notification.title, font(lay.dp(18), True), text_w),
-                      font=font(lay.dp(18), bold=True), fill=INK, anchor="lm")
-            draw.text((lay.dp(52), lay.dp(80)), _fit(draw, notification.text, font(lay.dp(16)), text_w),
-                      font=font(lay.dp(16)), fill=INK, anchor="lm")
+            draw.text(
+                (lay.dp(52), lay.dp(50)),
+                _fit(draw, notification.title, font(lay.dp(18), True), text_w),
+                font=font(lay.dp(18), bold=True),
+                fill=INK,
+                anchor="lm",
+            )
+            draw.text(
+                (lay.dp(52), lay.dp(80)),
+                _fit(draw, notification.text, font(lay.dp(16)), text_w),
+                font=font(lay.dp(16)),
+                fill=INK,
+                anchor="lm",
+            )
             return card
 
         key = ("card", notification.tag, notification.posted_at, notification.title, notification.text)
@@ -488,10 +566,16 @@ class Renderer:
             x = lay.dp(12) + i * (tile_w + lay.dp(12))
             y = lay.status_h + lay.dp(16)
             on = i == 0 and snap.wifi
-            draw.rounded_rectangle((x, y, x + tile_w, y + lay.dp(72)), radius=lay.dp(20),
-                                   fill=(168, 199, 250) if on else (60, 64, 67))
-            draw.text((x + tile_w // 2, y + lay.dp(36)), _fit(draw, name, font(lay.dp(12)), tile_w - lay.dp(8)),
-                      font=font(lay.dp(12)), fill=INK if on else WHITE, anchor="mm")
+            draw.rounded_rectangle(
+                (x, y, x + tile_w, y + lay.dp(72)), radius=lay.dp(20), fill=(168, 199, 250) if on else (60, 64, 67)
+            )
+            draw.text(
+                (x + tile_w // 2, y + lay.dp(36)),
+                _fit(draw, name, font(lay.dp(12)), tile_w - lay.dp(8)),
+                font=font(lay.dp(12)),
+                fill=INK if on else WHITE,
+                anchor="mm",
+            )
         y = lay.status_h + tiles_h
         for card in cards:
             frame.paste(card, (lay.dp(8), y), card)
@@ -511,8 +595,7 @@ class Renderer:
                     continue
                 (x, y) = touch.points[0]
                 r = lay.dp(24) + int(lay.dp(16) * age / TOUCH_SECONDS)
-                draw.ellipse((x - r, y - r, x + r, y + r), fill=(210, 214, 220), outline=(90, 90, 100),
-                             width=lay.dp(3))
+                draw.ellipse((x - r, y - r, x + r, y + r), fill=(210, 214, 220), outline=(90, 90, 100), width=lay.dp(3))
             else:
                 if age > touch.duration + TOUCH_SECONDS:
                     continue
@@ -521,8 +604,9 @@ class Renderer:
                 fx, fy = int(x1 + (x2 - x1) * f), int(y1 + (y2 - y1) * f)
                 draw.line((x1, y1, fx, fy), fill=(210, 214, 220), width=lay.dp(10))
                 r = lay.dp(20)
-                draw.ellipse((fx - r, fy - r, fx + r, fy + r), fill=(210, 214, 220), outline=(90, 90, 100),
-                             width=lay.dp(3))
+                draw.ellipse(
+                    (fx - r, fy - r, fx + r, fy + r), fill=(210, 214, 220), outline=(90, 90, 100), width=lay.dp(3)
+                )
 
 
 def hit_test(*args, **kwargs):  # re-export for callers that only import the renderer

@@ -368,8 +368,14 @@ def _binary(left: str, op: str, right: str) -> bool:
         return left == right
     if op == "!=":
         return left != right
-    ints = {"-eq": int.__eq__, "-ne": int.__ne__, "-lt": int.__lt__, "-le": int.__le__, "-gt": int.__gt__,
-            "-ge": int.__ge__}
+    ints = {
+        "-eq": int.__eq__,
+        "-ne": int.__ne__,
+        "-lt": int.__lt__,
+        "-le": int.__le__,
+        "-gt": int.__gt__,
+        "-ge": int.__ge__,
+    }
     if op in ints:
         try:
             return bool(ints[op](int(left), int(right)))

@@ -1,0 +1,63 @@
+"""Reading a session's transcript: one page, or a live follow that every front end shares."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bt_core.models import Event, SessionRecord
+    from bt_core.services import Services
+
+
+class TranscriptService:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def events(
+        self,
+        session_id: str,
+        *,
+        after_seq: int = 0,
+        limit: int | None = None,
+        kinds: Sequence[str] | None = None,
+    ) -> list[Event]:
+        return self.services.store.events(session_id, after_seq=after_seq, limit=limit, kinds=kinds or None)
+
+    def last(self, session_id: str, kind: str) -> Event | None:
+        """The newest event of one kind (for callers that only need to show it again)."""
+        found = self.services.store.events(session_id, kinds=[kind])
+        return found[-1] if found else None
+
+    def poll(self, session_id: str, after_seq: int, *, limit: int = 500) -> tuple[list[Event], SessionRecord]:
+        """Events after `after_seq` and the session record as it is now (one read for a live view)."""
+        store = self.services.store
+        return store.events(session_id, after_seq=after_seq, limit=limit), store.get_session(session_id)
+
+    def follow(
+        self,
+        session_id: str,
+        *,
+        after_seq: int = 0,
+        kinds: Sequence[str] | None = None,
+        every: float = 0.3,
+    ) -> Iterator[Event]:
+        """Every event after `after_seq`, then new ones as other processes write them (never returns)."""
+        store = self.services.store
+        last = after_seq
+        while True:
+            fresh = store.events(session_id, after_seq=last)
+            for event in fresh:
+                last = event.seq
+                if not kinds or event.kind in kinds:
+                    yield event
+            if not fresh:
+                time.sleep(every)
+
+    def export(self, record: SessionRecord, fmt: str, out: Path | None) -> int:
+        """Write jsonl, md or html to `out` (atomically) or stdout; returns the number of events."""
+        from bt_core.transcript_export import export_transcript
+
+        return export_transcript(self.services.store, record, fmt, out)
