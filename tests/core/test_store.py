@@ -194,3 +194,18 @@ def test_a_version_1_store_is_migrated_and_keeps_its_data(store_url):
     assert store.get_session("old1").priority == "low"
     assert store.running_transfer_runners() == []
     store.close()
+
+
+def test_a_fresh_store_has_exactly_the_columns_of_the_live_schema(store_url):
+    """Migrations build the tables, so a fresh database and the live schema must agree column for column
+    (v1 is literal DDL: a later ADD COLUMN migration cannot collide with it)."""
+    from sqlalchemy import inspect
+
+    from bt_core.store import schema
+
+    store = open_store(store_url)
+    inspector = inspect(store.engine)
+    for table in schema.metadata.sorted_tables:
+        stored = {column["name"] for column in inspector.get_columns(table.name)}
+        assert stored == {column.name for column in table.columns}, table.name
+    store.close()
