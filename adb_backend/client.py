@@ -10,6 +10,7 @@ import subprocess
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from adb_backend.device import Device
 from adb_backend.errors import (
@@ -23,6 +24,9 @@ from adb_backend.errors import (
 )
 from adb_backend.server import ServerAddress, default_server_address, ensure_server, resolve_adb_path
 from adb_backend.types import DeviceInfo
+
+if TYPE_CHECKING:
+    from adbutils import AdbClient
 
 DEFAULT_SOCKET_TIMEOUT = 20.0
 _TCP_SERIAL = re.compile(r"^[\w.\-\[\]:]+:\d+$")
@@ -59,7 +63,7 @@ class AdbBackend:
             self._adb_path = resolve_adb_path()
         return self._adb_path
 
-    def client(self, server: ServerAddress):
+    def client(self, server: ServerAddress) -> AdbClient:
         """An adbutils client for the server, starting a local server first if none answers."""
         if server not in self._clients:
             try:
@@ -169,7 +173,7 @@ class AdbBackend:
         """`adb connect`: returns the server's own words; raises DeviceRefused/Offline on failure."""
         client = self.client(self.servers[0])
         try:
-            text = client.connect(address, timeout=timeout)
+            text = str(client.connect(address, timeout=timeout))
         except Exception as error:
             raise translate(error, address) from None
         if text.startswith(("connected to", "already connected to")):
@@ -183,7 +187,7 @@ class AdbBackend:
     def disconnect(self, address: str) -> str:
         client = self.client(self.servers[0])
         try:
-            return client.disconnect(address, raise_error=True)
+            return str(client.disconnect(address, raise_error=True))
         except Exception as error:
             raise DeviceNotFound(f"{address} is not connected ({error})", serial=address) from None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class DeviceInfo:
     transport_id: int | None = None
     adb_server: str = "127.0.0.1:5037"
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "serial": self.serial,
             "state": self.state,

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import contextlib
 import time
-from typing import Annotated
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bt_cli import context
 from bt_cli.options import JSON_OPTION
+
+if TYPE_CHECKING:
+    from bt_core.services import Services
 
 
 def register(app: typer.Typer) -> None:
@@ -80,14 +84,14 @@ def demo(
                     time.sleep(3600)
 
 
-def _ready_device(services) -> str | None:
+def _ready_device(services: Services) -> str | None:
     """The only attached, ready device, if there is exactly one."""
-    ready = [d for d in services.devices.list(details=False) if d.state == "device"]
+    ready = [d for d in services.devices.all(details=False) if d.state == "device"]
     return ready[0].serial if len(ready) == 1 else None
 
 
 @contextlib.contextmanager
-def _virtual_device(cli: context.CliContext):
+def _virtual_device(cli: context.CliContext) -> Iterator[str]:
     from virtual_device import VirtualDevice
 
     device = VirtualDevice(port=0)
@@ -97,7 +101,7 @@ def _virtual_device(cli: context.CliContext):
         cli.services.devices.connect(device.serial)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
-            states = {d.serial: d.state for d in cli.services.devices.list(details=False)}
+            states = {d.serial: d.state for d in cli.services.devices.all(details=False)}
             if states.get(device.serial) == "device":
                 break
             time.sleep(0.2)
@@ -113,7 +117,7 @@ def _steps(cli: context.CliContext, session_id: str) -> None:
     from bt_core.errors import BtError
 
     services = cli.services
-    steps = [
+    steps: list[tuple[str, Callable[[], object]]] = [
         (
             "chat",
             lambda: services.chat.send(session_id, "Hello! I'm [b]your technician[/b]; let's look at the Wi-Fi."),

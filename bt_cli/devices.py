@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import time
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bt_cli import context
 from bt_cli.options import JSON_OPTION
+
+if TYPE_CHECKING:
+    from adb_backend.types import DeviceInfo
 
 
 def register(app: typer.Typer) -> None:
@@ -28,7 +31,7 @@ def devices(
     cli = context.get(ctx)
     service = cli.services.devices
     if not watch:
-        infos = service.list()
+        infos = service.all()
         if json_out:
             context.emit_json([i.to_json() for i in infos])
         else:
@@ -41,7 +44,7 @@ def devices(
             _table(cli, infos)
 
 
-def _table(cli: context.CliContext, infos: list) -> None:
+def _table(cli: context.CliContext, infos: list[DeviceInfo]) -> None:
     from rich.table import Table
 
     if not infos:

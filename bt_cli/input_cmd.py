@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bt_cli import context
 from bt_cli.options import JSON_OPTION
+
+if TYPE_CHECKING:
+    from bt_core.models import Event
 
 input_app = typer.Typer(help="Tap, swipe, type and press keys on the device (device pixels).", no_args_is_help=True)
 
@@ -67,7 +70,7 @@ def key(
     _done(ctx, context.get(ctx).services.control.key(None, name), json_out)
 
 
-def _done(ctx: typer.Context, event, json_out: bool) -> None:
+def _done(ctx: typer.Context, event: Event, json_out: bool) -> None:
     """The transcript event is the result: JSON for scripts, its line for people."""
     if json_out:
         context.emit_json(event.to_json())

@@ -64,10 +64,7 @@ def export(
     json_out: Annotated[bool, typer.Option("--json", help="With --out: print what was written as JSON.")] = False,
 ) -> None:
     """Export the transcript as JSON lines, Markdown or self-contained HTML."""
-    from bt_core.errors import UsageError
 
-    if fmt not in ("jsonl", "md", "html"):
-        raise UsageError(f"--format must be jsonl, md or html, not {fmt!r}")
     cli = context.get(ctx)
     record = cli.services.sessions.resolve(session or None)
     written = cli.services.transcript.export(record, fmt, out)

@@ -261,7 +261,7 @@ def _plain(nodes: list[Node]) -> str:
             name = _quote_name(node)
             out.append(_block((f"{name} wrote:\n" if name else "") + body, out))
         elif node.tag == "code":
-            out.append(node.children[0] if node.children else "")
+            out.append(_code_text(node))
         else:
             out.append(_plain(node.children))
     return "".join(out)
@@ -312,7 +312,7 @@ def _rich(nodes: list[Node], out: Text, style: str) -> None:
             if out.plain[start:] != target:
                 out.append(f" ({target})", style="dim")
         elif tag == "code":
-            out.append(node.children[0] if node.children else "", style="bold on grey23")
+            out.append(_code_text(node), style="bold on grey23")
         elif tag == "quote":
             _newline(out)
             name = _quote_name(node)
@@ -383,7 +383,7 @@ def _html(nodes: list[Node]) -> str:
             else:
                 out.append(shown if label.strip() == target else f"{shown} ({_esc(target)})")
         elif tag == "code":
-            code = html.escape(node.children[0] if node.children else "", quote=True)
+            code = html.escape(_code_text(node), quote=True)
             out.append(f"<pre><code>{code}</code></pre>")
         elif tag == "quote":
             name = _quote_name(node)
@@ -396,3 +396,9 @@ def _html(nodes: list[Node]) -> str:
         else:
             out.append(inner)
     return "".join(out)
+
+
+def _code_text(node: Element) -> str:
+    """The literal text of a [code] block (its one child is kept raw by the parser)."""
+    first = node.children[0] if node.children else ""
+    return first if isinstance(first, str) else _plain([first])

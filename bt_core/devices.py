@@ -19,7 +19,7 @@ class DeviceService:
     def __init__(self, services: Services) -> None:
         self.services = services
 
-    def list(self, *, details: bool = True) -> list[DeviceInfo]:
+    def all(self, *, details: bool = True) -> list[DeviceInfo]:
         with backend_errors():
             return self.services.backend.devices(details=details)
 
@@ -27,7 +27,7 @@ class DeviceService:
         """Yield the device list each time it changes (the first one at once)."""
         last: list[DeviceInfo] | None = None
         while True:
-            infos = self.list()
+            infos = self.all()
             if infos != last:
                 yield infos
                 last = infos

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from bt_core.models import SessionRecord, iso, utcnow
 
@@ -62,7 +63,7 @@ def info_rows(record: SessionRecord, now: datetime | None = None) -> list[tuple[
     ]
 
 
-def info_json(record: SessionRecord, now: datetime | None = None) -> dict:
+def info_json(record: SessionRecord, now: datetime | None = None) -> dict[str, Any]:
     data = record.to_json()
     data["status_label"] = STATUS_LABELS.get(record.status, record.status)
     data["time_in_system_s"] = round(time_in_system(record, now), 3)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from platformdirs import PlatformDirs
 
 APP = "bt"
 
 
-def _dirs():
+def _dirs() -> PlatformDirs:
     import platformdirs  # small, but only needed once paths are asked for
 
     return platformdirs.PlatformDirs(APP, appauthor=False)

@@ -138,7 +138,7 @@ class IgnoreList:
     def contains(self, word: str) -> bool:
         return word.casefold() in self._words
 
-    __contains__ = contains  # type: ignore[assignment]
+    __contains__ = contains
 
     def __iter__(self) -> Iterator[str]:
         return iter(sorted(self._words))

@@ -7,6 +7,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bt_core.errors import UsageError
+
 if TYPE_CHECKING:
     from bt_core.models import Event, SessionRecord
     from bt_core.services import Services
@@ -58,6 +60,9 @@ class TranscriptService:
 
     def export(self, record: SessionRecord, fmt: str, out: Path | None) -> int:
         """Write jsonl, md or html to `out` (atomically) or stdout; returns the number of events."""
-        from bt_core.transcript_export import export_transcript
+        from bt_core.transcript_export import EXPORT_FORMATS, export_transcript
 
-        return export_transcript(self.services.store, record, fmt, out)
+        for known in EXPORT_FORMATS:
+            if fmt == known:
+                return export_transcript(self.services.store, record, known, out)
+        raise UsageError(f"--format must be jsonl, md or html, not {fmt!r}")

@@ -5,12 +5,18 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Literal, TextIO
 
 from bt_core.models import SessionRecord
 
+if TYPE_CHECKING:
+    from bt_core.store import Store
 
-def export_transcript(store, record: SessionRecord, fmt: str, out: Path | None) -> int:
+ReportFormat = Literal["html", "md", "jsonl"]
+EXPORT_FORMATS: tuple[ReportFormat, ...] = ("jsonl", "md", "html")
+
+
+def export_transcript(store: Store, record: SessionRecord, fmt: ReportFormat, out: Path | None) -> int:
     """Write the export to `out` (atomically) or stdout; returns the number of events."""
     if out is None:
         return _write(store, record, fmt, sys.stdout)
@@ -22,7 +28,7 @@ def export_transcript(store, record: SessionRecord, fmt: str, out: Path | None) 
     return count
 
 
-def _write(store, record: SessionRecord, fmt: str, handle: TextIO) -> int:
+def _write(store: Store, record: SessionRecord, fmt: ReportFormat, handle: TextIO) -> int:
     if fmt == "jsonl":
         count = 0
         for event in store.iter_events(record.id):
@@ -32,5 +38,5 @@ def _write(store, record: SessionRecord, fmt: str, handle: TextIO) -> int:
     from bt_core.report import render_report
 
     events = list(store.iter_events(record.id))
-    handle.write(render_report(record, events, [], [], fmt))
+    handle.write(render_report(record, events, [], [], "md" if fmt == "md" else "html"))
     return len(events)

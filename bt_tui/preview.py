@@ -125,6 +125,7 @@ class PreviewScreen(ModalScreen[None]):
         from textual_image.widget import Image as ImageWidget
 
         try:
+            assert self.path is not None  # only pictures with a path get here
             with Image.open(self.path) as opened:
                 opened.load()
                 picture = opened.convert("RGB")

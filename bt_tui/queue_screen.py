@@ -80,7 +80,7 @@ class QueueScreen(DeviceWork, Screen[None]):
         services = self.app.services  # type: ignore[attr-defined]
         sessions = services.sessions.list()
         try:
-            devices = services.devices.list()
+            devices = services.devices.all()
             error = None
         except Exception as exc:  # the adb server may be down: the sessions are still worth showing
             devices, error = [], str(exc)
