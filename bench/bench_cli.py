@@ -1,19 +1,25 @@
-"""Start-up cost of the CLI: `bt --help` and `bt devices --json` next to `python -c pass`.
+"""Whole-process cost of everyday bt commands, side by side with stock adb doing the same action.
 
-Runs against a virtual device on a private adb server. Prints medians over N runs (wall time).
-Usage: .venv/bin/python bench/bench_cli.py [--runs 15]
+Scripts and device labs run bt thousands of times, so what counts is the wall time of a whole process,
+start-up included, as the user runs it. Each row runs `python -c pass`, the bt command and the same
+action through the stock adb client, taking turns, and reports medians (and best for transfers).
+
+Run: .venv/bin/python bench/bench_cli.py [--runs 15] [--big-mib 256] [--tree 2000] [--adb PATH]
+The virtual device runs as its own process (`python -m virtual_device`), so it never shares bt's GIL.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,45 +29,169 @@ sys.path.insert(0, str(ROOT))
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
-def timed(argv: list[str], env: dict[str, str], runs: int) -> float:
-    samples = []
+def run(argv: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv[:5])} failed ({done.returncode}): {done.stderr.decode()[-400:]}")
+    return elapsed
+
+
+def side_by_side(
+    runs: int, cases: dict[str, Callable[[], float]], reduce: Callable[[list[float]], float]
+) -> dict[str, float]:
+    """Each case once per round, rounds repeated: a busy spell on the machine hits every case alike."""
+    samples: dict[str, list[float]] = {name: [] for name in cases}
     for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+        for name, case in cases.items():
+            samples[name].append(case())
+    return {name: reduce(values) for name, values in samples.items()}
+
+
+def make_tree(root: Path, count: int) -> None:
+    for i in range(count):
+        folder = root / f"d{i % 20:02d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"f{i:05d}.txt").write_bytes(os.urandom(2048 + (i * 37) % 3072))
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=15)
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=15, help="rounds for the one-round-trip commands")
+    parser.add_argument("--transfer-runs", type=int, default=3, help="rounds for the transfers (best of)")
+    parser.add_argument("--big-mib", type=int, default=256)
+    parser.add_argument("--tree", type=int, default=2000)
+    parser.add_argument("--adb", default=None, help="adb binary (default: the one bundled with adbutils)")
     args = parser.parse_args()
-    from adb_backend.server import bundled_adb_path
-    from virtual_device import VirtualDevice
 
-    port = free_port()
-    tmp = tempfile.mkdtemp(prefix="bt-bench-")
-    env = dict(os.environ, ANDROID_ADB_SERVER_PORT=str(port), HOME=tmp, BT_DATA_DIR=tmp, BT_CONFIG_DIR=tmp)
-    adb = str(bundled_adb_path())
-    subprocess.run([adb, "-P", str(port), "start-server"], env=env, check=True, capture_output=True)
-    device = VirtualDevice(port=free_port(), data_dir=Path(tmp) / "vd")
-    device.start()
+    from adb_backend.server import bundled_adb_path
+
+    adb = args.adb or str(bundled_adb_path())
+    work = Path(tempfile.mkdtemp(prefix="bt-bench-cli-"))
+    adb_port, dev_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "HOME": str(work / "home"),
+        "ANDROID_ADB_SERVER_PORT": str(adb_port),
+        "ADB_MDNS": "0",
+        "BT_DATA_DIR": str(work / "bt-data"),
+        "BT_CONFIG_DIR": str(work / "bt-config"),
+        "BT_POLICY": str(work / "policy.toml"),
+        "BT_TECHNICIAN": "bench",
+        "NO_COLOR": "1",
+    }
+    env.pop("BT_DATABASE_URL", None)
+    (work / "home").mkdir()
+    (work / "policy.toml").write_text(f'[files]\nlocal_paths = ["{work}"]\n')
+    device = subprocess.Popen(
+        [sys.executable, "-m", "virtual_device", "--port", str(dev_port), "--data-dir", str(work / "vd")],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    bt = [sys.executable, "-m", "bt_cli"]
+    if (ROOT / ".venv" / "bin" / "bt").exists() and not os.environ.get("PYTHONPATH"):
+        bt = [str(ROOT / ".venv" / "bin" / "bt")]
+    a = [adb, "-P", str(adb_port)]
     try:
-        subprocess.run([adb, "-P", str(port), "connect", device.serial], env=env, check=True, capture_output=True)
-        time.sleep(1.0)
-        bt = str(ROOT / ".venv" / "bin" / "bt")
-        base = timed([sys.executable, "-c", "pass"], env, args.runs)
-        help_time = timed([bt, "--help"], env, args.runs)
-        devices_time = timed([bt, "devices", "--json"], env, args.runs)
-        print(f"python -c pass      {base * 1000:7.1f} ms")
-        print(f"bt --help           {help_time * 1000:7.1f} ms  (+{(help_time - base) * 1000:.1f} ms)")
-        print(f"bt devices --json   {devices_time * 1000:7.1f} ms  (+{(devices_time - base) * 1000:.1f} ms)")
+        subprocess.run([*a, "start-server"], env=env, check=True, capture_output=True)
+        serial = f"127.0.0.1:{dev_port}"
+        deadline = time.monotonic() + 20
+        while b"connected to" not in subprocess.run([*a, "connect", serial], env=env, capture_output=True).stdout:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the virtual device did not come up")
+            time.sleep(0.2)
+        subprocess.run([*a, "-s", serial, "wait-for-device"], env=env, check=True, timeout=30)
+        subprocess.run([*bt, "session", "start", "--customer", "Bench"], env=env, check=True, capture_output=True)
+        s = [*a, "-s", serial]
+        py = [sys.executable, "-c", "pass"]
+        quick = {
+            "python -c pass": lambda: run(py, env),
+            "bt --help": lambda: run([*bt, "--help"], env),
+            "adb devices": lambda: run([*a, "devices", "-l"], env),
+            "bt devices --json": lambda: run([*bt, "devices", "--json"], env),
+            "adb shell ls /sdcard": lambda: run([*s, "shell", "ls", "/sdcard"], env),
+            "bt files ls /sdcard": lambda: run([*bt, "files", "ls", "/sdcard"], env),
+            "adb shell cmd notification post": lambda: run(
+                [*s, "shell", "cmd", "notification", "post", "-t", "Bench", "bench", "hello"], env
+            ),
+            "bt chat send": lambda: run([*bt, "chat", "send", "--no-spellcheck", "hello from bench"], env),
+            "adb shell input tap": lambda: run([*s, "shell", "input", "tap", "10", "10"], env),
+            "adb shell getprop+dumpsys": lambda: run([*s, "shell", "getprop; dumpsys battery"], env),
+            "bt sysinfo --json": lambda: run([*bt, "sysinfo", "--json"], env),
+        }
+        medians = side_by_side(args.runs, quick, statistics.median)
+        base = medians["python -c pass"]
+        print(f"{'command':36} {'median':>9} {'over python':>12}")
+        for name, value in medians.items():
+            print(f"{name:36} {value * 1000:7.1f} ms {(value - base) * 1000:9.1f} ms")
+
+        big = work / "big.bin"
+        with big.open("wb") as handle:
+            for _ in range(args.big_mib):
+                handle.write(os.urandom(1 << 20))
+        tree = work / "tree"
+        make_tree(tree, args.tree)
+        back = work / "back"
+
+        def fresh(path: Path) -> None:
+            if path.is_dir():
+                shutil.rmtree(path)
+            elif path.exists():
+                path.unlink()
+
+        def adb_tree_push() -> float:
+            subprocess.run([*s, "shell", "rm -rf /data/local/tmp/atree"], env=env, check=True)
+            return run([*s, "push", str(tree), "/data/local/tmp/atree"], env)
+
+        def bt_tree_push() -> float:
+            subprocess.run([*s, "shell", "rm -rf /data/local/tmp/btree"], env=env, check=True)
+            return run([*bt, "files", "push", "--on-clash", "overwrite", str(tree), "/data/local/tmp/btree"], env)
+
+        def adb_tree_pull() -> float:
+            fresh(back)
+            return run([*s, "pull", "/data/local/tmp/atree", str(back)], env)
+
+        def bt_tree_pull() -> float:
+            fresh(back)
+            return run([*bt, "files", "pull", "--on-clash", "overwrite", "/data/local/tmp/btree", str(back)], env)
+
+        def adb_big_pull() -> float:
+            fresh(back)
+            return run([*s, "pull", "/data/local/tmp/a.bin", str(back)], env)
+
+        def bt_big_pull() -> float:
+            fresh(back)
+            return run([*bt, "files", "pull", "--on-clash", "overwrite", "/data/local/tmp/b.bin", str(back)], env)
+
+        transfers = {
+            f"adb push {args.big_mib} MiB": lambda: run([*s, "push", str(big), "/data/local/tmp/a.bin"], env),
+            f"bt files push {args.big_mib} MiB": lambda: run(
+                [*bt, "files", "push", "--on-clash", "overwrite", str(big), "/data/local/tmp/b.bin"], env
+            ),
+            f"adb pull {args.big_mib} MiB": adb_big_pull,
+            f"bt files pull {args.big_mib} MiB": bt_big_pull,
+            f"adb push {args.tree}-file tree": adb_tree_push,
+            f"bt files push {args.tree}-file tree": bt_tree_push,
+            f"adb pull {args.tree}-file tree": adb_tree_pull,
+            f"bt files pull {args.tree}-file tree": bt_tree_pull,
+        }
+        best = side_by_side(args.transfer_runs, transfers, min)
+        print(f"\n{'transfer (best of ' + str(args.transfer_runs) + ')':36} {'wall':>9} {'bt / adb':>9}")
+        names = list(best)
+        for adb_name, bt_name in zip(names[0::2], names[1::2], strict=True):
+            print(f"{adb_name:36} {best[adb_name]:7.3f} s")
+            print(f"{bt_name:36} {best[bt_name]:7.3f} s {best[bt_name] / best[adb_name]:9.2f}")
     finally:
-        subprocess.run([adb, "-P", str(port), "kill-server"], env=env, capture_output=True)
-        device.stop()
+        subprocess.run([*a, "kill-server"], env=env, capture_output=True)
+        device.terminate()
+        device.wait(timeout=10)
+        shutil.rmtree(work, ignore_errors=True)
     return 0
 
 
