@@ -235,7 +235,11 @@ class TransferManager:
                 record, "transfer.cancelled", f"{_label(transfer)} cancelled before it started", _data(transfer)
             )
         elif not self.store.update_transfer(transfer_id, only_if_state=["running"], cancel_requested=True):
-            raise UsageError(f"transfer {transfer_id} has already finished ({transfer.state})")
+            state = self.show(transfer_id).state
+            raise UsageError(
+                f"transfer {transfer_id} has already finished ({state}): there is nothing to cancel",
+                title="Already finished",
+            )
         return self.show(transfer_id)
 
     # -- browsing ----------------------------------------------------------------------------------

@@ -208,6 +208,11 @@ class TransfersPanel(DeviceWork, Vertical):
 
         self.run_device("transfer", work, done, exclusive=False)
 
+    def worker_failed(self, group: str, error: BaseException | None) -> None:
+        """A transfer failed or was cancelled (the toast says why): show what it left on both sides."""
+        if group == "transfer":
+            self.post_message(ActionDone("", ("files",)))
+
     def ask(self, clash: Clash) -> str:
         """Called on the transfer's thread: show the question on the UI thread and wait for the answer."""
         from bt_tui.dialogs import ChoiceDialog
