@@ -74,6 +74,15 @@ async def test_manual_start_waits_for_s_and_a_finished_transfer_says_so(services
         assert not fs.exists("/sdcard/Download/setup [v2].txt")  # nothing reached the device yet
         assert services.store.events(record.id, kinds=["file.pushed"]) == []
 
+        # a queued transfer's details offer to cancel it; Close leaves it queued
+        await pilot.press("t", "i")
+        await settle(app, pilot)
+        assert [str(b.label) for b in app.screen.query(Button)] == ["Close", "Cancel transfer"]
+        await pilot.click("#close")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "SessionScreen"
+        assert [r[4] for r in rows(transfers)] == ["queued"]
+
         await pilot.press("s")
         await settle(app, pilot, rounds=4)
         with fs.open_read("/sdcard/Download/setup [v2].txt") as got:
@@ -83,8 +92,7 @@ async def test_manual_start_waits_for_s_and_a_finished_transfer_says_so(services
         assert len(services.store.events(record.id, kinds=["file.pushed"])) == 1
 
         # c on the finished row: a plain sentence, under a human title
-        await pilot.press("t")
-        await pilot.press("c")
+        await pilot.press("t", "c")
         await settle(app, pilot)
         title, message = toasts(app)[-1]
         assert title == "Already finished"
