@@ -266,7 +266,7 @@ class TransferUi:
 
     def ask(self, clash: Clash) -> str:
         from bt_core.errors import UsageError
-        from bt_core.transfers import human_size
+        from bt_core.units import human_size
 
         if not sys.stdin.isatty():
             raise UsageError("--on-clash ask needs a terminal to ask on; choose overwrite, skip or cancel")
@@ -299,7 +299,7 @@ def transfer_row(t: Any) -> dict[str, Any]:
 def report_transfers(
     cli: context.CliContext, transfers: list, *, json_out: bool, json_lines: bool = False, queued: bool = False
 ) -> None:
-    from bt_core.transfers import human_size
+    from bt_core.units import human_size
 
     if json_lines:
         for t in transfers:

@@ -34,7 +34,7 @@ def list_transfers(
 ) -> None:
     """List transfers: id, direction, state, bytes, files, origin and destination."""
     from bt_core.models import iso
-    from bt_core.transfers import human_size
+    from bt_core.units import human_size
 
     cli = context.get(ctx)
     transfers = _manager(ctx).list(None, all_sessions=all_sessions)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from bt_core.errors import UsageError
 from bt_core.models import utcnow
+from bt_core.units import human_size
 
 if TYPE_CHECKING:
     from adb_backend.sysinfo import SectionData
@@ -81,14 +82,8 @@ SECTION_TITLES = {
 
 
 def human_bytes(value: Any) -> str:
-    if not isinstance(value, int | float):
-        return "-"
-    size = float(value)
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if size < 1024 or unit == "TB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    return "-"
+    """A byte count from a device's answer, or "-" when the device gave none."""
+    return human_size(value) if isinstance(value, int | float) else "-"
 
 
 def human_seconds(value: Any) -> str:

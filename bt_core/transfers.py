@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from bt_core.errors import BtError, Cancelled, NotFound, PermissionDenied, UsageError
 from bt_core.models import Transfer, utcnow
+from bt_core.units import human_size
 
 if TYPE_CHECKING:
     from adb_backend.files import FileJob, TreePlan
@@ -80,15 +81,6 @@ ProgressFn = Callable[[ProgressUpdate], None]
 AskFn = Callable[[Clash], str]
 """Returns overwrite, skip, cancel, overwrite-all or skip-all."""
 WarnFn = Callable[[str], None]
-
-
-def human_size(n: int) -> str:
-    value = float(n)
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if value < 1024 or unit == "GiB":
-            return f"{int(value)} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{n} B"
 
 
 class TransferManager:
@@ -243,7 +235,11 @@ class TransferManager:
                 record, "transfer.cancelled", f"{_label(transfer)} cancelled before it started", _data(transfer)
             )
         elif not self.store.update_transfer(transfer_id, only_if_state=["running"], cancel_requested=True):
-            raise UsageError(f"transfer {transfer_id} has already finished ({transfer.state})")
+            state = self.show(transfer_id).state
+            raise UsageError(
+                f"transfer {transfer_id} has already finished ({state}): there is nothing to cancel",
+                title="Already finished",
+            )
         return self.show(transfer_id)
 
     # -- browsing ----------------------------------------------------------------------------------

@@ -101,7 +101,7 @@ class ChoiceDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class StartSessionDialog(ModalScreen[dict | None]):
+class StartSessionDialog(ModalScreen[dict[str, str | None] | None]):
     """Who the session is for: customer, issue, priority (all optional)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
@@ -125,7 +125,7 @@ class StartSessionDialog(ModalScreen[dict | None]):
                 yield Button("Start", variant="primary", id="start")
                 yield Button("Cancel", id="cancel")
 
-    def _values(self) -> dict:
+    def _values(self) -> dict[str, str | None]:
         return {
             "customer": self.query_one("#customer", Input).value.strip() or None,
             "issue": self.query_one("#issue", Input).value.strip() or None,
@@ -142,3 +142,43 @@ class StartSessionDialog(ModalScreen[dict | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class TransferDetailsDialog(ModalScreen[bool]):
+    """One transfer, in words; dismissed with True when the technician asks to cancel it."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="transfer-details.close"),
+        Binding("c", "cancel_transfer", "Cancel transfer", id="transfer-details.cancel"),
+    ]
+
+    def __init__(self, title: str, lines: list[str], cancellable: bool) -> None:
+        super().__init__(classes="dialog")
+        self.title_text = title
+        self.lines = lines
+        self.cancellable = cancellable
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Label(Text(self.title_text, style="bold"), classes="dialog-title")
+            yield Label(Text("\n".join(self.lines)), classes="dialog-message")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Close", id="close")
+                if self.cancellable:
+                    yield Button("Cancel transfer", variant="error", id="cancel-transfer")
+            keys = "Escape closes · c cancels the transfer" if self.cancellable else "Escape closes"
+            yield Label(Text(keys, style="dim"))
+
+    def on_mount(self) -> None:
+        self.query_one("#close", Button).focus()
+
+    @on(Button.Pressed)
+    def pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "cancel-transfer")
+
+    def action_close(self) -> None:
+        self.dismiss(False)
+
+    def action_cancel_transfer(self) -> None:
+        if self.cancellable:
+            self.dismiss(True)

@@ -97,7 +97,7 @@ class PreviewScreen(ModalScreen[None]):
         self.hint = hint
 
     def compose(self) -> ComposeResult:
-        from bt_tui.panes.files import human_size
+        from bt_core.units import human_size
 
         with Vertical(classes="dialog-box wide", id="preview-box"):
             yield Label(Text(self.title_text, style="bold"), classes="dialog-title")
@@ -124,6 +124,8 @@ class PreviewScreen(ModalScreen[None]):
         from PIL import Image
         from textual_image.widget import Image as ImageWidget
 
+        if self.path is None:
+            return Label(Text("The picture was not fetched"), id="preview-image")
         try:
             assert self.path is not None  # only pictures with a path get here
             with Image.open(self.path) as opened:

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from bt_core.info_panel import GRANT_LABELS, STATUS_LABELS, human_duration, time_in_system
 from bt_core.models import Event, Note, SessionRecord, Transfer, iso, utcnow
+from bt_core.units import human_size
 
 ReportFormat = Literal["html", "md", "json"]
 FORMATS: tuple[str, ...] = ("html", "md", "json")
@@ -121,17 +122,6 @@ def durations(session: SessionRecord, events: list[Event], now: datetime | None 
     if length is not None:
         length = max(0.0, length)
     return Durations(max(0.0, time_in_system(session, now)), waiting, in_progress, length)
-
-
-def human_size(size: int | float | None) -> str:
-    if size is None:
-        return ""
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{int(value)} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} TB"  # pragma: no cover - loop always returns
 
 
 @dataclass(frozen=True)
