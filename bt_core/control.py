@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bt_core.errors import UsageError
+from bt_core.events import EventKind
 
 if TYPE_CHECKING:
     from bt_core.models import Event
@@ -29,7 +30,7 @@ class ControlService:
         _check_point(x, y)
         record = self._require(session_id)
         self.services.sessions.on_device(record, lambda d: backend.tap(d, x, y))
-        return self.services.sessions.log(record, "input.tap", f"Tapped at ({x}, {y})", {"x": x, "y": y})
+        return self.services.sessions.log(record, EventKind.INPUT_TAP, f"Tapped at ({x}, {y})", {"x": x, "y": y})
 
     def swipe(self, session_id: str | None, x1: int, y1: int, x2: int, y2: int, ms: int | None = None) -> Event:
         from adb_backend import input as backend
@@ -42,7 +43,7 @@ class ControlService:
         self.services.sessions.on_device(record, lambda d: backend.swipe(d, x1, y1, x2, y2, ms))
         return self.services.sessions.log(
             record,
-            "input.swipe",
+            EventKind.INPUT_SWIPE,
             f"Swiped from ({x1}, {y1}) to ({x2}, {y2})",
             {"x1": x1, "y1": y1, "x2": x2, "y2": y2, "ms": ms},
         )
@@ -58,7 +59,9 @@ class ControlService:
             raise UsageError(str(error)) from None
         record = self._require(session_id)
         self.services.sessions.on_device(record, lambda d: backend.text(d, text))
-        return self.services.sessions.log(record, "input.text", f"Typed {len(text)} characters", {"length": len(text)})
+        return self.services.sessions.log(
+            record, EventKind.INPUT_TEXT, f"Typed {len(text)} characters", {"length": len(text)}
+        )
 
     def key(self, session_id: str | None, name: str) -> Event:
         from adb_backend import input as backend
@@ -70,7 +73,9 @@ class ControlService:
         record = self._require(session_id)
         self.services.sessions.on_device(record, lambda d: backend.key(d, code))
         label = backend.key_name(code)
-        return self.services.sessions.log(record, "input.key", f"Pressed {label}", {"key": label, "keycode": code})
+        return self.services.sessions.log(
+            record, EventKind.INPUT_KEY, f"Pressed {label}", {"key": label, "keycode": code}
+        )
 
 
 def _check_point(x: int, y: int) -> None:

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bt_core.errors import UsageError
+from bt_core.events import EventKind
 from bt_core.models import utcnow
 
 if TYPE_CHECKING:
@@ -218,7 +219,7 @@ class SysinfoService:
             text += f" (incomplete: {', '.join(failed)})"
         sessions.log(
             record,
-            "sysinfo.pulled",
+            EventKind.SYSINFO_PULLED,
             text,
             {
                 "sections": chosen,
