@@ -112,7 +112,7 @@ class ChatService:
         return ChatResult(record.id, "url", url, url, event.seq, url=url, canned=canned_name)
 
     def _sdk(self, record: SessionRecord) -> int | None:
-        started = self.services.store.events(record.id, kinds=["session.started"], limit=1)
+        started = self.services.store.events(record.id, kinds=[EventKind.SESSION_STARTED], limit=1)
         sdk = started[0].data.get("sdk") if started else None
         return sdk if isinstance(sdk, int) else None
 

@@ -84,7 +84,9 @@ class ScreenService:
 
     def default_mode(self, record: SessionRecord) -> str:
         """The stream mode the session last asked for (camera mode switches to video), else full colour."""
-        for event in reversed(self.services.store.events(record.id, kinds=["camera.opened", "screen.mode"])):
+        for event in reversed(
+            self.services.store.events(record.id, kinds=[EventKind.CAMERA_OPENED, EventKind.CAMERA_CLEARED])
+        ):
             mode = event.data.get("stream_mode")
             if mode:
                 return str(mode)

@@ -65,7 +65,7 @@ def durations(session: SessionRecord, events: list[Event], now: datetime | None 
     if session.started_at:
         changes.append((session.started_at, "in_progress"))
     for event in events:
-        if event.kind == "session.status" and isinstance(event.data.get("to"), str):
+        if event.kind == EventKind.SESSION_STATUS and isinstance(event.data.get("to"), str):
             changes.append((event.at, event.data["to"]))
     changes.sort(key=lambda change: change[0])
     in_progress: float | None = None

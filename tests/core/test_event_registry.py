@@ -112,6 +112,32 @@ def test_every_kind_written_in_the_source_is_registered() -> None:
     assert not unused, f"registered kinds nothing writes: {unused}"
 
 
+def read_kinds() -> dict[str, list[str]]:
+    """Kind strings the code looks for: `kinds=[...]` filters and `x.kind == "..."` comparisons (event
+    kinds are dotted, which tells them from the other things called kind: a chat result's, a preview's)."""
+    found: dict[str, list[str]] = {}
+    for base in SOURCES:
+        for path in sorted(base.rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                exprs: list[ast.expr] = []
+                if isinstance(node, ast.Call):
+                    exprs = [e for k in node.keywords if k.arg == "kinds" for e in getattr(k.value, "elts", [])]
+                elif isinstance(node, ast.Compare) and ast.unparse(node.left).endswith(".kind"):
+                    exprs = [c for c in node.comparators if isinstance(c, ast.Constant)]
+                    exprs += [e for c in node.comparators for e in getattr(c, "elts", [])]
+                for expr in exprs:
+                    if isinstance(expr, ast.Constant) and isinstance(expr.value, str) and "." in expr.value:
+                        found.setdefault(expr.value, []).append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    return found
+
+
+def test_every_kind_the_code_looks_for_is_registered() -> None:
+    found = read_kinds()
+    assert "chat.sent" in found  # the scan sees the readers (the customer page picks chat events by kind)
+    unknown = {kind: places for kind, places in found.items() if not known(kind)}
+    assert not unknown, f"code looks for kinds nothing writes: {unknown}"
+
+
 def test_the_scan_refuses_a_kind_it_cannot_read() -> None:
     tree = ast.parse("def f(sessions, record, k):\n    sessions.log(record, k, 'text')\n")
     call = next(n for n in ast.walk(tree) if isinstance(n, ast.Call) and _is_writer(n))
