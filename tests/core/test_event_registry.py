@@ -212,3 +212,31 @@ def test_a_real_cli_session_writes_only_registered_kinds(bt_env, vdevice, tmp_pa
     human = bt_env.run("log", "--session", json.loads(bt_env.run("session", "list", "--json").stdout)[0]["id"])
     for kind in stored:  # the terminal transcript shows each with its registry icon
         assert describe(kind).icon in human.stdout
+
+
+def test_terminal_lines_colour_by_severity_and_keep_device_text_inert() -> None:
+    from datetime import UTC, datetime
+
+    from bt_cli.transcript_view import event_text
+    from bt_core.models import Event
+    from bt_tui.transcript import event_line
+
+    def line(kind: str, text: str, actor: str = "alice"):
+        event = Event("s1", 1, datetime(2026, 1, 1, tzinfo=UTC), actor, kind, text, {})
+        cli, tui = event_text(event), event_line(event)
+        assert (cli.plain, cli.spans) == (tui.plain, tui.spans)  # bt log and the TUI show the same line
+        return cli
+
+    def style_of(text, part: str) -> str:
+        start = text.plain.index(part)
+        return " ".join(str(s.style) for s in text.spans if s.start <= start < s.end)
+
+    failed = line("process.kill_failed", "Could not end 42: \x1b[2J\x1b]52;c;AAAA\x07denied")
+    assert "\x1b" not in failed.plain and "\\e[2J" in failed.plain and "\\x07" in failed.plain
+    assert style_of(failed, "Could not") == "red"
+    killed = line("process.killed", "Killed com.example (pid 42)")
+    assert style_of(killed, describe("process.killed").icon) == "green" and style_of(killed, "Killed") == ""
+    assert style_of(line("chat.received", "hi", actor="customer"), "customer") == "bold cyan"
+    assert style_of(line("session.status", "Customer absent", actor="system"), "system") == "bold yellow"
+    assert style_of(killed, "alice") == "bold green"
+    assert "[b]" not in line("chat.sent", "[b]bold[/b] \x1b[31m").plain  # BBCode rendered, escapes shown
