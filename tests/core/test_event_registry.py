@@ -212,6 +212,20 @@ def test_a_real_cli_session_writes_only_registered_kinds(bt_env, vdevice, tmp_pa
     human = bt_env.run("log", "--session", json.loads(bt_env.run("session", "list", "--json").stdout)[0]["id"])
     for kind in stored:  # the terminal transcript shows each with its registry icon
         assert describe(kind).icon in human.stdout
+    report = bt_env.run("report", "--format", "md", "--out", "-")
+    assert report.returncode == 0, report.stderr
+    lines = report.stdout.splitlines()
+
+    def line_of(label: str) -> str:
+        return next(line for line in lines if f"**{label}**" in line)
+
+    # the report's details come from the keys the writers really write
+    assert "To: /sdcard/Download/reg/hello.txt; Size: 6 B; Outcome: done" in line_of("File sent")
+    assert "(From: /sdcard/Download/reg/hi.txt; To: " in line_of("File received")
+    assert "From: /sdcard/Download/reg/hello.txt; To: /sdcard/Download/reg/hi.txt" in line_of("File renamed")
+    assert "(Path: /sdcard/Download/reg)" in line_of("Folder created")
+    assert "(Reason: " in line_of("Could not uninstall")
+    assert "(Now: Full control)" in line_of("Screen access") and "(Asked: Full control)" in line_of("Access requested")
 
 
 def test_terminal_lines_colour_by_severity_and_keep_device_text_inert() -> None:
