@@ -90,10 +90,6 @@ class KindSpec:
     severity: Severity = Severity.INFO
     customer: bool = False
 
-    @property
-    def family(self) -> str:
-        return self.kind.split(".", 1)[0]
-
 
 FAMILY_ICONS = {
     "session": "●",
