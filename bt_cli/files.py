@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from bt_cli import context
-from bt_cli.options import JSON_OPTION, YES_OPTION
+from bt_cli.options import JSON_OPTION, YES_OPTION, choice_of
+from bt_core.models import OnClash
 
 if TYPE_CHECKING:
     from bt_core.transfers import Clash, ProgressUpdate
@@ -20,9 +21,11 @@ files_app = typer.Typer(
 )
 
 CLASH_OPTION = Annotated[
-    str,
+    OnClash,
     typer.Option(
-        "--on-clash", help="When the destination exists: overwrite, skip, cancel, or ask (per file, on a terminal)."
+        "--on-clash",
+        click_type=choice_of(OnClash),
+        help="When the destination exists: overwrite, skip, cancel, or ask (per file, on a terminal).",
     ),
 ]
 NO_TIMES_OPTION = Annotated[
@@ -114,7 +117,7 @@ def _transfer_command(
 def push(
     ctx: typer.Context,
     paths: Annotated[list[str], typer.Argument(help="Local files or folders, then the device destination.")],
-    on_clash: CLASH_OPTION = "overwrite",
+    on_clash: CLASH_OPTION = OnClash.OVERWRITE,
     no_preserve_times: NO_TIMES_OPTION = False,
     queue: QUEUE_OPTION = False,
     json_out: JSON_OPTION = False,
@@ -128,7 +131,7 @@ def push(
 def pull(
     ctx: typer.Context,
     paths: Annotated[list[str], typer.Argument(help="Device files or folders, then the local destination.")],
-    on_clash: CLASH_OPTION = "overwrite",
+    on_clash: CLASH_OPTION = OnClash.OVERWRITE,
     no_preserve_times: NO_TIMES_OPTION = False,
     queue: QUEUE_OPTION = False,
     json_out: JSON_OPTION = False,

@@ -10,7 +10,8 @@ from typing import Annotated
 import typer
 
 from bt_cli import context
-from bt_cli.options import JSON_OPTION
+from bt_cli.options import JSON_OPTION, choice_of
+from bt_core.models import Grant
 
 screen_app = typer.Typer(
     help="The device's screen: screenshots, recordings, the live stream, privacy pause, grants.", no_args_is_help=True
@@ -122,7 +123,7 @@ def resume(ctx: typer.Context, json_out: JSON_OPTION = False) -> None:
 @screen_app.command("grant")
 def grant(
     ctx: typer.Context,
-    level: Annotated[str, typer.Argument(help="none, view or control.")],
+    level: Annotated[Grant, typer.Argument(click_type=choice_of(Grant), help="The access to set (view-only too).")],
     json_out: JSON_OPTION = False,
 ) -> None:
     """Set the session's screen grant yourself (lab use; customers grant through the customer page)."""
@@ -137,7 +138,9 @@ def grant(
 @screen_app.command("request")
 def request(
     ctx: typer.Context,
-    level: Annotated[str, typer.Argument(help="view or control.")],
+    level: Annotated[
+        Grant, typer.Argument(click_type=choice_of(Grant, Grant.VIEW, Grant.CONTROL), help="The access to ask for.")
+    ],
     json_out: JSON_OPTION = False,
 ) -> None:
     """Ask the customer for view-only access or full control."""

@@ -7,7 +7,8 @@ from typing import Annotated
 import typer
 
 from bt_cli import context
-from bt_cli.options import JSON_OPTION, SESSION_ARG
+from bt_cli.options import JSON_OPTION, SESSION_ARG, choice_of
+from bt_core.models import Priority, SessionStatus
 
 session_app = typer.Typer(
     help="Support sessions: start, show the info panel, list, switch, join, end.", no_args_is_help=True
@@ -28,7 +29,7 @@ def start(
     device: Annotated[str, typer.Option("--device", "-d", help="Device serial (default: the only device).")] = "",
     customer: Annotated[str, typer.Option(help="Customer name.")] = "",
     issue: Annotated[str, typer.Option(help="The support issue, in the customer's words.")] = "",
-    priority: Annotated[str, typer.Option(help="low, medium or high.")] = "medium",
+    priority: Annotated[Priority, typer.Option(click_type=choice_of(Priority), help="How urgent.")] = Priority.MEDIUM,
     queue: Annotated[str, typer.Option(help="Queue the session enters.")] = "general",
     skill: Annotated[list[str], typer.Option("--skill", help="Required skill (repeatable).")] = [],  # noqa: B006
     attr: Annotated[list[str], typer.Option("--attr", help="Custom attribute KEY=VALUE (repeatable).")] = [],  # noqa: B006
@@ -92,7 +93,10 @@ def show(
 @session_app.command("list")
 def list_sessions(
     ctx: typer.Context,
-    status: Annotated[str, typer.Option(help="waiting, in_progress, customer_absent or ended.")] = "",
+    status: Annotated[
+        SessionStatus | None,
+        typer.Option(click_type=choice_of(SessionStatus), help="Only sessions in this status (in-progress too)."),
+    ] = None,
     json_out: JSON_OPTION = False,
 ) -> None:
     """List sessions (the queue), oldest first."""

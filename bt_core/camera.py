@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from adb_backend import intents
 from bt_core.errors import UsageError
+from bt_core.events import EventKind
 
 if TYPE_CHECKING:
     from bt_core.models import Event
@@ -123,7 +124,7 @@ class CameraService:
         self.services.sessions.on_device(record, intents.open_camera)
         self.services.sessions.log(
             record,
-            "camera.opened",
+            EventKind.CAMERA_OPENED,
             "Opened the device's camera; the live screen switches to Video Optimized",
             {"stream_mode": "video"},
         )
@@ -152,7 +153,7 @@ class CameraService:
         count = len(notes.arrows) + len(notes.boxes) + len(notes.texts)
         sessions.log(
             record,
-            "camera.annotated",
+            EventKind.CAMERA_ANNOTATED,
             f"Showed an annotated frame on the device ({count} mark{'s' if count != 1 else ''}): {local}",
             result.to_json(),
         )
@@ -163,5 +164,8 @@ class CameraService:
         record = self.services.grants.require(session_id, "control")
         self.services.sessions.on_device(record, intents.open_camera)
         return self.services.sessions.log(
-            record, "camera.cleared", "Cleared the annotations; back to the live camera", {"stream_mode": "video"}
+            record,
+            EventKind.CAMERA_CLEARED,
+            "Cleared the annotations; back to the live camera",
+            {"stream_mode": "video"},
         )

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from adb_backend import intents
 from bt_core import bbcode, locations, urls
 from bt_core.errors import UsageError
+from bt_core.events import EventKind
 
 if TYPE_CHECKING:
     from bt_core.canned import CannedLibrary, CannedMessage
@@ -74,7 +75,7 @@ class ChatService:
         if urls.is_refused_scheme(text):
             record = sessions.guard(session_id)
             reason = urls.refusal_message(text)
-            sessions.log(record, "chat.refused", reason, {"scheme": urls.scheme_of(text), "message": text})
+            sessions.log(record, EventKind.CHAT_REFUSED, reason, {"scheme": urls.scheme_of(text), "message": text})
             raise UsageError(reason)
         target = urls.push_target(text)
         if target is not None:
@@ -95,7 +96,7 @@ class ChatService:
         sessions.on_device(record, post)
         event = sessions.log(
             record,
-            "chat.sent",
+            EventKind.CHAT_SENT,
             text,
             {"plain": plain, "canned": canned_name, "misspellings": misspellings, "tag": tag},
         )
@@ -105,11 +106,13 @@ class ChatService:
         sessions = self.services.sessions
         record = sessions.guard(session_id, "chat.url_push", detail=url)
         sessions.on_device(record, lambda device: intents.open_url(device, url))
-        event = sessions.log(record, "url.pushed", f"Opened {url} on the device", {"url": url, "canned": canned_name})
+        event = sessions.log(
+            record, EventKind.URL_PUSHED, f"Opened {url} on the device", {"url": url, "canned": canned_name}
+        )
         return ChatResult(record.id, "url", url, url, event.seq, url=url, canned=canned_name)
 
     def _sdk(self, record: SessionRecord) -> int | None:
-        started = self.services.store.events(record.id, kinds=["session.started"], limit=1)
+        started = self.services.store.events(record.id, kinds=[EventKind.SESSION_STARTED], limit=1)
         sdk = started[0].data.get("sdk") if started else None
         return sdk if isinstance(sdk, int) else None
 
@@ -121,7 +124,7 @@ class ChatService:
         if len(text) > MAX_MESSAGE_CHARS:
             raise UsageError(f"the message is too long (limit {MAX_MESSAGE_CHARS} characters)")
         record = self.services.sessions.guard(session_id)
-        return self.services.sessions.log(record, "chat.received", text.strip(), {}, actor="customer")
+        return self.services.sessions.log(record, EventKind.CHAT_RECEIVED, text.strip(), {}, actor="customer")
 
     # -- canned messages and spelling ----------------------------------------------------------------
     def canned_library(self) -> CannedLibrary:

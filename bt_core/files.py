@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bt_core.errors import PermissionDenied, UsageError
+from bt_core.events import EventKind
 
 if TYPE_CHECKING:
     from adb_backend.files import RemoteEntry
@@ -57,7 +58,7 @@ class FilesService:
         record = self.services.sessions.guard(session_id, "files.modify", detail=path)
         clean = self._path(record, "files.modify", path)
         self.services.sessions.on_device(record, lambda d: files.mkdir(d, clean))
-        self.services.sessions.log(record, "folder.created", f"Created folder {clean}", {"path": clean})
+        self.services.sessions.log(record, EventKind.FOLDER_CREATED, f"Created folder {clean}", {"path": clean})
         return clean
 
     def rename(self, session_id: str | None, source: str, target: str) -> str:
@@ -81,7 +82,9 @@ class FilesService:
             return final
 
         final = self.services.sessions.on_device(record, work)
-        self.services.sessions.log(record, "file.renamed", f"Renamed {src} to {final}", {"from": src, "to": final})
+        self.services.sessions.log(
+            record, EventKind.FILE_RENAMED, f"Renamed {src} to {final}", {"from": src, "to": final}
+        )
         return final
 
     def delete(self, session_id: str | None, path: str, *, recursive: bool = False) -> str:
@@ -96,7 +99,7 @@ class FilesService:
         what = "folder and everything in it" if recursive else "file"
         self.services.sessions.log(
             record,
-            "file.deleted",
+            EventKind.FILE_DELETED,
             f"Deleted {clean} permanently ({what})",
             {"path": clean, "recursive": recursive, "permanent": True},
         )

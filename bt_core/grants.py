@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bt_core.errors import NeedsGrant, UsageError
-from bt_core.models import GRANTS, Outcome, SessionRecord
+from bt_core.events import EventKind
+from bt_core.models import GRANTS, Grant, Outcome, SessionRecord
 
 if TYPE_CHECKING:
     from bt_core.services import Services
@@ -23,13 +24,12 @@ def rank(level: str) -> int:
     return GRANTS.index(level)
 
 
-def check_level(level: str) -> str:
-    level = level.strip().lower()
-    if level == "view-only":
-        level = "view"
-    if level not in GRANTS:
-        raise UsageError(f"grant must be one of {', '.join(GRANTS)}, not {level!r}")
-    return level
+def check_level(level: str) -> Grant:
+    """The grant `level` names (`view-only` and any case allowed); a UsageError with the choices otherwise."""
+    try:
+        return Grant.parse(level)
+    except ValueError as error:
+        raise UsageError(f"grant {error}") from None
 
 
 class GrantService:
@@ -45,19 +45,19 @@ class GrantService:
         record = sessions.guard(session_id, ACTIONS[level])
         event = sessions.log(
             record,
-            "grant.requested",
+            EventKind.GRANT_REQUESTED,
             f"{sessions.me} asked the customer for {LABELS[level]}",
             {"level": level, "current": record.grant},
         )
         return Outcome(record, event)
 
-    def cap(self, level: str) -> str:
+    def cap(self, level: Grant) -> Grant:
         """The highest level at or below `level` that the policy allows."""
         policy = self.services.policy
-        if level == "control" and not policy.allows("screen.control"):
-            level = "view"
-        if level == "view" and not policy.allows("screen.view"):
-            level = "none"
+        if level == Grant.CONTROL and not policy.allows("screen.control"):
+            level = Grant.VIEW
+        if level == Grant.VIEW and not policy.allows("screen.view"):
+            level = Grant.NONE
         return level
 
     def set(self, session_id: str | None, level: str, by: str | None = None) -> Outcome:
@@ -76,7 +76,7 @@ class GrantService:
             text += f" ({LABELS[requested]} was asked; the policy allows at most {LABELS[granted]})"
         event = sessions.log(
             record,
-            "grant.changed",
+            EventKind.GRANT_CHANGED,
             text,
             {"from": record.grant, "to": granted, "requested": requested, "by": actor, "capped": granted != requested},
             actor=actor,

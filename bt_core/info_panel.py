@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bt_core.models import SessionRecord, iso, utcnow
+from bt_core.models import Grant, SessionRecord, SessionStatus, iso, utcnow
 
-STATUS_LABELS = {
-    "waiting": "Waiting",
-    "in_progress": "In Progress",
-    "customer_absent": "Customer Absent",
-    "ended": "Ended",
+STATUS_LABELS: dict[str, str] = {
+    SessionStatus.WAITING: "Waiting",
+    SessionStatus.IN_PROGRESS: "In Progress",
+    SessionStatus.CUSTOMER_ABSENT: "Customer Absent",
+    SessionStatus.ENDED: "Ended",
 }
-GRANT_LABELS = {"none": "No screen access", "view": "View only", "control": "Full control"}
+GRANT_LABELS: dict[str, str] = {Grant.NONE: "No screen access", Grant.VIEW: "View only", Grant.CONTROL: "Full control"}
 
 
 def human_duration(seconds: float) -> str:

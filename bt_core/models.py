@@ -9,12 +9,91 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from enum import StrEnum
+from typing import Any, Self
 
-SESSION_STATUSES = ("waiting", "in_progress", "customer_absent", "ended")
-PRIORITIES = ("low", "medium", "high")
-GRANTS = ("none", "view", "control")
-TRANSFER_STATES = ("queued", "running", "done", "skipped", "failed", "cancelled")
+
+class Choice(StrEnum):
+    """A closed set of domain values; members are the very strings stored and printed in JSON."""
+
+    @classmethod
+    def choices(cls) -> tuple[str, ...]:
+        return tuple(member.value for member in cls)
+
+    @classmethod
+    def normalise(cls, text: str) -> str:
+        """How a person may spell a value (exactly, unless a subclass is more forgiving)."""
+        return text
+
+    @classmethod
+    def parse(cls, text: str) -> Self:
+        """The member `text` names; ValueError with the choices otherwise."""
+        try:
+            return cls(cls.normalise(str(text)))
+        except ValueError:
+            raise ValueError(f"must be one of {', '.join(cls.choices())}, not {text!r}") from None
+
+
+class SessionStatus(Choice):
+    WAITING = "waiting"
+    IN_PROGRESS = "in_progress"
+    CUSTOMER_ABSENT = "customer_absent"
+    ENDED = "ended"
+
+    @classmethod
+    def normalise(cls, text: str) -> str:
+        """`in-progress`, `In Progress` and `in_progress` are one status."""
+        return text.replace("-", "_").replace(" ", "_").lower()
+
+
+class Priority(Choice):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class Grant(Choice):
+    """What the customer lets the technician do with the screen."""
+
+    NONE = "none"
+    VIEW = "view"
+    CONTROL = "control"
+
+    @classmethod
+    def normalise(cls, text: str) -> str:
+        text = text.strip().lower()
+        return "view" if text == "view-only" else text
+
+
+class Direction(Choice):
+    PUSH = "push"
+    """Upload: from this machine to the device."""
+    PULL = "pull"
+    """Download: from the device to this machine."""
+
+
+class TransferState(Choice):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class OnClash(Choice):
+    """What a transfer does when the destination exists with other content."""
+
+    OVERWRITE = "overwrite"
+    SKIP = "skip"
+    CANCEL = "cancel"
+    ASK = "ask"
+
+
+SESSION_STATUSES = SessionStatus.choices()
+PRIORITIES = Priority.choices()
+GRANTS = Grant.choices()
+TRANSFER_STATES = TransferState.choices()
 
 
 def utcnow() -> datetime:
@@ -51,8 +130,8 @@ class SessionRecord(JsonRecord):
 
     id: str
     serial: str
-    status: str
-    priority: str = "medium"
+    status: SessionStatus
+    priority: Priority = Priority.MEDIUM
     queue: str = "general"
     customer: str | None = None
     computer_name: str | None = None
@@ -66,7 +145,7 @@ class SessionRecord(JsonRecord):
     session_type: str = "Android (ADB)"
     technician: str | None = None
     owners: tuple[str, ...] = ()
-    grant: str = "none"
+    grant: Grant = Grant.NONE
     paused: bool = False
     created_at: datetime = field(default_factory=utcnow)
     queued_at: datetime = field(default_factory=utcnow)
@@ -76,7 +155,7 @@ class SessionRecord(JsonRecord):
 
     @property
     def ended(self) -> bool:
-        return self.status == "ended"
+        return self.status == SessionStatus.ENDED
 
 
 @dataclass(frozen=True)
@@ -88,6 +167,7 @@ class Event(JsonRecord):
     at: datetime
     actor: str
     kind: str
+    """An `EventKind` value (bt_core.events); kept a str so kinds from other builds still load."""
     text: str
     data: dict[str, Any] = field(default_factory=dict)
 
@@ -117,15 +197,15 @@ class Transfer(JsonRecord):
 
     id: int
     session_id: str
-    direction: str  # "push" (upload to device) or "pull" (download from device)
+    direction: Direction
     origin: str
     destination: str
-    state: str
+    state: TransferState
     bytes_total: int = 0
     bytes_done: int = 0
     files_total: int = 0
     files_done: int = 0
-    on_clash: str = "overwrite"
+    on_clash: OnClash = OnClash.OVERWRITE
     preserve_times: bool = True
     created_at: datetime = field(default_factory=utcnow)
     started_at: datetime | None = None

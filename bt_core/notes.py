@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bt_core.errors import UsageError
+from bt_core.events import EventKind
 
 if TYPE_CHECKING:
     from bt_core.models import Note
@@ -31,7 +32,7 @@ class NotesService:
         sessions = self.services.sessions
         record = sessions.resolve(session_id)
         note = self.services.store.add_note(record.id, sessions.me, text)
-        sessions.log(record, "note.added", text, {"note_id": note.id, "private": True})
+        sessions.log(record, EventKind.NOTE_ADDED, text, {"note_id": note.id, "private": True})
         return note
 
     def list(self, session_id: str | None) -> list[Note]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bt_core.errors import UsageError
+from bt_core.events import EventKind
 from bt_core.models import SessionRecord, iso
 
 if TYPE_CHECKING:
@@ -77,13 +78,15 @@ class ScreenService:
         return record
 
     def paused_message(self, record: SessionRecord) -> str:
-        events = self.services.store.events(record.id, kinds=["screen.paused"])
+        events = self.services.store.events(record.id, kinds=[EventKind.SCREEN_PAUSED])
         since = f" since {iso(events[-1].at)}" if events else ""
         return f"screen sharing is paused for privacy{since}: nothing is captured until 'bt screen resume'"
 
     def default_mode(self, record: SessionRecord) -> str:
         """The stream mode the session last asked for (camera mode switches to video), else full colour."""
-        for event in reversed(self.services.store.events(record.id, kinds=["camera.opened", "screen.mode"])):
+        for event in reversed(
+            self.services.store.events(record.id, kinds=[EventKind.CAMERA_OPENED, EventKind.CAMERA_CLEARED])
+        ):
             mode = event.data.get("stream_mode")
             if mode:
                 return str(mode)
@@ -102,7 +105,7 @@ class ScreenService:
         path.write_bytes(shot.png)
         event = self.sessions.log(
             record,
-            "screen.shot",
+            EventKind.SCREEN_SHOT,
             f"Screenshot {shot.width}x{shot.height} saved to {path}",
             {"path": str(path), "width": shot.width, "height": shot.height, "bytes": len(shot.png)},
         )
@@ -136,7 +139,7 @@ class ScreenService:
         result = self.sessions.on_device(record, work)
         self.sessions.log(
             record,
-            "screen.recorded",
+            EventKind.SCREEN_RECORDED,
             f"Recorded {result.seconds:.1f} s of screen ({result.width}x{result.height}) to {out}",
             {
                 "path": str(out),
@@ -187,7 +190,7 @@ class ScreenService:
         live.start()
         self.sessions.log(
             record,
-            "screen.stream_opened",
+            EventKind.SCREEN_STREAM_OPENED,
             f"Live screen opened: {config.mode.label}, {config.size[0]}x{config.size[1]}"
             f"{' (scaled)' if config.scaled else ''}",
             {
@@ -209,7 +212,7 @@ class ScreenService:
         who = "The customer" if actor == "customer" else actor
         self.sessions.log(
             record,
-            "screen.paused",
+            EventKind.SCREEN_PAUSED,
             f"{who} paused screen sharing: nothing is captured",
             {"by": actor},
             actor=actor,
@@ -225,7 +228,7 @@ class ScreenService:
         who = "The customer" if actor == "customer" else actor
         self.sessions.log(
             record,
-            "screen.resumed",
+            EventKind.SCREEN_RESUMED,
             f"{who} resumed screen sharing",
             {"by": actor},
             actor=actor,
@@ -374,7 +377,7 @@ class LiveScreen:
             else {}
         )
         try:
-            self.service.sessions.log(self.record, "screen.stream_closed", "Live screen closed", data)
+            self.service.sessions.log(self.record, EventKind.SCREEN_STREAM_CLOSED, "Live screen closed", data)
         except Exception:  # closing must not fail because the transcript is unavailable
             pass
 

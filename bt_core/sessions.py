@@ -22,8 +22,8 @@ from bt_core.errors import (
     UsageError,
     from_backend,
 )
-from bt_core.info_panel import STATUS_LABELS
-from bt_core.models import PRIORITIES, Event, Outcome, SessionRecord, utcnow
+from bt_core.events import EventKind
+from bt_core.models import PRIORITIES, Event, Outcome, Priority, SessionRecord, SessionStatus, utcnow
 
 if TYPE_CHECKING:
     from adb_backend.device import Device
@@ -107,8 +107,8 @@ class SessionService:
         record = SessionRecord(
             id=self.store.new_session_id(),
             serial=info.serial,
-            status="in_progress" if join else "waiting",
-            priority=priority,
+            status=SessionStatus.IN_PROGRESS if join else SessionStatus.WAITING,
+            priority=Priority(priority),
             queue=queue,
             customer=customer,
             computer_name=identity.device_name,
@@ -131,7 +131,7 @@ class SessionService:
         self.store.append_event(
             record.id,
             self.me,
-            "session.started",
+            EventKind.SESSION_STARTED,
             f"Session started on {identity.device_name or info.serial} ({identity.platform}){who}",
             {
                 "serial": info.serial,
@@ -152,10 +152,10 @@ class SessionService:
         self._require_open(record)
         owners = tuple(dict.fromkeys((*record.owners, self.me)))
         updates: dict[str, Any] = {"owners": owners, "technician": record.technician or self.me}
-        if record.status == "waiting":
-            updates.update(status="in_progress", started_at=utcnow())
+        if record.status == SessionStatus.WAITING:
+            updates.update(status=SessionStatus.IN_PROGRESS, started_at=utcnow())
         self.store.append_event(
-            record.id, self.me, "session.joined", f"{self.me} joined the session", {}, session_updates=updates
+            record.id, self.me, EventKind.SESSION_JOINED, f"{self.me} joined the session", {}, session_updates=updates
         )
         return self.use(record.id)
 
@@ -168,7 +168,7 @@ class SessionService:
         self.store.append_event(
             record.id,
             self.me,
-            "session.transferred",
+            EventKind.SESSION_TRANSFERRED,
             f"{self.me} transferred the session to {to}",
             {"from": self.me, "to": to},
             session_updates={"technician": to, "owners": owners},
@@ -196,19 +196,19 @@ class SessionService:
         event = self.store.append_event(
             record.id,
             actor,
-            "session.ended",
+            EventKind.SESSION_ENDED,
             text,
             {"device_notified": told, "reason": reason},
-            session_updates={"status": "ended", "ended_at": utcnow()},
+            session_updates={"status": SessionStatus.ENDED, "ended_at": utcnow()},
         )
         return Outcome(self.store.get_session(record.id), event)
 
     def list(self, status: str | None = None) -> list[SessionRecord]:
-        if status:
-            status = status.replace("-", "_").replace(" ", "_").lower()
-            if status not in STATUS_LABELS:
-                raise UsageError(f"status must be one of {', '.join(STATUS_LABELS)}")
-        return self.store.list_sessions(status)
+        try:
+            chosen = SessionStatus.parse(status) if status else None
+        except ValueError as error:
+            raise UsageError(f"status {error}") from None
+        return self.store.list_sessions(chosen)
 
     # -- what every action goes through -------------------------------------------------------------
     def _require_open(self, record: SessionRecord) -> None:
@@ -240,7 +240,7 @@ class SessionService:
     ) -> NoReturn:
         """Log a refusal in the transcript, then raise it."""
         self.store.append_event(
-            record.id, self.me, "permission.denied", f"Denied: {message}", {"action": action, "detail": detail}
+            record.id, self.me, EventKind.PERMISSION_DENIED, f"Denied: {message}", {"action": action, "detail": detail}
         )
         raise error(message)
 
@@ -264,19 +264,20 @@ class SessionService:
             raise bt_error from None
         except BackendError as error:
             raise from_backend(error) from None
-        if record.status == "customer_absent":
-            self.set_status(record, "in_progress", "The device is back; session resumed")
+        if record.status == SessionStatus.CUSTOMER_ABSENT:
+            self.set_status(record, SessionStatus.IN_PROGRESS, "The device is back; session resumed")
         return result
 
     def mark_absent(self, record: SessionRecord, why: str) -> None:
-        if record.status in ("in_progress", "waiting"):
-            self.set_status(record, "customer_absent", f"Customer absent: {why}")
+        if record.status in (SessionStatus.IN_PROGRESS, SessionStatus.WAITING):
+            self.set_status(record, SessionStatus.CUSTOMER_ABSENT, f"Customer absent: {why}")
 
-    def set_status(self, record: SessionRecord, status: str, text: str) -> SessionRecord:
+    def set_status(self, record: SessionRecord, status: SessionStatus | str, text: str) -> SessionRecord:
+        status = SessionStatus(status)
         self.store.append_event(
             record.id,
             "system",
-            "session.status",
+            EventKind.SESSION_STATUS,
             text,
             {"from": record.status, "to": status},
             session_updates={"status": status},
@@ -286,7 +287,7 @@ class SessionService:
     def log(
         self,
         record: SessionRecord,
-        kind: str,
+        kind: EventKind,
         text: str,
         data: dict[str, Any] | None = None,
         *,

@@ -12,7 +12,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bt_core.errors import UsageError
-from bt_core.models import utcnow
+from bt_core.events import EventKind
+from bt_core.models import Event, utcnow
 from bt_core.units import human_size
 
 if TYPE_CHECKING:
@@ -195,8 +196,15 @@ class SysinfoService:
             raise UsageError(str(error)) from None
 
     def pull(
-        self, session_id: str | None, sections: Iterable[str] | None = None, all_sections: bool = False
+        self,
+        session_id: str | None,
+        sections: Iterable[str] | None = None,
+        all_sections: bool = False,
+        *,
+        log: bool = True,
     ) -> SysinfoSnapshot:
+        """Pull sections from the device; `log=False` for an auto-refresh, whose start and stop are logged
+        instead (`auto_started`, `auto_stopped`), so the transcript does not fill with identical pulls."""
         from adb_backend.sysinfo import collect
 
         chosen = self.resolve_sections(sections, all_sections)
@@ -211,9 +219,11 @@ class SysinfoService:
         text = f"System information pulled: {', '.join(chosen)}"
         if failed:
             text += f" (incomplete: {', '.join(failed)})"
+        if not log:
+            return snapshot
         sessions.log(
             record,
-            "sysinfo.pulled",
+            EventKind.SYSINFO_PULLED,
             text,
             {
                 "sections": chosen,
@@ -223,6 +233,32 @@ class SysinfoService:
             },
         )
         return snapshot
+
+    def auto_started(self, session_id: str | None, section: str, every_s: float) -> Event:
+        """Log that `section` is now pulled every `every_s` seconds (each pull then with `log=False`)."""
+        chosen = self.resolve_sections([section])
+        sessions = self.services.sessions
+        record = sessions.guard(session_id, "system.info", detail=", ".join(chosen))
+        return sessions.log(
+            record,
+            EventKind.SYSINFO_AUTO_STARTED,
+            f"System information auto-refresh on: {', '.join(chosen)} every {every_s:g} s",
+            {"sections": chosen, "every_s": every_s},
+        )
+
+    def auto_stopped(self, session_id: str | None, pulls: int, reason: str | None = None) -> Event | None:
+        """Log the end of an auto-refresh and how many pulls it made; nothing once the session has ended."""
+        sessions = self.services.sessions
+        record = sessions.resolve(session_id)
+        if record.ended:
+            return None
+        text = f"System information auto-refresh off after {pulls} pull{'s' if pulls != 1 else ''}"
+        return sessions.log(
+            record,
+            EventKind.SYSINFO_AUTO_STOPPED,
+            text + (f": {reason}" if reason else ""),
+            {"pulls": pulls, "reason": reason},
+        )
 
     @staticmethod
     def parser_kinds() -> list[str]:

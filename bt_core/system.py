@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bt_core.errors import BtError, UsageError
+from bt_core.events import EventKind
 
 if TYPE_CHECKING:
     from adb_backend.apps import KillResult, UninstallResult
@@ -31,7 +32,7 @@ class SystemService:
         record = sessions.guard(session_id, "system.kill", detail=target)
         result = self._attempt(
             record,
-            "process.kill_failed",
+            EventKind.PROCESS_KILL_FAILED,
             f"Could not end {target}",
             {"target": target},
             lambda device: apps.kill(device, target),
@@ -39,7 +40,7 @@ class SystemService:
         what = result.package or result.process_name or target
         pid = f" (pid {result.pid})" if result.pid is not None else ""
         verb = "Force-stopped" if result.method == "force-stop" else "Killed"
-        sessions.log(record, "process.killed", f"{verb} {what}{pid}", result.to_json())
+        sessions.log(record, EventKind.PROCESS_KILLED, f"{verb} {what}{pid}", result.to_json())
         return result
 
     def uninstall(self, session_id: str | None, package: str, keep_data: bool = False) -> UninstallResult:
@@ -54,17 +55,17 @@ class SystemService:
         data = {"package": package, "keep_data": keep_data}
         result = self._attempt(
             record,
-            "app.uninstall_failed",
+            EventKind.APP_UNINSTALL_FAILED,
             f"Could not uninstall {package}",
             data,
             lambda device: apps.uninstall(device, package, keep_data=keep_data),
         )
         how = " for user 0 (system app)" if result.user_only else ""
         kept = ", data kept" if keep_data else ""
-        sessions.log(record, "app.uninstalled", f"Uninstalled {package}{how}{kept}", result.to_json())
+        sessions.log(record, EventKind.APP_UNINSTALLED, f"Uninstalled {package}{how}{kept}", result.to_json())
         return result
 
-    def _attempt(self, record: SessionRecord, kind: str, text: str, data: dict, work):
+    def _attempt(self, record: SessionRecord, kind: EventKind, text: str, data: dict, work):
         """Run device work; a refusal is logged as a failure event before it is raised."""
         sessions = self.services.sessions
         try:

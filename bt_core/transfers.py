@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bt_core.errors import BtError, Cancelled, NotFound, PermissionDenied, UsageError
-from bt_core.models import Transfer, utcnow
+from bt_core.events import EventKind
+from bt_core.models import Direction, OnClash, Transfer, TransferState, utcnow
 from bt_core.units import human_size
 
 if TYPE_CHECKING:
@@ -29,8 +30,8 @@ if TYPE_CHECKING:
     from bt_core.models import SessionRecord
     from bt_core.services import Services
 
-CLASH_POLICIES = ("overwrite", "skip", "cancel", "ask")
-STATES = ("queued", "running", "done", "skipped", "failed", "cancelled")
+CLASH_POLICIES = OnClash.choices()
+STATES = TransferState.choices()
 FINISHED = ("done", "skipped", "failed", "cancelled")
 ACTION = {"push": "files.upload", "pull": "files.download"}
 _POLL_SECONDS = 0.2
@@ -121,11 +122,11 @@ class TransferManager:
             transfer = Transfer(
                 id=0,
                 session_id=record.id,
-                direction=direction,
+                direction=Direction(direction),
                 origin=origin,
                 destination=target,
-                state="queued",
-                on_clash=on_clash,
+                state=TransferState.QUEUED,
+                on_clash=OnClash(on_clash),
                 preserve_times=preserve_times,
             )
             created.append(
@@ -232,7 +233,7 @@ class TransferManager:
         ):
             record = self.store.get_session(transfer.session_id)
             self.sessions.log(
-                record, "transfer.cancelled", f"{_label(transfer)} cancelled before it started", _data(transfer)
+                record, EventKind.TRANSFER_CANCELLED, f"{_label(transfer)} cancelled before it started", _data(transfer)
             )
         elif not self.store.update_transfer(transfer_id, only_if_state=["running"], cancel_requested=True):
             state = self.show(transfer_id).state
@@ -282,7 +283,7 @@ class TransferManager:
                     record = self.store.get_session(transfer.session_id)
                     self.sessions.log(
                         record,
-                        "transfer.failed",
+                        EventKind.TRANSFER_FAILED,
                         f"{_label(transfer)} failed: {message}",
                         {**_data(transfer), "error": message},
                         actor="system",
@@ -455,7 +456,7 @@ class _Run:
         """Apply the clash policy to files whose destination exists with other content."""
         import stat as S
 
-        policy = self.t.on_clash
+        policy: str = self.t.on_clash
         for job in plan.files:
             if job.skip or not job.exists:
                 continue
@@ -506,7 +507,7 @@ class _Run:
 
     def _finish_done(self, plan: TreePlan) -> Transfer:
         t = self.t
-        kind = "file.pushed" if t.direction == "push" else "file.pulled"
+        kind = EventKind.FILE_PUSHED if t.direction == "push" else EventKind.FILE_PULLED
         verb = "Pushed" if t.direction == "push" else "Pulled"
         what = f"{self.files_done} file{'s' if self.files_done != 1 else ''}, {human_size(self.bytes_done)}"
         extra = f"; {len(self.identical)} identical skipped" if self.identical else ""
@@ -528,14 +529,17 @@ class _Run:
         )
         self._skip_reason = why
         self.m.sessions.log(
-            self.record, "transfer.skipped", f"Skipped {_label(t)}: {why}", {**self._data(), "reason": why}
+            self.record, EventKind.TRANSFER_SKIPPED, f"Skipped {_label(t)}: {why}", {**self._data(), "reason": why}
         )
 
     def _finish_failed(self, message: str) -> None:
         t = self.t
         with contextlib.suppress(BtError):
             self.m.sessions.log(
-                self.record, "transfer.failed", f"{_label(t)} failed: {message}", {**self._data(), "error": message}
+                self.record,
+                EventKind.TRANSFER_FAILED,
+                f"{_label(t)} failed: {message}",
+                {**self._data(), "error": message},
             )
         with contextlib.suppress(BtError):
             self._close("failed", message)
@@ -549,7 +553,7 @@ class _Run:
             if said == "cancelled"
             else f"{_label(t)} cancelled: {said}"
         )
-        self.m.sessions.log(self.record, "transfer.cancelled", text, {**self._data(), "reason": said})
+        self.m.sessions.log(self.record, EventKind.TRANSFER_CANCELLED, text, {**self._data(), "reason": said})
         self._close("cancelled", said)
         raise Cancelled(f"transfer {t.id} cancelled" + ("" if said == "cancelled" else f": {said}"))
 

@@ -17,6 +17,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, TabbedContent, TabPane
 
+from bt_core.events import EventKind
 from bt_tui.messages import ActionDone, SessionRefreshed, TranscriptEventsAppended
 from bt_tui.sidebar import Sidebar, SidebarHandle
 from bt_tui.work import DeviceWork
@@ -140,7 +141,7 @@ class SessionScreen(DeviceWork, Screen[None]):
         self.last_seq = fresh[-1].seq
         for pane in self.query("#chat-pane"):
             pane.add_events(fresh)  # type: ignore[attr-defined]
-        if any(e.kind == "note.added" for e in fresh):
+        if any(e.kind == EventKind.NOTE_ADDED for e in fresh):
             for pane in self.query("#info-pane"):
                 pane.load_notes()  # type: ignore[attr-defined]
 

@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 from bt_core.bbcode import to_plain
 from bt_core.errors import UsageError
+from bt_core.events import CUSTOMER_KINDS
 from bt_core.models import GRANTS, iso
 
 if TYPE_CHECKING:
     from bt_core.models import Event, SessionRecord
     from bt_core.services import Services
 
-VISIBLE_KINDS = ("chat.sent", "chat.received", "url.pushed", "grant.requested", "grant.changed", "session.ended")
+VISIBLE_KINDS = CUSTOMER_KINDS  # the event registry says which kinds the device user sees
 GRANT_WORDS = {"none": "no access", "view": "view-only", "control": "view and control"}
 
 

@@ -18,6 +18,7 @@ from aiohttp import web
 from bt_core.customer_page.app import CustomerPageApp
 from bt_core.customer_page.bridge import CustomerBridge
 from bt_core.errors import BtError, UsageError
+from bt_core.events import EventKind
 
 if TYPE_CHECKING:
     from bt_core.services import Services
@@ -69,7 +70,7 @@ class PageServer:
             sessions.on_device(record, lambda device: open_url(device, self.device_url))
         sessions.log(
             record,
-            "chat.page",
+            EventKind.CHAT_PAGE,
             "Opened the chat page on the device" if open_page else "Chat page ready on the device",
             {"port": self.port, "device_port": self.device_port, "opened": open_page},
         )

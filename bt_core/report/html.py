@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from bt_core.bbcode import to_html
+from bt_core.events import EventKind
 from bt_core.info_panel import STATUS_LABELS, info_rows
 from bt_core.models import Event, Note, SessionRecord, Transfer, iso, utcnow
 from bt_core.report.render import EventView, durations, event_view, human_size
@@ -73,7 +74,7 @@ def _chat(view: EventView) -> str:
 
 def _activity(view: EventView) -> str:
     event = view.event
-    classes = "activity" + (" problem" if view.problem else "") + (" private" if event.kind == "note.added" else "")
+    classes = f"activity {view.severity}" + (" private" if event.kind == EventKind.NOTE_ADDED else "")
     parts = [
         f'<div class="{classes}" data-seq="{event.seq}" data-kind="{_e(event.kind)}">',
         f'<time datetime="{_e(iso(event.at))}">{_time(event.at)}</time>',

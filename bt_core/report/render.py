@@ -12,57 +12,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from bt_core.events import EventKind, Severity, describe
 from bt_core.info_panel import GRANT_LABELS, STATUS_LABELS, human_duration, time_in_system
 from bt_core.models import Event, Note, SessionRecord, Transfer, iso, utcnow
 from bt_core.units import human_size
 
 ReportFormat = Literal["html", "md", "json"]
 FORMATS: tuple[str, ...] = ("html", "md", "json")
-
-#: Short labels for the activity lines of the transcript; unknown kinds fall back to their family.
-KIND_LABELS = {
-    "url.pushed": "URL pushed",
-    "screen.shot": "Screenshot",
-    "screen.paused": "Screen paused",
-    "screen.resumed": "Screen resumed",
-    "grant.changed": "Screen access",
-    "grant.requested": "Access requested",
-    "file.pushed": "File sent",
-    "file.pulled": "File received",
-    "file.deleted": "File deleted",
-    "file.renamed": "File renamed",
-    "folder.created": "Folder created",
-    "transfer.failed": "Transfer failed",
-    "transfer.skipped": "Transfer skipped",
-    "sysinfo.pulled": "System info",
-    "process.killed": "Process killed",
-    "app.uninstalled": "App uninstalled",
-    "note.added": "Private note",
-    "session.started": "Session started",
-    "session.joined": "Joined",
-    "session.transferred": "Transferred",
-    "session.status": "Status",
-    "session.ended": "Session ended",
-    "permission.denied": "Denied",
-    "camera.annotated": "Camera annotation",
-}
-ICONS = {  # symbols every common font has (no emoji: print and headless browsers lack emoji fonts)
-    "url": "↗",
-    "screen": "▣",
-    "file": "▤",
-    "folder": "▥",
-    "transfer": "⇅",
-    "sysinfo": "ℹ",
-    "process": "✖",
-    "app": "✖",
-    "note": "✎",
-    "session": "●",
-    "permission": "⊘",
-    "grant": "◐",
-    "camera": "◉",
-}
-#: Kinds shown in a warning colour.
-PROBLEM_KINDS = frozenset({"permission.denied", "transfer.failed", "process.killed", "app.uninstalled"})
 
 
 @dataclass(frozen=True)
@@ -110,7 +66,7 @@ def durations(session: SessionRecord, events: list[Event], now: datetime | None 
     if session.started_at:
         changes.append((session.started_at, "in_progress"))
     for event in events:
-        if event.kind == "session.status" and isinstance(event.data.get("to"), str):
+        if event.kind == EventKind.SESSION_STATUS and isinstance(event.data.get("to"), str):
             changes.append((event.at, event.data["to"]))
     changes.sort(key=lambda change: change[0])
     in_progress: float | None = None
@@ -132,79 +88,91 @@ class EventView:
     side: str  # "technician", "customer" or "activity"
     label: str
     icon: str
-    problem: bool
+    severity: Severity
     details: list[tuple[str, str]] = field(default_factory=list)
     url: str | None = None
     image_path: Path | None = None
 
+    @property
+    def problem(self) -> bool:
+        return self.severity in (Severity.FAILURE, Severity.WARNING)
 
-def _first(data: dict[str, Any], *keys: str) -> Any:
-    for key in keys:
-        value = data.get(key)
-        if value not in (None, ""):
-            return value
-    return None
+
+_TRANSFER_OUTCOMES: dict[str, str] = {
+    EventKind.FILE_PUSHED: "done",
+    EventKind.FILE_PULLED: "done",
+    EventKind.TRANSFER_SKIPPED: "skipped",
+    EventKind.TRANSFER_CANCELLED: "cancelled",
+    EventKind.TRANSFER_FAILED: "failed",
+}
+
+
+def _text(data: dict[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    return None if value in (None, "") else str(value)
+
+
+def _transfer_details(kind: str, data: dict[str, Any]) -> list[tuple[str, str]]:
+    """The keys the transfer manager writes: origin, destination, bytes, files_total, error or reason."""
+    details = [
+        (name, value) for name, key in (("From", "origin"), ("To", "destination")) if (value := _text(data, key))
+    ]
+    size = data.get("bytes_total")
+    if isinstance(size, int | float) and size > 0:
+        details.append(("Size", human_size(size)))
+    files = data.get("files_total")
+    if isinstance(files, int) and files > 1:
+        details.append(("Files", f"{data.get('files', 0)}/{files}"))
+    details.append(("Outcome", _TRANSFER_OUTCOMES[kind]))
+    reason = _text(data, "error") or _text(data, "reason")
+    if reason is not None and reason != "cancelled":
+        details.append(("Reason", reason))
+    return details
+
+
+def _details(kind: str, data: dict[str, Any]) -> list[tuple[str, str]]:
+    """Detail rows read from the payload keys each writer really writes (see the writer named)."""
+    if kind in _TRANSFER_OUTCOMES:  # bt_core.transfers
+        return _transfer_details(kind, data)
+    if kind == EventKind.FILE_RENAMED:  # bt_core.files.rename
+        return [(name, value) for name, key in (("From", "from"), ("To", "to")) if (value := _text(data, key))]
+    if kind in (EventKind.FILE_DELETED, EventKind.FOLDER_CREATED, EventKind.SCREEN_RECORDED):
+        path = _text(data, "path")
+        return [("Path", path)] if path else []
+    if kind == EventKind.GRANT_CHANGED:  # bt_core.grants.set
+        grant = _text(data, "to")
+        return [("Now", GRANT_LABELS.get(grant, grant))] if grant else []
+    if kind == EventKind.GRANT_REQUESTED:  # bt_core.grants.request
+        level = _text(data, "level")
+        return [("Asked", GRANT_LABELS.get(level, level))] if level else []
+    if kind == EventKind.SESSION_STATUS:  # bt_core.sessions.set_status
+        before, after = _text(data, "from"), _text(data, "to")
+        if before and after:
+            return [("Change", f"{STATUS_LABELS.get(before, before)} → {STATUS_LABELS.get(after, after)}")]
+    if kind in (EventKind.PROCESS_KILL_FAILED, EventKind.APP_UNINSTALL_FAILED):  # bt_core.system
+        reason = _text(data, "error")
+        return [("Reason", reason)] if reason else []
+    return []
 
 
 def event_view(event: Event, screenshots_base: Path | None = None) -> EventView:
-    """Classify an event for display; reads the common `data` keys and falls back to `text`."""
-    family = event.kind.split(".", 1)[0]
+    """Classify an event for display from the event registry; unknown kinds show their text."""
     data = event.data if isinstance(event.data, dict) else {}
-    if event.kind == "chat.sent":
-        return EventView(event, "technician", "", "", False)
-    if event.kind == "chat.received":
-        return EventView(event, "customer", "", "", False)
-    label = KIND_LABELS.get(event.kind, event.kind)
-    details: list[tuple[str, str]] = []
+    spec = describe(event.kind)
+    if event.kind == EventKind.CHAT_SENT:
+        return EventView(event, "technician", "", "", spec.severity)
+    if event.kind == EventKind.CHAT_RECEIVED:
+        return EventView(event, "customer", "", "", spec.severity)
     url = image = None
-    if event.kind == "url.pushed":
-        url = str(_first(data, "url") or event.text)
-    elif family in ("file", "folder", "transfer"):
-        local, remote = ("local", "origin", "source", "src"), ("remote", "destination", "dest", "dst")
-        if event.kind == "file.pulled":  # from the device to the technician's machine
-            local, remote = ("remote", "origin", "source", "src"), ("local", "destination", "dest", "dst")
-        for name, keys in (("From", local), ("To", remote), ("Path", ("path",))):
-            value = _first(data, *keys)
-            if value is not None:
-                details.append((name, str(value)))
-        size = _first(data, "size", "bytes", "bytes_total")
-        if isinstance(size, int | float):
-            details.append(("Size", human_size(size)))
-        outcome = _first(data, "outcome", "state", "result")
-        if outcome is None:
-            outcome = {"failed": "failed", "skipped": "skipped"}.get(event.kind.split(".")[-1], None)
-        if outcome is None and event.kind in ("file.pushed", "file.pulled"):
-            outcome = "done"
-        if outcome is not None:
-            details.append(("Outcome", str(outcome)))
-        error = _first(data, "error", "reason")
-        if error is not None:
-            details.append(("Reason", str(error)))
-    elif event.kind == "screen.shot":
-        raw = _first(data, "path", "file", "local")
+    if event.kind == EventKind.URL_PUSHED:  # bt_core.chat: {"url", "canned"}
+        url = _text(data, "url") or event.text
+    elif event.kind == EventKind.SCREEN_SHOT:  # bt_core.screen.screenshot: {"path", "width", ...}
+        raw = _text(data, "path")
         if raw is not None:
-            path = Path(str(raw)).expanduser()
-            if not path.is_absolute() and screenshots_base is not None:
-                path = screenshots_base / path
-            image = path
-    elif event.kind == "grant.changed":
-        grant = _first(data, "to", "grant")
-        if isinstance(grant, str):
-            details.append(("Now", GRANT_LABELS.get(grant, grant)))
-    elif event.kind == "session.status":
-        before, after = data.get("from"), data.get("to")
-        if isinstance(before, str) and isinstance(after, str):
-            details.append(("Change", f"{STATUS_LABELS.get(before, before)} → {STATUS_LABELS.get(after, after)}"))
-    return EventView(
-        event,
-        "activity",
-        label,
-        ICONS.get(family, "·"),
-        event.kind in PROBLEM_KINDS,
-        details,
-        url,
-        image,
-    )
+            image = Path(raw).expanduser()
+            if not image.is_absolute() and screenshots_base is not None:
+                image = screenshots_base / image
+    return EventView(event, "activity", spec.label, spec.icon, spec.severity, _details(event.kind, data), url, image)
 
 
 def report_json(

@@ -20,7 +20,19 @@ from sqlalchemy import Engine, and_, create_engine, event, func, select, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from bt_core.errors import NotFound, SessionNotFound, StoreError, UsageError
-from bt_core.models import Event, Note, SessionRecord, Transfer
+from bt_core.models import (
+    Choice,
+    Direction,
+    Event,
+    Grant,
+    Note,
+    OnClash,
+    Priority,
+    SessionRecord,
+    SessionStatus,
+    Transfer,
+    TransferState,
+)
 from bt_core.store import migrations, schema
 
 _SESSION_JSON = {"skills", "attributes", "ip_addresses", "owners"}
@@ -350,6 +362,8 @@ def _session_values_partial(fields: dict[str, Any]) -> dict[str, Any]:
             value = json.dumps(list(value) if not isinstance(value, dict) else value)
         elif key in _SESSION_TIMES:
             value = to_ms(value) if isinstance(value, datetime) else value
+        elif isinstance(value, Choice):
+            value = value.value  # the plain string, whatever the driver does with enums
         values[column] = value
     return values
 
@@ -358,8 +372,8 @@ def _session_from_row(row: Any) -> SessionRecord:
     return SessionRecord(
         id=row["id"],
         serial=row["serial"],
-        status=row["status"],
-        priority=row["priority"],
+        status=SessionStatus(row["status"]),
+        priority=Priority(row["priority"]),
         queue=row["queue"],
         customer=row["customer"],
         computer_name=row["computer_name"],
@@ -373,7 +387,7 @@ def _session_from_row(row: Any) -> SessionRecord:
         session_type=row["session_type"],
         technician=row["technician"],
         owners=tuple(json.loads(row["owners"] or "[]")),
-        grant=row["grant_level"],
+        grant=Grant(row["grant_level"]),
         paused=bool(row["paused"]),
         created_at=to_dt(row["created_at"]),  # type: ignore[arg-type]
         queued_at=to_dt(row["queued_at"]),  # type: ignore[arg-type]
@@ -387,7 +401,7 @@ def _transfer_values(transfer: Transfer) -> dict[str, Any]:
     values = {}
     for key in transfer.to_json():
         value = getattr(transfer, key)
-        values[key] = to_ms(value) if key in _TRANSFER_TIMES else value
+        values[key] = to_ms(value) if key in _TRANSFER_TIMES else value.value if isinstance(value, Choice) else value
     return values
 
 
@@ -395,15 +409,15 @@ def _transfer_from_row(row: Any) -> Transfer:
     return Transfer(
         id=int(row["id"]),
         session_id=row["session_id"],
-        direction=row["direction"],
+        direction=Direction(row["direction"]),
         origin=row["origin"],
         destination=row["destination"],
-        state=row["state"],
+        state=TransferState(row["state"]),
         bytes_total=int(row["bytes_total"]),
         bytes_done=int(row["bytes_done"]),
         files_total=int(row["files_total"]),
         files_done=int(row["files_done"]),
-        on_clash=row["on_clash"],
+        on_clash=OnClash(row["on_clash"]),
         preserve_times=bool(row["preserve_times"]),
         created_at=to_dt(row["created_at"]),  # type: ignore[arg-type]
         started_at=to_dt(row["started_at"]),

@@ -8,6 +8,7 @@ Input goes through one queue drained by one worker, so taps and keys reach the d
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 import time
@@ -43,9 +44,9 @@ KEYS = {
     "end": "MOVE_END",
     "pageup": "PAGE_UP",
     "pagedown": "PAGE_DOWN",
-    "space": "SPACE",
 }
-"""Terminal keys that become Android key events in control mode; printable characters are typed."""
+"""Terminal keys that become Android key events in control mode; printable characters (space too) are
+typed, and the transcript gets one event per burst of typing (`bt_core.control.Keyboard`)."""
 DRAW_MODES = ("graphics", "halfcell")
 
 
@@ -135,6 +136,8 @@ class ScreenPane(DeviceWork, Vertical):
         self._target = (80, 60)
         self._inputs: queue.Queue[Callable[[], Any]] = queue.Queue()
         self._input_worker_started = False
+        self._keyboard: Any = None
+        """The `Keyboard` typing goes through; only the input worker touches it."""
         self.started = False
         self.live: Any = None
         """The running `LiveScreen` (its `stats()` tell how many frames came in), or None."""
@@ -295,19 +298,28 @@ class ScreenPane(DeviceWork, Vertical):
             self.run_worker(self._drain_inputs, thread=True, exit_on_error=False, group="input", name="input")
         self._inputs.put(call)
 
+    @property
+    def keyboard(self) -> Any:
+        if self._keyboard is None:
+            self._keyboard = self.services.control.keyboard(self.session_id)
+        return self._keyboard
+
     def _drain_inputs(self) -> None:
         from textual.worker import get_current_worker
 
         worker = get_current_worker()
+        keyboard = self.keyboard
         while not worker.is_cancelled:
             try:
                 call = self._inputs.get(timeout=0.5)
             except queue.Empty:
-                continue
+                call = keyboard.flush_if_idle  # a pause in typing ends the burst in the transcript
             try:
                 call()
             except Exception as error:  # one refused key must not stop the rest
                 self.post_message(InputFailed(error))
+        with contextlib.suppress(Exception):  # the pane is closing: log what was typed since the last event
+            keyboard.flush()
 
     @on(InputFailed)
     def input_failed(self, message: InputFailed) -> None:
@@ -321,13 +333,13 @@ class ScreenPane(DeviceWork, Vertical):
     def on_key(self, event: events.Key) -> None:
         if not self.control or self.camera:
             return
-        control, session_id = self.services.control, self.session_id
+        keyboard = self.keyboard
         if event.key in KEYS:
             name = KEYS[event.key]
-            self._queue_input(lambda: control.key(session_id, name))
+            self._queue_input(lambda: keyboard.press(name))
         elif event.character and event.is_printable:
             char = event.character
-            self._queue_input(lambda: control.text(session_id, char))
+            self._queue_input(lambda: keyboard.type(char))
         else:
             return
         event.stop()
@@ -353,12 +365,14 @@ class ScreenPane(DeviceWork, Vertical):
             self.clicks = (self.clicks + [point])[-2:]
             self.app.notify(f"Point {point[0]},{point[1]}", markup=False, timeout=2)
         elif self.control:
-            control, session_id = self.services.control, self.session_id
-            self._queue_input(lambda: control.tap(session_id, *point))
+            keyboard = self.keyboard
+            self._queue_input(lambda: keyboard.tap(*point))
 
     # -- actions ---------------------------------------------------------------------------------
     def action_control(self) -> None:
         self.control = not self.control
+        if not self.control and self._input_worker_started:
+            self._queue_input(self.keyboard.flush)  # leaving control mode ends the typing burst
         if self.control and self.record is not None and self.record.grant != "control":
             self.app.notify(
                 "The customer has not granted control yet: Ctrl+G asks them", severity="warning", markup=False

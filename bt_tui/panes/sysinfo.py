@@ -3,6 +3,7 @@ tables with kill and uninstall (each asked first)."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from rich.text import Text
@@ -53,6 +54,8 @@ class SysinfoPane(DeviceWork, Vertical):
         self.snapshots: dict[str, Any] = {}
         self.pulling: set[str] = set()
         self.auto = False
+        self.auto_pulls = 0
+        """Pulls made since auto-refresh was turned on (they are not logged one by one)."""
         self.opened = False
         self.sort_column: dict[str, int] = {"processes": 0, "apps": 0}
         self.sort_reverse: dict[str, bool] = {"processes": False, "apps": False}
@@ -109,7 +112,7 @@ class SysinfoPane(DeviceWork, Vertical):
             self.pull(name)
 
     # -- pulling -------------------------------------------------------------------------------------
-    def pull(self, section: str) -> None:
+    def pull(self, section: str, *, log: bool = True) -> None:
         if section in self.pulling:
             return
         self.pulling.add(section)
@@ -117,13 +120,16 @@ class SysinfoPane(DeviceWork, Vertical):
         sysinfo, session_id = self.app.services.sysinfo, self.session_id  # type: ignore[attr-defined]
         self.run_device(
             f"sysinfo-{section}",
-            lambda: sysinfo.pull(session_id, [section]),
+            lambda: sysinfo.pull(session_id, [section], log=log),
             lambda snap: SectionPulled("", (section,), snap),
         )
 
     def worker_failed(self, group: str, error: BaseException | None) -> None:
         if group.startswith("sysinfo-"):
             self.pulling.discard(group.removeprefix("sysinfo-"))
+            if self.auto and group != "sysinfo-auto":  # a failing pull stops auto-refresh, and says why
+                self.auto = False
+                self._log_auto_stopped(str(error) if error else "a pull failed")
             self._status()
 
     def _status(self) -> None:
@@ -219,13 +225,41 @@ class SysinfoPane(DeviceWork, Vertical):
         self.pull(self.current)
 
     def action_auto(self) -> None:
+        """Auto-refresh on or off: one transcript event each way, none per pull."""
         self.auto = not self.auto
         self._status()
         self.app.notify("Auto-refresh " + ("on (every 5 s)" if self.auto else "off"), markup=False)
+        if not self.auto:
+            self._log_auto_stopped()
+            return
+        self.auto_pulls = 0
+        sysinfo, session_id, section = self.app.services.sysinfo, self.session_id, self.current  # type: ignore[attr-defined]
+        self.run_device(
+            "sysinfo-auto",
+            lambda: sysinfo.auto_started(session_id, section, AUTO_REFRESH_SECONDS),
+            lambda _event: ActionDone("", ("transcript",)),
+            exclusive=False,
+        )
+
+    def _log_auto_stopped(self, reason: str | None = None) -> None:
+        sysinfo, session_id, pulls = self.app.services.sysinfo, self.session_id, self.auto_pulls  # type: ignore[attr-defined]
+        self.run_device(
+            "sysinfo-auto",
+            lambda: sysinfo.auto_stopped(session_id, pulls, reason),
+            lambda _event: ActionDone("", ("transcript",)),
+            exclusive=False,
+        )
 
     def _auto_tick(self) -> None:
         if self.auto and self.screen.is_active and self.current not in self.pulling:
-            self.pull(self.current)
+            self.auto_pulls += 1
+            self.pull(self.current, log=False)
+
+    def on_unmount(self) -> None:
+        if self.auto:  # the session window closes: the auto-refresh stops with it (one quick store write)
+            self.auto = False
+            with contextlib.suppress(Exception):
+                self.app.services.sysinfo.auto_stopped(self.session_id, self.auto_pulls, "the window closed")  # type: ignore[attr-defined]
 
     def action_section(self, step: int) -> None:
         names = self.names

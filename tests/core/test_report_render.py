@@ -86,23 +86,40 @@ def records(tmp_path: Path) -> dict:
         "alice",
         "file.pushed",
         "Sent wifi-fix.pdf",
-        local="/home/alice/wifi-fix.pdf",
-        remote="/sdcard/Download/wifi-fix.pdf",
-        size=482133,
-        outcome="done",
+        transfer_id=1,
+        direction="push",
+        origin="/home/alice/wifi-fix.pdf",
+        destination="/sdcard/Download/wifi-fix.pdf",
+        bytes=482133,
+        bytes_total=482133,
+        files=1,
+        files_total=1,
     )
     add(
         27,
         "alice",
         "file.pulled",
         "Got logcat.txt",
-        remote="/sdcard/Download/logcat.txt",
-        local="/home/alice/s1/logcat.txt",
-        size=1048576,
+        transfer_id=3,
+        direction="pull",
+        origin="/sdcard/Download/logcat.txt",
+        destination="/home/alice/s1/logcat.txt",
+        bytes=1048576,
+        bytes_total=1048576,
     )
-    add(28, "alice", "transfer.failed", "Could not get /data/data/app.db", error="Permission denied")
+    add(
+        28,
+        "alice",
+        "transfer.failed",
+        "Could not get /data/data/app.db",
+        transfer_id=2,
+        direction="pull",
+        origin="/data/data/app.db",
+        destination="/home/alice/s1/",
+        error="Permission denied",
+    )
     add(30, "alice", "process.killed", "Killed com.example.wifimanager (pid 4242)")
-    add(31, "alice", "app.uninstalled", "Uninstalled com.example.cleaner")
+    add(31, "alice", "process.kill_failed", "Could not end 4243: not allowed", target="4243", error="not allowed")
     add(32, "alice", "permission.denied", "Denied: policy forbids deleting files", action="file.delete")
     add(33, "alice", "note.added", "alice added a note")
     add(34, "alice", "chat.sent", "Steps:[list=1][*]Open [b]Settings[/b][*]Forget the network[/list]")
@@ -190,6 +207,18 @@ def test_html_holds_every_part_and_escapes_text(records: dict) -> None:
     assert 'src="data:image/png;base64,' in page
     assert (records["base"] / "shots" / "s1-0001.png").as_uri() in page
     assert "Something new happened [x]" in page  # unknown kind still shown
+
+    def classes(kind: str) -> str:
+        found = re.search(rf'<div class="([^"]+)" data-seq="\d+" data-kind="{re.escape(kind)}">', page)
+        assert found, kind
+        return found.group(1)
+
+    # colours follow the registry's severity: a kill that worked is a success, one that failed a failure
+    assert classes("process.killed") == "activity success"
+    assert classes("process.kill_failed") == "activity failure"
+    assert classes("permission.denied") == "activity failure" and classes("transfer.failed") == "activity failure"
+    assert classes("frobnicate.done") == "activity info"
+    assert classes("note.added") == "activity info private"
     assert "&lt;b&gt;advise update&lt;/b&gt;" in page
     assert "<script" not in page.lower() and "http://" not in page.replace("http-equiv", "")
     assert re.search(r"Time in progress</span>", page)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from bt_core.events import EventKind
 from bt_core.store import Store
 
 
@@ -16,7 +17,7 @@ def main() -> None:
         else Store.open(None, sqlite_path=Path(url.removeprefix("sqlite:///")))
     )
     for index in range(count):
-        event = store.append_event(session_id, actor, "test.tick", f"{actor} {index}", {"index": index})
+        event = store.append_event(session_id, actor, EventKind.CHAT_SENT, f"{actor} {index}", {"index": index})
         sys.stdout.write(f"{event.seq} {index}\n")
         sys.stdout.flush()
 

@@ -75,3 +75,50 @@ def test_half_blocks_draw_top_and_bottom_pixels_and_merge_runs():
     assert [s.text for s in strips[1]] == ["▀▀▀"]
     again = half_block_strips(data, 3, 4, styles)
     assert list(again[0])[0].style is first[0].style  # one Style per colour pair, reused across frames
+
+
+async def test_control_mode_typing_is_one_transcript_event_per_burst(services, vdevice):
+    """Every key reaches the device at once; the transcript gets one input.text per burst, not per key."""
+    from virtual_device.screen.layout import Layout
+
+    record = services.sessions.start(vdevice.serial, customer="Tess")
+    services.grants.set(record.id, "control", by="customer")
+    screen = vdevice.state.screen
+    x0, y0, x1, y1 = Layout(*screen.size, screen.density).search_bar(False)
+    services.control.tap(record.id, (x0 + x1) // 2, (y0 + y1) // 2)  # focus the search field
+    app = make_app(services, session_id=record.id)
+
+    def typing() -> list:
+        return services.store.events(record.id, kinds=["input.text"])
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f2")
+        pane = app.screen.query_one("#screen-pane")
+        pane.keyboard.idle_seconds = 600  # no pause ends this burst, however slow the machine
+        await pilot.press("ctrl+o")
+        assert pane.control
+        await pilot.press(*"hello", "space", *"wx", "backspace", *"orld")
+        assert await wait_until(pilot, lambda: screen.text_field == "hello world"), screen.text_field
+        assert typing() == []  # still typing: nothing logged yet
+        await pilot.press("enter")
+        assert await wait_until(pilot, lambda: typing())
+        burst = typing()
+        assert len(burst) == 1 and burst[0].data == {"length": 12, "erased": 1, "enter": True}
+        assert burst[0].text == "Typed 12 characters, erased 1, then pressed ENTER"
+        assert services.store.events(record.id, kinds=["input.key"]) == []  # ENTER is part of the burst
+        assert screen.foreground[0] == "com.android.chrome"  # ...and it reached the device: Chrome searched
+
+        await pilot.press(*"abc")
+        assert await wait_until(pilot, lambda: screen.text_field.endswith("abc")), screen.text_field
+        pane.keyboard.idle_seconds = 0.2  # a pause ends a burst too
+        assert await wait_until(pilot, lambda: len(typing()) == 2)
+        assert typing()[1].data == {"length": 3}
+        pane.keyboard.idle_seconds = 600
+        await pilot.press(*"de", "escape")  # another key ends the burst first, then is logged itself
+        assert await wait_until(pilot, lambda: services.store.events(record.id, kinds=["input.key"]))
+        kinds = [e.kind for e in services.store.events(record.id, kinds=["input.text", "input.key"])]
+        assert kinds == ["input.text", "input.text", "input.text", "input.key"]
+        await pilot.press("ctrl+o")
+        pane.stop_stream()
+        await settle(app, pilot)

@@ -63,3 +63,47 @@ async def test_overview_then_kill_and_uninstall(services, vdevice):
         assert services.store.events(record.id, kinds=["app.uninstalled"])
         assert cells(apps) == []
         assert "com.example.shopping" not in vdevice.state.packages
+
+
+async def test_auto_refresh_logs_its_start_and_stop_not_every_pull(services, vdevice, monkeypatch):
+    import bt_tui.panes.sysinfo as pane_module
+
+    monkeypatch.setattr(pane_module, "AUTO_REFRESH_SECONDS", 0.3)
+    record = services.sessions.start(vdevice.serial, customer="Cara")
+    app = make_app(services, session_id=record.id)
+
+    def logged(kind: str) -> list:
+        return services.store.events(record.id, kinds=[kind])
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f4")
+        await settle(app, pilot)
+        pane = app.screen.query_one(pane_module.SysinfoPane)
+        first = pane.snapshots["overview"].taken_at
+        assert len(logged("sysinfo.pulled")) == 1
+        await pilot.press("a")
+        for _ in range(400):  # until three auto pulls have landed (generous: the machine may be busy)
+            if pane.auto_pulls >= 3 and not pane.pulling:
+                break
+            await pilot.pause(0.05)
+        assert pane.auto_pulls >= 3
+        assert pane.snapshots["overview"].taken_at > first  # the section really was pulled again
+        await pilot.press("a")
+        await settle(app, pilot)
+        pulls = pane.auto_pulls
+        for _ in range(100):
+            if logged("sysinfo.auto_stopped"):
+                break
+            await pilot.pause(0.05)
+        assert len(logged("sysinfo.pulled")) == 1  # the auto pulls are not logged one by one
+        started, stopped = logged("sysinfo.auto_started"), logged("sysinfo.auto_stopped")
+        assert [e.data for e in started] == [{"sections": ["overview"], "every_s": 0.3}]
+        assert len(stopped) == 1 and stopped[0].data == {"pulls": pulls, "reason": None}
+        assert stopped[0].text == f"System information auto-refresh off after {pulls} pulls"
+        assert started[0].seq < stopped[0].seq
+        await pilot.press("a")  # on again, then the window closes with it on
+        await settle(app, pilot)
+    stopped = logged("sysinfo.auto_stopped")
+    assert len(logged("sysinfo.auto_started")) == 2 and len(stopped) == 2
+    assert stopped[1].data["reason"] == "the window closed"
