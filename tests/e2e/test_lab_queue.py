@@ -4,10 +4,12 @@ technicians taking from the queue at once never get the same session; the TUI qu
 from __future__ import annotations
 
 import json
+import secrets
 import subprocess
 import sys
 
 from tests.e2e.test_foundation import start_session
+from tests.e2e.test_lab_claims import store_env  # noqa: F401 - the fixture: SQLite, and PostgreSQL when set
 
 
 def waiting(bt_env, serial: str, *extra: str) -> str:
@@ -53,9 +55,11 @@ def test_next_takes_priority_then_age_within_skills(bt_env, vdevice):
     assert json.loads(shown.stdout)["id"] == old_medium
 
 
-def test_two_technicians_taking_at_once_never_get_the_same_session(bt_env, vdevice):
-    ids = {waiting(bt_env, vdevice.serial) for _ in range(6)}
-    loop = f"while {sys.executable} -m bt_cli queue next --json; do :; done"
+def test_two_technicians_taking_at_once_never_get_the_same_session(bt_env, vdevice, store_env):
+    bt_env.env.update(store_env)
+    queue = f"race-{secrets.token_hex(4)}"  # a shared PostgreSQL may hold other tests' sessions
+    ids = {waiting(bt_env, vdevice.serial, "--queue", queue) for _ in range(6)}
+    loop = f"while {sys.executable} -m bt_cli queue next --queue {queue} --json; do :; done"
     takers = [
         subprocess.Popen(
             ["sh", "-c", loop],
