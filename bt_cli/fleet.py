@@ -46,13 +46,15 @@ def register(app: typer.Typer) -> None:
 def devices(
     ctx: typer.Context,
     json_out: JSON_OPTION = False,
-    watch: Annotated[bool, typer.Option("--watch", "-w", help="Keep listing as the fleet changes (Ctrl-C stops).")] = False,
+    watch: Annotated[
+        bool, typer.Option("--watch", "-w", help="Keep listing as the fleet changes (Ctrl-C stops).")
+    ] = False,
 ) -> None:
     """Every device on every adb server: state (available, busy with its holder, offline, ...), model, Android."""
     cli = context.get(ctx)
     service = cli.services.fleet
     if not watch:
-        rows = service.list()
+        rows = service.devices()
         if json_out:
             context.emit_json([r.to_json() for r in rows])
         else:
@@ -128,7 +130,9 @@ def triage(
     out: Annotated[Path, typer.Option("--out", "-o", help="Directory for the bundles and the index.")],
     parallel: PARALLEL_OPTION = 4,
     select: SELECT_OPTION = [],  # noqa: B006 - typer needs a literal default
-    bugreport: Annotated[bool, typer.Option("--bugreport", help="Also take a bugreport on each device (slow).")] = False,
+    bugreport: Annotated[
+        bool, typer.Option("--bugreport", help="Also take a bugreport on each device (slow).")
+    ] = False,
     json_out: JSON_OPTION = False,
 ) -> None:
     """A triage bundle for every selected device under --out, and an index (index.json, .md, .html)."""

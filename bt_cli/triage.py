@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from bt_cli import context
-from bt_cli.options import JSON_OPTION
 
 
 def register(app: typer.Typer) -> None:
@@ -27,21 +26,21 @@ def triage(
     json_out: Annotated[bool, typer.Option("--json", help="Print the manifest as JSON on stdout.")] = False,
 ) -> None:
     """Collect a triage bundle from the device (--device, or the session's); logged in the session."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
     cli = context.get(ctx)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=cli.err, transient=True, disable=bool(cli.quiet)) as bar:
         overall = bar.add_task("triage", total=None)
-        tasks: dict[str, object] = {}
+        tasks: dict[str, TaskID] = {}
 
         def progress(step: str, done: int, total: int) -> None:
             if step == "bugreport" and done and total:
                 if "bugreport" not in tasks:
                     tasks["bugreport"] = bar.add_task("bugreportz", total=total)
-                bar.update(tasks["bugreport"], completed=done, total=total)  # type: ignore[arg-type]
+                bar.update(tasks["bugreport"], completed=done, total=total)
                 return
-            bar.update(overall, description=f"triage: {step}", completed=done, total=total)  # type: ignore[arg-type]
+            bar.update(overall, description=f"triage: {step}", completed=done, total=total)
 
         manifest = cli.services.triage.run(cli.settings.device or None, out, bugreport=bugreport, progress=progress)
     if json_out:

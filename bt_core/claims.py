@@ -287,7 +287,9 @@ class ClaimService:
         with self._tx(immediate=True) as conn:
             insert = _insert_ignore(conn)
             for serial in serials:
-                conn.execute(insert(t).values(serial=serial, adb_server=by_serial[serial].adb_server).on_conflict_do_nothing())
+                conn.execute(
+                    insert(t).values(serial=serial, adb_server=by_serial[serial].adb_server).on_conflict_do_nothing()
+                )
             now = _now_ms()
             query = (
                 select(t)
@@ -335,14 +337,14 @@ class ClaimService:
 
     def release(self, *, token: str | None = None, serial: str | None = None, everything: bool = False) -> list[str]:
         """Release claims: by token, by serial (this holder's), or all of this holder's; the serials freed."""
-        from sqlalchemy import select, update
+        from sqlalchemy import ColumnElement, select, update
 
         from bt_core.store import schema
 
         if not (token or serial or everything):
             raise UsageError("name what to release: --token T, --serial S or --all")
         t = schema.claims
-        where = [t.c.holder.is_not(None)]
+        where: list[ColumnElement[bool]] = [t.c.holder.is_not(None)]
         if token:
             where.append(t.c.token == token)
         else:
@@ -424,7 +426,9 @@ class ClaimService:
                 raise DeviceBusy(f"{serial} is claimed by {row['holder']} ({row['purpose']}): wait or pick another")
             conn.execute(
                 update(t)
-                .where(t.c.serial == serial, or_(t.c.holder.is_(None), t.c.holder == self.holder, t.c.expires_at <= now))
+                .where(
+                    t.c.serial == serial, or_(t.c.holder.is_(None), t.c.holder == self.holder, t.c.expires_at <= now)
+                )
                 .values(
                     adb_server=adb_server,
                     holder=self.holder,

@@ -131,7 +131,7 @@ class FleetService:
     def servers(self) -> list[str]:
         return [str(s) for s in self.services.backend.servers]
 
-    def list(self) -> list[FleetDevice]:
+    def devices(self) -> list[FleetDevice]:
         """Every device of every server (one failing server does not hide the others), with claims."""
         backend = self.services.backend
         with ThreadPoolExecutor(max_workers=max(1, len(backend.servers))) as pool:
@@ -179,7 +179,7 @@ class FleetService:
         """The fleet each time it changes (the first listing at once)."""
         last: list[FleetDevice] | None = None
         while True:
-            rows = self.list()
+            rows = self.devices()
             if rows != last:
                 yield rows
                 last = rows
@@ -187,7 +187,7 @@ class FleetService:
 
     def select(self, selector: Selector) -> list[FleetDevice]:
         """Devices the selection names that can take work now or soon (available or busy)."""
-        rows = [r for r in self.list() if r.state in ("available", "busy") and selector.matches(_as_info(r))]
+        rows = [r for r in self.devices() if r.state in ("available", "busy") and selector.matches(_as_info(r))]
         if not rows:
             raise UsageError(f"no device matches {selector.describe()} ('bt fleet devices' lists them)")
         return rows

@@ -188,7 +188,7 @@ class TriageService:
         if not chosen:
             return None
         try:
-            record = sessions.store.get_session(chosen)
+            record: SessionRecord = sessions.store.get_session(chosen)
         except BtError:
             return None
         wanted = serial or self.services.settings.device

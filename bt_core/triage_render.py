@@ -100,7 +100,7 @@ def summary_html(manifest: Manifest) -> str:
     if any(f.path == "screenshot.png" for f in manifest.files):
         shot = '<h2>Screen</h2><img class="shot" id="screenshot" src="screenshot.png" alt="The device screen">'
     return (
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
         f"<title>{_e(_title(manifest))}</title><style>{_CSS}</style></head><body>"
         f'<h1 id="title">{_e(_title(manifest))}</h1>'
@@ -137,11 +137,11 @@ def index_html(rows: Sequence[dict[str, Any]]) -> str:
         )
         body.append(
             f"<tr><td>{_e(row['serial'])}</td><td>{_e(row['model'] or '-')}</td>"
-            f"<td>{_e(row['android_version'] or '-')}</td><td class=\"{_e(row['state'])}\">{_e(row['state'])}</td>"
+            f'<td>{_e(row["android_version"] or "-")}</td><td class="{_e(row["state"])}">{_e(row["state"])}</td>'
             f"<td>{bundle}</td><td>{row['files']}</td><td>{_e(problems)}</td></tr>"
         )
     return (
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
         f"<title>Fleet triage</title><style>{_CSS}</style></head><body><h1>Fleet triage</h1>"
         '<table id="devices"><tr><th>device</th><th>model</th><th>Android</th><th>state</th><th>bundle</th>'

@@ -34,9 +34,7 @@ class QueueService:
         have = {s.strip().lower() for s in skills if s.strip()}
         waiting = self.services.store.list_sessions("waiting")
         fit = [
-            r
-            for r in waiting
-            if (queue is None or r.queue == queue) and {s.strip().lower() for s in r.skills} <= have
+            r for r in waiting if (queue is None or r.queue == queue) and {s.strip().lower() for s in r.skills} <= have
         ]
         return sorted(fit, key=order_key)
 

@@ -92,5 +92,5 @@ def test_fleet_triage_writes_a_bundle_per_device_and_an_index(bt_env, lab, tmp_p
         check_bundle(bundle, json.loads((bundle / "manifest.json").read_text()))
         assert row["files"] > 20
     html = (out / "index.html").read_text()
-    assert all(f'{r["bundle"]}/summary.html' in html for r in index["devices"])
+    assert all(f"{r['bundle']}/summary.html" in html for r in index["devices"])
     assert (out / "index.md").read_text().startswith("# Fleet triage")

@@ -55,7 +55,7 @@ def test_next_takes_priority_then_age_within_skills(bt_env, vdevice):
     assert json.loads(shown.stdout)["id"] == old_medium
 
 
-def test_two_technicians_taking_at_once_never_get_the_same_session(bt_env, vdevice, store_env):
+def test_two_technicians_taking_at_once_never_get_the_same_session(bt_env, vdevice, store_env):  # noqa: F811
     bt_env.env.update(store_env)
     queue = f"race-{secrets.token_hex(4)}"  # a shared PostgreSQL may hold other tests' sessions
     ids = {waiting(bt_env, vdevice.serial, "--queue", queue) for _ in range(6)}
