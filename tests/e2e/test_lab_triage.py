@@ -88,3 +88,32 @@ def test_triage_in_a_session_is_logged_and_text_escaped(bt_env, vdevice, tmp_pat
     log = json.loads(bt_env.run("log", "--json").stdout)
     events = [e for e in log if e["kind"] == "triage.collected"]
     assert len(events) == 1 and events[0]["data"]["directory"] == str(out.resolve())
+
+
+def test_triage_inside_claim_exec_finds_the_claimed_device(bt_env, adb_server, vdevice_factory, tmp_path):
+    import sys
+
+    from tests.e2e.test_lab_claims import start_lab
+
+    for lab in start_lab(adb_server, vdevice_factory, 1, 1):
+        serial = next(s for s in lab.devices if lab.server_of[s] == lab.servers[1])
+        out = tmp_path / "claimed"
+        ran = bt_env.run(
+            *lab.flags,
+            "claim",
+            "--serial",
+            serial,
+            "--exec",
+            "--",
+            sys.executable,
+            "-m",
+            "bt_cli",
+            "triage",
+            "--out",
+            str(out),
+            "--json",
+        )
+        assert ran.returncode == 0, ran.stderr
+        manifest = json.loads(ran.stdout)
+        assert (manifest["serial"], manifest["adb_server"]) == (serial, lab.servers[1])
+        check_bundle(out, manifest)
