@@ -97,7 +97,9 @@ def release(
     if json_out:
         context.emit_json({"released": freed})
         return
-    if not freed:
+    if not freed and not all_:
         raise NotFound("no matching claim held ('bt fleet devices' shows who holds what)")
+    if not freed:
+        cli.info("you hold no claims")
     for item in freed:
         cli.info(f"released {item}")

@@ -170,7 +170,17 @@ def test_exec_runs_with_the_device_and_releases_after_failure(bt_env, lab, adb_s
 def test_claim_selectors_and_bad_input(bt_env, lab):
     by_model = bt_env.run(*lab.flags, "claim", "--model", "pixel*", "--android", "12..14", "--json")
     assert by_model.returncode == 0, by_model.stderr
-    assert json.loads(by_model.stdout)["android_version"] == "14"
+    claim = json.loads(by_model.stdout)
+    assert claim["android_version"] == "14"
+    time.sleep(0.05)
+    renewed = bt_env.run("claim", "--renew", claim["token"], "--json")
+    assert renewed.returncode == 0, renewed.stderr
+    assert json.loads(renewed.stdout)["expires_at"] > claim["expires_at"]
+    assert bt_env.run("release", "--token", claim["token"]).returncode == 0
+    gone = bt_env.run("claim", "--renew", claim["token"])
+    assert gone.returncode == 13 and "the claim is gone" in gone.stderr
+    unknown = bt_env.run("release", "--token", "nope")
+    assert unknown.returncode == 13 and "no matching claim" in unknown.stderr
     none = bt_env.run(*lab.flags, "claim", "--android", "15..")
     assert none.returncode == 3 and "no available device matches Android 15.." in none.stderr
     bad = bt_env.run(*lab.flags, "claim", "--android", "twelve")
