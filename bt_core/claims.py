@@ -189,6 +189,19 @@ def _claim_from_row(row: Any, info: DeviceInfo | None = None) -> Claim:
     )
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: ask Linux for SIGTERM when the parent (bt) dies (PR_SET_PDEATHSIG)."""
+    import ctypes
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, int(signal.SIGTERM), 0, 0, 0)
+        except OSError:
+            pass
+
+
 def owner_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
@@ -385,28 +398,46 @@ class ClaimService:
             self.release(token=claim.token)
 
     def run(self, claim: Claim, argv: Sequence[str], on_lost: Callable[[str], None] | None = None) -> int:
-        """Run a command with the claimed device in its environment; its exit code (128+N for a signal)."""
+        """Run a command with the claimed device in its environment; its exit code (128+N for a signal).
+
+        The claim is released when the command ends, however it ends. Should bt itself be killed, the
+        command gets SIGTERM (Linux) rather than keep using a device whose claim will expire.
+        """
         import signal
         import subprocess
 
         if not argv:
+            self.release(token=claim.token)
             raise UsageError("--exec needs a command after '--' (for example: bt claim --exec -- pytest)")
         env = {**os.environ, **claim.environment()}
-        with self.hold(claim, on_lost):
+        started: list[subprocess.Popen[bytes]] = []
+        terminated: list[bool] = []
+
+        def forward(*_: object) -> None:  # SIGTERM (a cancelled CI job) goes to the command
+            terminated.append(True)
+            for child in started:
+                child.send_signal(signal.SIGTERM)
+
+        previous = signal.signal(signal.SIGTERM, forward)
+        try:
             try:
-                process = subprocess.Popen(list(argv), env=env)
+                # before the heartbeat thread: preexec_fn is only safe while this process has one thread
+                process = subprocess.Popen(list(argv), env=env, preexec_fn=_die_with_parent)
             except OSError as error:
+                self.release(token=claim.token)
                 raise UsageError(f"cannot run {argv[0]!r}: {error.strerror or error}") from None
-            previous = signal.signal(signal.SIGTERM, lambda *_: process.send_signal(signal.SIGTERM))
-            try:
+            started.append(process)
+            if terminated:
+                process.send_signal(signal.SIGTERM)
+            with self.hold(claim, on_lost):
                 while True:
                     try:
                         code = process.wait()
                         break
                     except KeyboardInterrupt:
                         process.send_signal(signal.SIGINT)  # the child decides; we still release after it
-            finally:
-                signal.signal(signal.SIGTERM, previous)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
         return code if code >= 0 else 128 - code
 
     # -- sessions ----------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -137,8 +138,14 @@ def test_claim_expires_after_its_ttl_when_the_holder_is_killed(bt_env, lab, stor
         time.sleep(4)
         busy = bt_env.run(*lab.flags, "claim", "--serial", serial, env=as_bob)
         assert busy.returncode == 17 and f"{serial} by alice" in busy.stderr
-        os.killpg(holder.pid, signal.SIGKILL)  # the holder dies without releasing
+        children = Path(f"/proc/{holder.pid}/task/{holder.pid}/children").read_text().split()
+        assert len(children) == 1  # the `sleep 600`
+        os.kill(holder.pid, signal.SIGKILL)  # the holder dies without releasing
         holder.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while Path(f"/proc/{children[0]}").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)  # ... and its command is told to stop (no one keeps using the device)
+        assert not Path(f"/proc/{children[0]}").exists() or "Z" in Path(f"/proc/{children[0]}/stat").read_text()
         started = time.monotonic()
         taken = bt_env.run(*lab.flags, "claim", "--serial", serial, "--wait", "60", "--json", env=as_bob)
         assert taken.returncode == 0, taken.stderr
@@ -159,6 +166,18 @@ def test_exec_runs_with_the_device_and_releases_after_failure(bt_env, lab, adb_s
     assert f"released {serial}" in ran.stderr
     again = bt_env.run(*lab.flags, "claim", "--serial", serial, "--json", env={"BT_TECHNICIAN": "bob"})
     assert again.returncode == 0, again.stderr
+
+    # a cancelled job (SIGTERM to bt): the command is stopped too, and the claim released
+    other = next(s for s in lab.devices if s != serial)
+    job = bt_popen(bt_env, *lab.flags, "claim", "--serial", other, "--exec", "--", "sleep", "600")
+    deadline = time.monotonic() + 60
+    while not Path(f"/proc/{job.pid}/task/{job.pid}/children").read_text().split():
+        assert time.monotonic() < deadline and job.poll() is None
+        time.sleep(0.1)
+    job.send_signal(signal.SIGTERM)
+    assert job.wait(timeout=60) == 128 + signal.SIGTERM
+    assert f"released {other}" in (job.stderr.read() if job.stderr else "")
+    assert bt_env.run(*lab.flags, "claim", "--serial", other, "--json").returncode == 0
 
     missing = bt_env.run(*lab.flags, "claim", "--exec", "--", "/no/such/program")
     assert missing.returncode == 2 and "cannot run '/no/such/program'" in missing.stderr
