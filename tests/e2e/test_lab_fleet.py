@@ -20,9 +20,12 @@ def lab(adb_server, vdevice_factory):
 
 def test_fleet_devices_lists_every_server_and_state(bt_env, lab, adb_server):
     dead = "127.0.0.2:9"  # not local (bt starts no server there) and nothing listens: its row says so
-    listed = bt_env.run(*lab.flags, "--adb-server", dead, "fleet", "devices", "--json")
-    assert listed.returncode == 0, listed.stderr
-    rows = json.loads(listed.stdout)
+    for _ in range(20):  # a device connected a moment ago may not answer its first getprop yet
+        listed = bt_env.run(*lab.flags, "--adb-server", dead, "fleet", "devices", "--json")
+        assert listed.returncode == 0, listed.stderr
+        rows = json.loads(listed.stdout)
+        if all(r["android_version"] for r in rows if r["serial"]):
+            break
     by_serial = {r["serial"]: r for r in rows if r["serial"]}
     assert {s: r["server"] for s, r in by_serial.items()} == lab.server_of
     assert {r["state"] for r in by_serial.values()} == {"available"}
@@ -39,6 +42,20 @@ def test_fleet_devices_lists_every_server_and_state(bt_env, lab, adb_server):
     adb_server.adb("disconnect", serial)
     rows = json.loads(bt_env.run(*lab.flags, "fleet", "devices", "--json").stdout)
     assert {r["serial"]: r["state"] for r in rows}[serial] == "absent"
+
+    watcher = bt_popen(bt_env, *lab.flags, "fleet", "devices", "--watch", "--json")
+    try:
+        assert watcher.stdout is not None
+        first = json.loads(watcher.stdout.readline())
+        assert {d["serial"]: d["state"] for d in first["devices"]}[serial] == "absent"
+        adb_server.adb("connect", serial)  # it comes back: a new line says so
+        while True:
+            line = json.loads(watcher.stdout.readline())
+            if {d["serial"]: d["state"] for d in line["devices"]}[serial] == "available":
+                break
+    finally:
+        watcher.terminate()
+        watcher.wait(timeout=30)
 
 
 def test_fleet_run_reports_a_device_gone_offline_as_failed(bt_env, lab, tmp_path):
