@@ -238,7 +238,7 @@ class TriageService:
         steps: list[tuple[str, Callable[[], None]]] = [
             ("sysinfo", lambda: self._sysinfo(device, bundle)),
             ("logcat", lambda: bundle.stream("logcat.txt", "logcat", device, ["logcat", "-d", "-v", "threadtime"])),
-            ("screenshot", lambda: self._screenshot(device, bundle)),
+            ("screenshot", lambda: self._screenshot(device, bundle, session)),
             ("packages", lambda: self._packages(device, bundle)),
             ("dumpsys", lambda: self._dumpsys(device, bundle, manifest)),
         ]
@@ -296,8 +296,14 @@ class TriageService:
             manifest.android_version = data.get("android_version") or manifest.android_version
             manifest.sdk = data.get("sdk") or manifest.sdk
 
-    def _screenshot(self, device: Device, bundle: _Bundle) -> None:
+    def _screenshot(self, device: Device, bundle: _Bundle, session: SessionRecord | None) -> None:
+        """In a session, only with the customer's view grant and not while sharing is paused."""
         from adb_backend.screen import screenshot
+
+        if session is not None:
+            record = self.services.grants.require(session.id, "view")
+            if record.paused:
+                self.services.sessions.deny(record, "screen.view", self.services.screen.paused_message(record))
 
         shot = screenshot(device)
         bundle.path("screenshot.png").write_bytes(shot.png)

@@ -85,9 +85,16 @@ def test_triage_in_a_session_is_logged_and_text_escaped(bt_env, vdevice, tmp_pat
     assert manifest["session_id"]
     html = (out / "summary.html").read_text()
     assert "<script>" not in html and "&lt;script&gt;" in html
+    # the screen is the customer's: no screenshot without their grant, the rest is collected
+    assert "screenshot.png" not in {f["path"] for f in manifest["files"]}
+    assert "has not granted" in manifest["errors"]["screenshot"]
     log = json.loads(bt_env.run("log", "--json").stdout)
     events = [e for e in log if e["kind"] == "triage.collected"]
     assert len(events) == 1 and events[0]["data"]["directory"] == str(out.resolve())
+    assert events[0]["data"]["errors"] == {"screenshot": manifest["errors"]["screenshot"]}
+    assert bt_env.run("screen", "grant", "view").returncode == 0
+    granted = json.loads(bt_env.run("triage", "--out", str(tmp_path / "granted"), "--json").stdout)
+    assert "screenshot.png" in {f["path"] for f in granted["files"]} and granted["complete"]
 
 
 def test_triage_inside_claim_exec_finds_the_claimed_device(bt_env, adb_server, vdevice_factory, tmp_path):
