@@ -26,6 +26,7 @@ class ExitCode(IntEnum):
     CANCELLED = 14
     STORE = 15
     CONFIG = 16
+    BUSY = 17
     INTERRUPTED = 130
 
 
@@ -47,6 +48,7 @@ MEANINGS: dict[ExitCode, str] = {
     ExitCode.CANCELLED: "Cancelled by the user or from another process.",
     ExitCode.STORE: "The session store (SQLite or PostgreSQL) failed.",
     ExitCode.CONFIG: "A configuration, policy or canned-messages file is invalid.",
+    ExitCode.BUSY: "Every matching device is claimed by someone else (bt claim --wait waits for one).",
     ExitCode.INTERRUPTED: "Interrupted with Ctrl-C.",
 }
 
@@ -68,6 +70,7 @@ _BY_TYPE: tuple[tuple[type[BtError], ExitCode], ...] = (
     (errors.Cancelled, ExitCode.CANCELLED),
     (errors.StoreError, ExitCode.STORE),
     (errors.ConfigError, ExitCode.CONFIG),
+    (errors.DeviceBusy, ExitCode.BUSY),
 )
 
 

@@ -42,6 +42,10 @@ COMMAND_MODULES = (
     "tui",
     "virtual_device_cmd",
     "demo",
+    "claim",
+    "fleet",
+    "triage",
+    "queue_cmd",
 )
 
 
@@ -110,8 +114,9 @@ def run(argv: list[str] | None = None) -> int:
 
     command = typer.main.get_command(app)
     try:
-        command.main(args=argv if argv is not None else sys.argv[1:], prog_name="bt", standalone_mode=False)
-        code = 0
+        result = command.main(args=argv if argv is not None else sys.argv[1:], prog_name="bt", standalone_mode=False)
+        # click returns typer.Exit(N)'s code instead of raising it when standalone_mode is off
+        code = result if isinstance(result, int) and not isinstance(result, bool) else 0
     except click.exceptions.Exit as done:
         code = done.exit_code
     except click.exceptions.Abort:

@@ -61,6 +61,12 @@ class Offline(BtError):
     default_title = "Device offline"
 
 
+class DeviceBusy(BtError):
+    """Every matching device is claimed by someone else (labs: `bt claim`)."""
+
+    default_title = "Device busy"
+
+
 class ServerUnreachable(BtError):
     """No adb server answers."""
 

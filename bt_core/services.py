@@ -14,9 +14,11 @@ if TYPE_CHECKING:
     from adb_backend.client import AdbBackend
     from bt_core.camera import CameraService
     from bt_core.chat import ChatService
+    from bt_core.claims import ClaimService
     from bt_core.control import ControlService
     from bt_core.devices import DeviceService
     from bt_core.files import FilesService
+    from bt_core.fleet import FleetService
     from bt_core.grants import GrantService
     from bt_core.notes import NotesService
     from bt_core.policy import Policy
@@ -28,6 +30,8 @@ if TYPE_CHECKING:
     from bt_core.system import SystemService
     from bt_core.transcript import TranscriptService
     from bt_core.transfers import TransferManager
+    from bt_core.triage import TriageService
+    from bt_core.work_queue import QueueService
 
 
 class Services:
@@ -156,6 +160,31 @@ class Services:
         from bt_core.reports import ReportService
 
         return ReportService(self)
+
+    # Device labs: claims, the fleet, triage bundles and the work queue.
+    @cached_property
+    def claims(self) -> ClaimService:
+        from bt_core.claims import ClaimService
+
+        return ClaimService(self)
+
+    @cached_property
+    def fleet(self) -> FleetService:
+        from bt_core.fleet import FleetService
+
+        return FleetService(self)
+
+    @cached_property
+    def triage(self) -> TriageService:
+        from bt_core.triage import TriageService
+
+        return TriageService(self)
+
+    @cached_property
+    def queue(self) -> QueueService:
+        from bt_core.work_queue import QueueService
+
+        return QueueService(self)
 
     def close(self) -> None:
         if "store" in self.__dict__:

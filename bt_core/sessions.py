@@ -104,8 +104,10 @@ class SessionService:
         except BackendError as error:
             raise from_backend(error) from None
         now = utcnow()
+        session_id = self.store.new_session_id()
+        self.services.claims.hold_for_session(info.serial, info.adb_server, session_id)  # busy elsewhere: refused
         record = SessionRecord(
-            id=self.store.new_session_id(),
+            id=session_id,
             serial=info.serial,
             status=SessionStatus.IN_PROGRESS if join else SessionStatus.WAITING,
             priority=Priority(priority),
@@ -201,6 +203,7 @@ class SessionService:
             {"device_notified": told, "reason": reason},
             session_updates={"status": SessionStatus.ENDED, "ended_at": utcnow()},
         )
+        self.services.claims.release_session(record.id)
         return Outcome(self.store.get_session(record.id), event)
 
     def list(self, status: str | None = None) -> list[SessionRecord]:

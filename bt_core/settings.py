@@ -47,6 +47,8 @@ class Settings:
     """Seconds to wait for the adb server or the device before giving up."""
     spellcheck: bool = True
     """Warn about misspelled English words in chat messages."""
+    skills: list[str] = field(default_factory=list)
+    """BT_SKILLS: what this technician can handle; `bt queue next` takes sessions needing no more."""
 
     @property
     def data_dir(self) -> Path:
@@ -75,6 +77,7 @@ _ENV = {
     "screenshots_dir": "BT_SCREENSHOTS_DIR",
     "policy_path": "BT_POLICY",
     "canned_path": "BT_CANNED",
+    "skills": "BT_SKILLS",
 }
 
 
@@ -88,7 +91,7 @@ def load_settings(path: Path | None = None, env: dict[str, str] | None = None, *
     for name, var in _ENV.items():
         value = env.get(var)
         if value:
-            if name == "adb_servers":
+            if name in ("adb_servers", "skills"):
                 setattr(settings, name, [v.strip() for v in value.split(",") if v.strip()])
             else:
                 setattr(settings, name, value)

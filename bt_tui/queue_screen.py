@@ -26,6 +26,7 @@ class QueueScreen(DeviceWork, Screen[None]):
         Binding("s", "start", "Start session", id="queue.start", tooltip="Start a session on the selected device"),
         Binding("j", "join", "Join / open", id="queue.join", tooltip="Join the selected session (or open it)"),
         Binding("r", "refresh", "Refresh", id="queue.refresh", tooltip="List devices and sessions again"),
+        Binding("n", "take_next", "Take next", id="queue.next", tooltip="Take the next waiting session you can handle"),
         Binding("a", "toggle_ended", "Show ended", id="queue.ended", tooltip="Show or hide ended sessions"),
     ]
     POLL_SECONDS = 3.0
@@ -201,6 +202,10 @@ class QueueScreen(DeviceWork, Screen[None]):
 
     def _join(self, session_id: str) -> None:
         self.run_device("join", lambda: self.app._resume(session_id), SessionOpened)  # type: ignore[attr-defined]
+
+    def action_take_next(self) -> None:
+        services = self.app.services  # type: ignore[attr-defined]
+        self.run_device("next", lambda: services.queue.next(), SessionOpened)
 
     def action_toggle_ended(self) -> None:
         self.show_ended = not self.show_ended

@@ -59,7 +59,12 @@ def _v2_transfer_runner(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE bt_transfers ADD COLUMN runner VARCHAR(255)"))
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1_initial, _v2_transfer_runner]
+def _v3_device_claims(conn: Connection) -> None:
+    """Device claims for labs: one row per device ever claimed; a NULL holder means free."""
+    schema.metadata.create_all(conn, tables=[schema.claims], checkfirst=True)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1_initial, _v2_transfer_runner, _v3_device_claims]
 LATEST = len(MIGRATIONS)
 
 

@@ -109,3 +109,18 @@ transfers = Table(
     Column("runner", String(255)),  # "host:pid" of the process running it (migration 2)
 )
 Index("bt_transfers_session", transfers.c.session_id)
+
+claims = Table(
+    "bt_claims",
+    metadata,
+    Column("serial", String(255), primary_key=True),
+    Column("adb_server", String(255)),
+    Column("holder", String(128)),  # NULL: free
+    Column("token", String(64)),
+    Column("purpose", Text),
+    Column("owner", String(255)),  # "host:pid" of the claiming process
+    Column("claimed_at", BigInteger),
+    Column("heartbeat_at", BigInteger),
+    Column("expires_at", BigInteger),  # NULL while held: until released (a session's claim)
+    Column("ttl_ms", BigInteger),
+)
