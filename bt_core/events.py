@@ -70,6 +70,7 @@ class EventKind(StrEnum):
     SYSINFO_PULLED = "sysinfo.pulled"
     SYSINFO_AUTO_STARTED = "sysinfo.auto_started"
     SYSINFO_AUTO_STOPPED = "sysinfo.auto_stopped"
+    TRIAGE_COLLECTED = "triage.collected"
     PROCESS_KILLED = "process.killed"
     PROCESS_KILL_FAILED = "process.kill_failed"
     APP_UNINSTALLED = "app.uninstalled"
@@ -105,6 +106,7 @@ FAMILY_ICONS = {
     "folder": "▥",
     "transfer": "⇅",
     "sysinfo": "ℹ",
+    "triage": "⛑",
     "process": "✖",
     "app": "✖",
 }
@@ -150,6 +152,7 @@ _TABLE: dict[EventKind, tuple[str, Severity, bool]] = {
     EventKind.SYSINFO_PULLED: ("System info", Severity.INFO, False),
     EventKind.SYSINFO_AUTO_STARTED: ("Auto-refresh on", Severity.INFO, False),
     EventKind.SYSINFO_AUTO_STOPPED: ("Auto-refresh off", Severity.INFO, False),
+    EventKind.TRIAGE_COLLECTED: ("Triage bundle", Severity.SUCCESS, False),
     EventKind.PROCESS_KILLED: ("Process ended", _S, False),
     EventKind.PROCESS_KILL_FAILED: ("Could not end process", _F, False),
     EventKind.APP_UNINSTALLED: ("App uninstalled", _S, False),

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bt_core.errors import BtError, NoDevice, Offline, ServerUnreachable, UsageError, from_backend
+from bt_core.events import EventKind
 from bt_core.models import iso, utcnow
 
 if TYPE_CHECKING:
@@ -175,7 +176,7 @@ class TriageService:
             failed = ", ".join(sorted(manifest.errors))
             self.services.sessions.log(
                 record,
-                "triage.collected",
+                EventKind.TRIAGE_COLLECTED,
                 f"Triage bundle collected: {len(manifest.files)} files" + (f" (failed: {failed})" if failed else ""),
                 {"directory": manifest.directory, "files": len(manifest.files), "errors": manifest.errors},
             )

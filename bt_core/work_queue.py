@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bt_core.errors import NotFound
+from bt_core.events import EventKind
 from bt_core.models import SessionRecord
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ class QueueService:
                 sessions = self.services.sessions
                 sessions.log(
                     record,
-                    "session.joined",
+                    EventKind.SESSION_JOINED,
                     f"{sessions.me} took the session from the {record.queue} queue",
                     {"via": "queue", "queue": record.queue, "skills": chosen},
                 )
