@@ -1,8 +1,10 @@
 """Pointer and keyboard input through the device's `input` command (tap, swipe, text, keyevent).
 
-Coordinates are device pixels. `input text` has its own rules on top of the shell's: a space must be
-written `%s` (Input.java replaces it), so a literal "%s" is typed in two pieces; newlines and tabs
-are keys, not text; and only ASCII can be typed (KeyCharacterMap has no events for other characters).
+Coordinates are device pixels. `input text` has its own rules on top of the shell's: it types only its
+first argument (so the text is one quoted word), a space must be written `%s` (InputShellCommand
+replaces it), so a literal "%s" is typed in two pieces; newlines and tabs are keys, not text; and only
+ASCII can be typed (the virtual keyboard's KeyCharacterMap has no events for other characters, and the
+command throws), so other characters are refused here with a clear error before anything is typed.
 """
 
 from __future__ import annotations
@@ -139,7 +141,8 @@ def _run(device: Device, commands: list[list[str]]) -> None:
     """All commands in one shell round trip; stop at the first failure and report the device's words."""
     line = " && ".join(quote_command(c) for c in commands)
     result = device.shell(line, timeout=30)
-    if not result.ok or "Error" in result.stderr or "Exception" in result.stderr:
+    said = result.stdout + result.stderr  # before Android 7 stderr arrives merged into stdout
+    if not result.ok or "Error" in said or "Exception" in said:
         raise DeviceRefused(
             f"{device.serial}: input was refused: {result.reason}", reason=result.reason, serial=device.serial
         )

@@ -54,7 +54,11 @@ PROBES: dict[str, Probe] = {
     "wifi": Probe("dumpsys wifi | grep -E '^Wi-Fi is|mWifiInfo'", "wifi", heavy=True, empty_ok=True),
     "airplane_mode": Probe("settings get global airplane_mode_on"),
     "display": Probe("dumpsys display", "display", heavy=True),
-    "ps": Probe("ps -A -o USER,PID,PPID,VSZ,RSS,S,%CPU,NAME 2>/dev/null || ps", "ps"),
+    # toolbox ps (before Android 8) takes `-A -o ...` as a name filter: header only, exit 0, so no `||`
+    "ps": Probe(
+        'p=$(ps -A -o USER,PID,PPID,VSZ,RSS,S,%CPU,NAME 2>/dev/null); case $p in *[0-9]*) echo "$p";; *) ps;; esac',
+        "ps",
+    ),
     "packages": Probe("pm list packages -f -U --show-versioncode", "packages", heavy=True),
     "third_party": Probe("pm list packages -3", "packages", heavy=True),
     "activities": Probe(

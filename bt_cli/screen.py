@@ -94,7 +94,7 @@ def stream(
     finally:
         live.close()
     if live.error is not None:
-        raise UsageError(f"the stream stopped: {live.error}")
+        raise live.error  # the device's words, with the exit code of a device refusal
 
 
 @screen_app.command("pause")

@@ -143,9 +143,13 @@ class CameraService:
         local.parent.mkdir(parents=True, exist_ok=True)
         local.write_bytes(annotated)
 
+        started = self.services.store.events(record.id, kinds=["session.started"], limit=1)
+        sdk = started[0].data.get("sdk") if started else None  # the API level seen when the session began
+        sdk = sdk if isinstance(sdk, int) else None
+
         def show(device) -> None:
             intents.push_bytes(device, annotated, device_path)
-            intents.view_image(device, device_path)
+            intents.view_image(device, device_path, sdk=sdk)
 
         sessions.on_device(record, show)
         result = Annotated(device_path, local, width, height, notes)

@@ -284,6 +284,8 @@ class LiveScreen:
     def _new_stream(self):
         from adb_backend.screen import ScreenStream
 
+        if self._stream is not None:  # after a pause: keep the size the device's encoder accepted
+            self.config = self._stream.config
         return ScreenStream(
             self.device,
             self.config,
@@ -331,7 +333,20 @@ class LiveScreen:
     def _stop_stream(self) -> None:
         if self._stream is not None:
             self._stream.stop()
+            self.config = self._stream.config
             self._stream = None
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """The size being streamed now (smaller than asked when the device's encoder refused it)."""
+        stream = self._stream
+        return stream.config.size if stream is not None else self.config.size
+
+    @property
+    def device_said(self) -> str:
+        """What screenrecord last printed (a warning, or why it stopped), for the technician."""
+        stream = self._stream
+        return stream.device_said if stream is not None else ""
 
     @property
     def running(self) -> bool:
@@ -343,8 +358,12 @@ class LiveScreen:
 
     @property
     def error(self):
+        """Why the stream stopped, as a BtError carrying the device's own words (None while healthy)."""
+        from bt_core.errors import from_backend
+
         stream = self._stream
-        return stream.error if stream is not None else None
+        error = stream.error if stream is not None else None
+        return from_backend(error) if error is not None else None
 
     def latest(self, timeout: float | None = None) -> Frame | None:
         """The newest decoded frame not seen yet (None while paused, or if none came in time)."""

@@ -24,11 +24,15 @@ async def _list_packages(ctx: CommandContext, args: list[str]) -> int:
     user, args = _user_arg(args)
     flags = set()
     filters = []
+    known = "fdesi3luU" if ctx.device.api_level >= 26 else "fdesi3lu"  # -U (uids) arrived with Android 8
     for a in args:
         if a == "--show-versioncode":
             flags.add("V")
-        elif a.startswith("--"):
+        elif a in ("--apex-only", "--show-versioncode", "--factory-only"):
             continue
+        elif a.startswith("-") and (a.startswith("--") or not set(a[1:]) <= set(known)):
+            await ctx.err(f"Error: Unknown option: {a}\n")  # PackageManagerShellCommand: -1, exit 255
+            return 255
         elif a.startswith("-"):
             flags.update(a[1:])
         else:
