@@ -187,7 +187,9 @@ def _force_stop(
     left = [
         e
         for e in parse_process_table(lookup["ps"].stdout).values()
-        if (pid is not None and e.pid == pid) or (uid is not None and e.uid is not None and e.uid % 100000 == uid)
+        if (pid is not None and e.pid == pid)
+        or (uid is not None and e.uid is not None and e.uid % 100000 == uid)
+        or (uid is None and (e.name == package or e.name.startswith(package + ":")))
     ]
     if left:
         names = ", ".join(sorted({f"{e.name} (pid {e.pid})" for e in left}))

@@ -249,9 +249,11 @@ def _between(text: str, token: str, index: int, *, with_code: bool) -> tuple[str
         return None, 255
     start += len(begin)
     end_mark = f"\n\n@@{token}:E:{index}"
-    end = text.find(end_mark, start)
+    end = text.find(end_mark, start - 1)  # an empty body: the begin line's newline is the first of the two
     if end < 0:
         return text[start:], 255
+    if end < start:
+        start = end
     code = 0
     if with_code:
         rest = text[end + len(end_mark) :]
