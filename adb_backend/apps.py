@@ -147,9 +147,10 @@ def _owning_package(entry: ProcessEntry, packages: dict[str, int | None]) -> str
     """
     if packages and all(uid is None for uid in packages.values()):
         # `pm list packages -U` arrived with Android 8: before it, an app process is named after its package
-        base = entry.name.split(":", 1)[0]
+        # (or after it, with a suffix: `com.google.android.gms.persistent`): the longest such package
         app = entry.uid is None or entry.uid % 100000 >= 10000
-        return base if app and base in packages else None
+        owners = [p for p in packages if entry.name == p or entry.name.startswith((p + ":", p + "."))]
+        return max(owners, key=len) if app and owners else None
     if entry.uid is None or entry.uid % 100000 < 10000:
         return None
     app_uid = entry.uid % 100000

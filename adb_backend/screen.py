@@ -412,7 +412,8 @@ class ScreenStream:
     def _fail_or_retry(self, said: str, failures: int) -> bool:
         """After a run without video: step down in size, or wait and retry; False when it is hopeless."""
         self.device_said = said or self.device_said
-        if self._fallbacks:
+        refused_size = not said or any(word in said for word in ("codec", "configure", "encoder", "size"))
+        if self._fallbacks and refused_size:
             size = self._fallbacks.pop(0)
             self.config = with_size(self.config, size)
             self.fallbacks_used.append(size)
