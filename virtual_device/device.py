@@ -325,7 +325,8 @@ class DeviceState:
     # -- queries used by commands and the transport ---------------------------------------------
     @property
     def api_level(self) -> int:
-        return int(self.props.get("ro.build.version.sdk", "34"))
+        sdk = self.props.get("ro.build.version.sdk", "")
+        return int(sdk) if sdk.isdigit() else self.version.sdk if self.version is not None else 34
 
     def banner_props(self) -> dict[str, str]:
         return {k: self.props.get(k, "") for k in ("ro.product.name", "ro.product.model", "ro.product.device")}

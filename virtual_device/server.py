@@ -42,9 +42,8 @@ class VirtualDevice:
         from virtual_device import profiles
 
         # a version profile's name ("android-9") or a profile directory
-        self.profile: Path | str | None = (
-            profile if isinstance(profile, str) and profiles.lookup(profile) else Path(profile) if profile else None
-        )
+        named = profile is not None and not Path(profile).is_dir() and profiles.lookup(str(profile)) is not None
+        self.profile: Path | str | None = str(profile) if named else Path(profile) if profile else None
         self._tempdir: str | None = None
         if data_dir is None:
             self._tempdir = tempfile.mkdtemp(prefix="vdevice-")

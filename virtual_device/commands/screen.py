@@ -102,7 +102,7 @@ async def screencap(ctx: CommandContext, argv: list[str]) -> int:
             "A display ID can be specified with the [-d display-id] option.\n"
             'See "dumpsys SurfaceFlinger --display-id" for valid display IDs.\n'
         )
-    elif display is not None and display not in displays and not (display == 0 and _api_level(ctx) < 29):
+    elif display is not None and display not in displays and display != 0:  # 0: the first display
         await ctx.err("Capturing failed.\n")
         return 1
 
