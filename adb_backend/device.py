@@ -43,7 +43,7 @@ class Stream:
         """Up to `size` bytes; b"" once the device closed the stream."""
         try:
             return self._connection.conn.recv(size)
-        except OSError as error:
+        except Exception as error:  # OSError, or adbutils' "Connection is closed" after another thread's close
             raise translate(error, self.serial) from None
 
     def read_exact(self, size: int) -> bytes:
