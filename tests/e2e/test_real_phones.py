@@ -145,3 +145,13 @@ def test_typing_spaces_and_refusing_what_the_keyboard_cannot_type(bt_env, phone)
     refused = bt_env.run("input", "text", "café")
     assert refused.returncode != 0 and "ASCII" in refused.stderr
     assert phone.state.screen.text_field == "two words here"
+
+
+def test_an_unreadable_android_version_is_an_error_not_a_guess(bt_env, vdevice_factory):
+    phone = vdevice_factory(profile="android-12")
+    start_session(bt_env, phone.serial, grant="view")
+    del phone.state.props["ro.build.version.sdk"]  # getprop answers with an empty line
+    result = bt_env.run("screen", "stream", "--seconds", "1")
+    assert result.returncode == 8
+    assert "could not read the Android version" in result.stderr
+    assert not [c for c in phone.counters.shell_commands if c.startswith("screenrecord")]
