@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import dataclass
+from typing import Any
 
 from adb_backend.device import Device, quote_command
 from adb_backend.errors import DeviceRefused
@@ -37,7 +38,7 @@ class KillResult:
     """"force-stop" (the app's package) or "kill" (a shell-owned process)."""
     command: str
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "target": self.target,
             "pid": self.pid,
@@ -58,7 +59,7 @@ class UninstallResult:
     command: str
     output: str
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "package": self.package,
             "system": self.system,

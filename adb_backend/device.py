@@ -36,13 +36,15 @@ class Stream:
         self.serial = serial
 
     @property
-    def socket(self):
+    def socket(self) -> Any:
+        """The underlying socket (for select)."""
         return self._connection.conn
 
     def read(self, size: int = 65536) -> bytes:
         """Up to `size` bytes; b"" once the device closed the stream."""
         try:
-            return self._connection.conn.recv(size)
+            data: bytes = self._connection.conn.recv(size)
+            return data
         except Exception as error:  # OSError, or adbutils' "Connection is closed" after another thread's close
             raise translate(error, self.serial) from None
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from adb_backend.device import Device
+from adb_backend.device import Device, Stream
 from adb_backend.errors import BackendError, DeviceRefused
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -227,7 +227,7 @@ class Frame:
     video_frame: Any = field(repr=False)  # av.VideoFrame; converted lazily, on the consumer's thread
     colors: int | None = None
 
-    def image(self, *, palette: bool = True):
+    def image(self, *, palette: bool = True) -> Any:
         """A PIL image, reduced to the colour mode's palette (1-bit, 16, 256) unless palette=False."""
         image = self.video_frame.to_image()
         if not palette or self.colors is None:
@@ -279,7 +279,7 @@ class H264Decoder:
         self.pending = False
         return frames
 
-    def _decode(self, packet) -> list[Any]:
+    def _decode(self, packet: Any) -> list[Any]:
         import av
 
         try:
@@ -329,7 +329,7 @@ class ScreenStream:
         self._taken_index = -1
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._stream = None
+        self._stream: Stream | None = None
         self.error: BackendError | None = None
         self._bytes = 0
         self._decoded = 0
@@ -404,7 +404,7 @@ class ScreenStream:
             )
 
     # -- reader thread
-    def _open(self):
+    def _open(self) -> Stream:
         argv = screenrecord_argv(self.config, self.api_level, self.time_limit)
         stream = self.device.open_exec(argv, timeout=None)
         return stream
@@ -436,6 +436,7 @@ class ScreenStream:
         decoder = H264Decoder() if self.decode else None
         index = 0
         stream = self._stream
+        assert stream is not None  # start() opened it
         head = bytearray()  # this run's bytes until its first H.264 start code
         video = False  # this run has produced video
         failures = 0
@@ -444,7 +445,7 @@ class ScreenStream:
                 ready = True
                 if decoder is not None and decoder.pending:
                     ready = bool(select.select([stream.socket], [], [], FLUSH_AFTER_SECONDS)[0])
-                if not ready:
+                if not ready and decoder is not None:
                     index = self._publish(decoder.flush_pending(), index)
                     continue
                 try:
@@ -526,7 +527,7 @@ class ScreenStream:
         return index
 
 
-def _close_quietly(stream) -> None:
+def _close_quietly(stream: Stream | None) -> None:
     """Close a device stream that the other thread may have closed already."""
     if stream is None:
         return

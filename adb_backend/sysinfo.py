@@ -276,7 +276,7 @@ def data_mount(rows: Any) -> dict[str, Any] | None:
     for mount in ("/data", "/storage/emulated", "/sdcard"):
         for row in rows:
             if row.get("mount") == mount:
-                return row
+                return dict(row)
     sized = [r for r in rows if r.get("size_bytes")]
     return max(sized, key=lambda r: r["size_bytes"]) if sized else None
 
@@ -375,7 +375,7 @@ def _cpu(parsed: Parsed, failed: Failed, serial: str) -> SectionData:
     load = parsed.get("loadavg")
     loads = [float(x) for x in load.split()[:3]] if isinstance(load, str) and load else None
     if loads is None and cpu.get("load_1") is not None:  # dumpsys cpuinfo's Load: line says the same
-        loads = [cpu.get("load_1"), cpu.get("load_5"), cpu.get("load_15")]
+        loads = [float(cpu[k] or 0) for k in ("load_1", "load_5", "load_15")]
     data = {
         "load": loads,
         "usage": cpu or None,

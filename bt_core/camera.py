@@ -17,6 +17,7 @@ from adb_backend import intents
 from bt_core.errors import UsageError
 
 if TYPE_CHECKING:
+    from adb_backend.device import Device
     from bt_core.models import Event
     from bt_core.services import Services
 
@@ -102,6 +103,7 @@ def draw_annotations(png: bytes, notes: Annotations) -> tuple[bytes, int, int]:
         draw.line((x1, y1, x2, y2), fill=INK, width=width)
         draw.polygon([(x2, y2), left, right], fill=INK, outline=HALO)
     size = max(16, image.height // 40)
+    font: ImageFont.FreeTypeFont | ImageFont.ImageFont
     try:
         font = ImageFont.truetype("DejaVuSans-Bold.ttf", size)
     except OSError:
@@ -147,7 +149,7 @@ class CameraService:
         sdk = started[0].data.get("sdk") if started else None  # the API level seen when the session began
         sdk = sdk if isinstance(sdk, int) else None
 
-        def show(device) -> None:
+        def show(device: Device) -> None:
             intents.push_bytes(device, annotated, device_path)
             intents.view_image(device, device_path, sdk=sdk)
 

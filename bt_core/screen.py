@@ -19,8 +19,11 @@ from bt_core.errors import UsageError
 from bt_core.models import SessionRecord, iso
 
 if TYPE_CHECKING:
-    from adb_backend.screen import Frame, StreamConfig, StreamStats
+    from adb_backend.device import Device
+    from adb_backend.screen import Frame, Recording, ScreenStream, StreamConfig, StreamStats
+    from bt_core.errors import BtError
     from bt_core.services import Services
+    from bt_core.sessions import SessionService
 
 POLL_SECONDS = 0.5
 
@@ -66,7 +69,7 @@ class ScreenService:
         self.services = services
 
     @property
-    def sessions(self):
+    def sessions(self) -> SessionService:
         return self.services.sessions
 
     # -- checks --------------------------------------------------------------------------------------
@@ -128,7 +131,7 @@ class ScreenService:
             raise UsageError(f"{out.name}: recordings are MP4 files; name it something.mp4")
         record = self._viewable(session_id)
 
-        def work(device):
+        def work(device: Device) -> Recording:
             api = backend.api_level(device)
             config = self._config(device, mode or "full", size or "actual")
             return backend.record_mp4(device, out, seconds, config, api_level=api)
@@ -148,7 +151,7 @@ class ScreenService:
         )
         return RecordingResult(out, result.seconds, result.frames, result.width, result.height)
 
-    def _config(self, device, mode: str, size: str | None) -> StreamConfig:
+    def _config(self, device: Device, mode: str, size: str | None) -> StreamConfig:
         from adb_backend import screen as backend
 
         try:
@@ -179,7 +182,7 @@ class ScreenService:
         record = self._viewable(session_id)
         chosen = mode or self.default_mode(record)
 
-        def prepare(device):
+        def prepare(device: Device) -> tuple[Device, int, StreamConfig]:
             return device, backend.api_level(device), self._config(device, chosen, size)
 
         device, api, config = self.sessions.on_device(record, prepare)
@@ -215,7 +218,8 @@ class ScreenService:
             actor=actor,
             session_updates={"paused": True},
         )
-        return self.services.store.get_session(record.id)
+        updated: SessionRecord = self.services.store.get_session(record.id)
+        return updated
 
     def resume(self, session_id: str | None, *, by: str | None = None) -> SessionRecord:
         record = self.sessions.guard(session_id)
@@ -231,10 +235,11 @@ class ScreenService:
             actor=actor,
             session_updates={"paused": False},
         )
-        return self.services.store.get_session(record.id)
+        updated: SessionRecord = self.services.store.get_session(record.id)
+        return updated
 
 
-def _device_size(device) -> tuple[int, int]:
+def _device_size(device: Device) -> tuple[int, int]:
     """The display size from `wm size` (override first), else from a screenshot."""
     result = device.shell(["wm", "size"], timeout=15)
     size = None
@@ -258,11 +263,11 @@ class LiveScreen:
         self,
         service: ScreenService,
         record: SessionRecord,
-        device,
+        device: Device,
         config: StreamConfig,
         api: int,
         *,
-        raw_sink=None,
+        raw_sink: Callable[[bytes], None] | None = None,
         decode: bool = True,
         time_limit: int | None = None,
     ) -> None:
@@ -276,12 +281,12 @@ class LiveScreen:
         self.time_limit = time_limit
         self.paused = False
         self.ended = False
-        self._stream = None
+        self._stream: ScreenStream | None = None
         self._closed = threading.Event()
         self._watcher: threading.Thread | None = None
         self._lock = threading.Lock()
 
-    def _new_stream(self):
+    def _new_stream(self) -> ScreenStream:
         from adb_backend.screen import ScreenStream
 
         if self._stream is not None:  # after a pause: keep the size the device's encoder accepted
@@ -357,7 +362,7 @@ class LiveScreen:
         return self.paused or (stream is not None and stream.running)
 
     @property
-    def error(self):
+    def error(self) -> BtError | None:
         """Why the stream stopped, as a BtError carrying the device's own words (None while healthy)."""
         from bt_core.errors import from_backend
 
