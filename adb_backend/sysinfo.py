@@ -59,7 +59,13 @@ PROBES: dict[str, Probe] = {
         'p=$(ps -A -o USER,PID,PPID,VSZ,RSS,S,%CPU,NAME 2>/dev/null); case $p in *[0-9]*) echo "$p";; *) ps;; esac',
         "ps",
     ),
-    "packages": Probe("pm list packages -f -U --show-versioncode", "packages", heavy=True),
+    # -U and --show-versioncode arrived with Android 8 and 9: older pm refuses them, so ask again without
+    "packages": Probe(
+        "l=$(pm list packages -f -U --show-versioncode 2>&1); "
+        'case $l in package:*) echo "$l";; *Unknown*|*rror*) pm list packages -f;; esac',
+        "packages",
+        heavy=True,
+    ),
     "third_party": Probe("pm list packages -3", "packages", heavy=True),
     "activities": Probe(
         "dumpsys activity activities | grep -E 'ResumedActivity|mFocusedApp|mCurrentFocus'",

@@ -21,13 +21,15 @@ def processes(bt_env) -> dict[int, dict]:
 
 def test_sysinfo_reads_every_version_the_same(bt_env, phone):
     start_session(bt_env, phone.serial)
-    data = sysinfo_json(bt_env, "-S", "overview", "-S", "processes")["sections"]
+    data = sysinfo_json(bt_env, "-S", "overview", "-S", "processes", "-S", "apps")["sections"]
     overview = data["overview"]["data"]
     assert overview["sdk"] == phone.state.version.sdk
     assert overview["android_version"] == phone.state.version.release  # no CR left from the PTY
     rows = data["processes"]["data"]["processes"]
     names = {row["name"] for row in rows}
     assert {"com.whatsapp", "system_server", "com.android.systemui"} <= names  # toolbox ps fell back
+    apps = {a["package"] for a in data["apps"]["data"]["apps"]}
+    assert "com.whatsapp" in apps  # pm without -U / --show-versioncode on old versions
 
 
 def test_an_app_pid_is_mapped_by_uid_and_force_stopped(bt_env, phone):
