@@ -6,6 +6,8 @@ that cannot read raw paths on Android 11+. Everything goes through the real stac
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 
 import pytest
@@ -157,3 +159,22 @@ def test_an_unreadable_android_version_is_an_error_not_a_guess(bt_env, vdevice_f
     assert result.returncode == 8
     assert "could not read the Android version" in result.stderr
     assert not [c for c in phone.counters.shell_commands if c.startswith("screenrecord")]
+
+
+def test_bt_screen_stream_says_which_size_it_fell_back_to(bt_env, vdevice_factory):
+    import av
+
+    phone = vdevice_factory(profile="android-9")
+    start_session(bt_env, phone.serial, grant="view")
+    result = subprocess.run(
+        [sys.executable, "-m", "bt_cli", "screen", "stream", "--mode", "full", "--size", "actual", "--seconds", "4"],
+        capture_output=True,
+        env=bt_env.env,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert b"encoder refused that size; streaming at 928x1920" in result.stderr
+    assert result.stdout.startswith(b"\x00\x00\x00\x01")  # the device's error text never reaches the video
+    codec = av.CodecContext.create("h264", "r")
+    frames = [f for packet in codec.parse(result.stdout) for f in codec.decode(packet)]
+    assert frames and (frames[0].width, frames[0].height) == (928, 1920)
