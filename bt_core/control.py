@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from bt_core.errors import UsageError
 
 if TYPE_CHECKING:
-    from bt_core.models import Event
+    from bt_core.models import Event, SessionRecord
     from bt_core.services import Services
 
 
@@ -20,7 +20,7 @@ class ControlService:
     def __init__(self, services: Services) -> None:
         self.services = services
 
-    def _require(self, session_id: str | None):
+    def _require(self, session_id: str | None) -> SessionRecord:
         return self.services.grants.require(session_id, "control")
 
     def tap(self, session_id: str | None, x: int, y: int) -> Event:
@@ -53,7 +53,7 @@ class ControlService:
         if not text:
             raise UsageError("give the text to type")
         try:
-            backend.text_commands(text)
+            backend.check_typeable(text)  # ASCII or not is the device's question: it may have ADBKeyBoard
         except ValueError as error:
             raise UsageError(str(error)) from None
         record = self._require(session_id)

@@ -147,8 +147,24 @@ def test_typing_spaces_and_refusing_what_the_keyboard_cannot_type(bt_env, phone)
     assert result.returncode == 0, result.stderr
     assert phone.state.screen.text_field == "two words here"
     refused = bt_env.run("input", "text", "café")
-    assert refused.returncode != 0 and "ASCII" in refused.stderr
+    assert refused.returncode == 8 and "ASCII only" in refused.stderr and "ADBKeyBoard" in refused.stderr
     assert phone.state.screen.text_field == "two words here"
+
+
+def test_other_characters_are_typed_where_adbkeyboard_is_the_keyboard(bt_env, vdevice_factory, adb_server):
+    from virtual_device.device import Package
+
+    phone = vdevice_factory(profile="android-12")
+    phone.state.packages["com.android.adbkeyboard"] = Package(
+        "com.android.adbkeyboard", "/data/app/com.android.adbkeyboard-1/base.apk", 10290, "2.4", 24, False
+    )
+    adb_server.adb(
+        "-s", phone.serial, "shell", "settings put secure default_input_method com.android.adbkeyboard/.AdbIME"
+    )
+    start_session(bt_env, phone.serial, grant="control")
+    result = bt_env.run("input", "text", "café crème ✓")
+    assert result.returncode == 0, result.stderr
+    assert phone.state.screen.text_field == "café crème ✓"
 
 
 def test_an_unreadable_android_version_is_an_error_not_a_guess(bt_env, vdevice_factory):

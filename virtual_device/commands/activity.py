@@ -402,6 +402,8 @@ async def activity_command(ctx: CommandContext, args: list[str]) -> int:
         intent.flags |= 0x400000
         if intent.action == "android.intent.action.MEDIA_SCANNER_SCAN_FILE" and intent.data.startswith("file://"):
             media_store(device).scan(urlsplit(intent.data).path)
+        if intent.action in ("ADB_INPUT_TEXT", "ADB_INPUT_B64"):
+            _adb_keyboard(device, intent.action, rest)
         await ctx.out(f"Broadcasting: {intent.short()}\nBroadcast completed: result=0\n")
         return 0
     if verb == "get-current-user":
@@ -411,6 +413,29 @@ async def activity_command(ctx: CommandContext, args: list[str]) -> int:
         return 0
     await ctx.err(f"Unknown command: {verb}\n")
     return 255
+
+
+ADB_KEYBOARD = "com.android.adbkeyboard/.AdbIME"
+
+
+def _adb_keyboard(device, action: str, args: list[str]) -> None:
+    """ADBKeyBoard's receiver: when it is installed and the current keyboard, it types the `msg` extra."""
+    import base64
+    import binascii
+
+    if device.settings.get("secure", {}).get("default_input_method") != ADB_KEYBOARD:
+        return
+    if not device.installed_for_user(ADB_KEYBOARD.split("/")[0]):
+        return
+    msg = next((args[i + 2] for i in range(len(args) - 2) if args[i] == "--es" and args[i + 1] == "msg"), None)
+    if msg is None or device.screen is None:
+        return
+    if action == "ADB_INPUT_B64":
+        try:
+            msg = base64.b64decode(msg).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return
+    device.screen.type_text(msg)
 
 
 async def _package_args(ctx: CommandContext, rest: list[str]) -> list[str] | None:
