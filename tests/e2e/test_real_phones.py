@@ -194,3 +194,13 @@ def test_bt_screen_stream_says_which_size_it_fell_back_to(bt_env, vdevice_factor
     codec = av.CodecContext.create("h264", "r")
     frames = [f for packet in codec.parse(result.stdout) for f in codec.decode(packet)]
     assert frames and (frames[0].width, frames[0].height) == (928, 1920)
+
+
+def test_a_recording_steps_down_to_a_size_the_encoder_takes(bt_env, vdevice_factory):
+    phone = vdevice_factory(profile="android-9")
+    start_session(bt_env, phone.serial, grant="view")
+    out = bt_env.data_dir / "clip.mp4"
+    result = bt_env.run("screen", "record", "--seconds", "2", "--out", str(out), "--json")
+    assert result.returncode == 0, result.stderr
+    recorded = json.loads(result.stdout)
+    assert (recorded["width"], recorded["height"]) == (928, 1920) and recorded["frames"] >= 1
