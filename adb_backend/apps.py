@@ -2,7 +2,10 @@
 
 The shell user cannot signal other users' processes, so a bare `kill` of an app's pid fails on a real
 phone: an app is force-stopped by package (`am force-stop`), and a pid is first resolved to the
-package it belongs to. System apps cannot be removed, only uninstalled for user 0, where Android
+package it belongs to by its UID (`ps -A -o PID,UID,NAME` against `pm list packages -U`), never by its
+name (`com.google.android.gms.persistent` is no package). `am force-stop` exits 0 whatever happened and
+spares persistent apps, so `ps` is read again afterwards: what still runs is reported.
+System apps cannot be removed, only uninstalled for user 0, where Android
 allows it. Whatever the device refuses is raised as DeviceRefused with the device's own words.
 """
 
@@ -11,8 +14,9 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import dataclass
+from typing import Any
 
-from adb_backend.device import Device
+from adb_backend.device import Device, quote_command
 from adb_backend.errors import DeviceRefused
 from adb_backend.types import ShellResult
 
@@ -34,7 +38,7 @@ class KillResult:
     """"force-stop" (the app's package) or "kill" (a shell-owned process)."""
     command: str
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "target": self.target,
             "pid": self.pid,
@@ -55,7 +59,7 @@ class UninstallResult:
     command: str
     output: str
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "package": self.package,
             "system": self.system,
@@ -83,19 +87,80 @@ def _packages(result: ShellResult) -> dict[str, int | None]:
     return found
 
 
-def _process(result: ShellResult, pid: int) -> tuple[str, str] | None:
-    """(user, name) of a pid from `ps -A -o PID,USER,NAME`."""
-    for line in result.stdout.splitlines():
-        parts = line.split(None, 2)
-        if len(parts) == 3 and parts[0] == str(pid):
-            return parts[1], parts[2].strip()
-    return None
+PS_COMMAND = 'p=$(ps -A -o PID,UID,NAME 2>/dev/null); case $p in *[0-9]*) echo "$p";; *) ps -n;; esac'
+"""toybox `ps -A -o` (Android 8+); toolbox `ps` takes those words as a name filter and prints only its
+header with exit 0, so `||` never falls back: no row means old `ps`, asked again with numeric UIDs."""
+_NAMED_UIDS = {"root": 0, "system": 1000, "radio": 1001, "bluetooth": 1002, "nfc": 1027, "shell": 2000}
 
 
-def _owning_package(name: str, packages: dict[str, int | None]) -> str | None:
-    """An app process is named after its package, maybe with a `:service` suffix."""
-    base = name.split(":", 1)[0]
-    return base if base in packages else None
+@dataclass(frozen=True)
+class ProcessEntry:
+    pid: int
+    uid: int | None
+    name: str
+
+
+def parse_process_table(text: str) -> dict[int, ProcessEntry]:
+    """pid -> (uid, name) from `ps -A -o PID,UID,NAME` (toybox) or `ps -n` (toolbox: uid in USER)."""
+    rows: dict[int, ProcessEntry] = {}
+    columns: list[str] = []
+    for line in text.splitlines():
+        words = line.split()
+        if not words:
+            continue
+        if not columns:
+            if "PID" in words:
+                columns = words
+            continue
+        pid_at = columns.index("PID")
+        uid_at = columns.index("UID") if "UID" in columns else columns.index("USER") if "USER" in columns else -1
+        if len(words) <= max(pid_at, uid_at) or not words[pid_at].isdigit():
+            continue
+        uid = _uid(words[uid_at]) if uid_at >= 0 else None
+        rows[int(words[pid_at])] = ProcessEntry(int(words[pid_at]), uid, words[-1])
+    return rows
+
+
+def _list_with_uids(name_filter: str) -> str:
+    """`pm list packages -U`, or without uids where pm does not know -U (before Android 8)."""
+    tail = f" {shlex.quote(name_filter)}" if name_filter else ""
+    return (
+        f'l=$(pm list packages -U{tail} 2>&1); case $l in package:*) echo "$l";; '
+        f"*Unknown*|*rror*) pm list packages{tail};; esac"
+    )
+
+
+def _uid(text: str) -> int | None:
+    """A numeric uid, or a name toolbox printed anyway (u0_a123 -> 10123, system -> 1000)."""
+    if text.isdigit():
+        return int(text)
+    match = re.fullmatch(r"u(\d+)_a(\d+)", text)
+    if match:
+        return int(match.group(1)) * 100000 + 10000 + int(match.group(2))
+    return _NAMED_UIDS.get(text)
+
+
+def _owning_package(entry: ProcessEntry, packages: dict[str, int | None]) -> str | None:
+    """The app a process belongs to, by its UID (an app's processes run as its uid, whatever their name).
+
+    Several packages may share a uid (gms and gsf): the one the process is named after wins. System uids
+    (below 10000) are not apps that `am force-stop` can end.
+    """
+    if packages and all(uid is None for uid in packages.values()):
+        # `pm list packages -U` arrived with Android 8: before it, an app process is named after its package
+        # (or after it, with a suffix: `com.google.android.gms.persistent`): the longest such package
+        app = entry.uid is None or entry.uid % 100000 >= 10000
+        owners = [p for p in packages if entry.name == p or entry.name.startswith((p + ":", p + "."))]
+        return max(owners, key=len) if app and owners else None
+    if entry.uid is None or entry.uid % 100000 < 10000:
+        return None
+    app_uid = entry.uid % 100000
+    owners = sorted(name for name, uid in packages.items() if uid == app_uid)
+    if not owners:
+        return None
+    named = [name for name in owners if entry.name == name or entry.name.startswith(name + ":")]
+    prefixed = [name for name in owners if entry.name.startswith(name)]
+    return (named or prefixed or owners)[0]
 
 
 def kill(device: Device, target: str) -> KillResult:
@@ -105,17 +170,37 @@ def kill(device: Device, target: str) -> KillResult:
         return _kill_pid(device, int(target))
     if not is_package_name(target):
         raise ValueError(f"{target!r} is neither a process id nor an app package name")
-    listing = device.shell(["pm", "list", "packages", "-U", target])
-    if target not in _packages(listing):
+    listing = device.shell(_list_with_uids(target))
+    packages = _packages(listing)
+    if target not in packages:
         raise _refuse(device, f"no app {target} is installed on {device.serial}", f"Unknown package: {target}")
-    return _force_stop(device, target, pid=None, process_name=None)
+    return _force_stop(device, target, packages[target], pid=None, process_name=None)
 
 
-def _force_stop(device: Device, package: str, *, pid: int | None, process_name: str | None) -> KillResult:
+def _force_stop(
+    device: Device, package: str, uid: int | None, *, pid: int | None, process_name: str | None
+) -> KillResult:
+    """`am force-stop`, then a look at `ps`: it exits 0 for anything and leaves persistent apps running."""
     command = ["am", "force-stop", package]
-    result = device.shell(command)
-    if not result.ok:
+    lookup = device.batch({"stop": quote_command(command), "ps": PS_COMMAND})
+    result = lookup["stop"]
+    if not result.ok or result.stderr.strip() or result.stdout.strip().startswith("Error"):
         raise _refuse(device, f"could not stop {package}: {result.reason}", result.reason)
+    left = [
+        e
+        for e in parse_process_table(lookup["ps"].stdout).values()
+        if (pid is not None and e.pid == pid)
+        or (uid is not None and e.uid is not None and e.uid % 100000 == uid)
+        or (uid is None and (e.name == package or e.name.startswith(package + ":")))
+    ]
+    if left:
+        names = ", ".join(sorted({f"{e.name} (pid {e.pid})" for e in left}))
+        reason = f"still running after am force-stop: {names}"
+        raise _refuse(
+            device,
+            f"{package} kept running after 'am force-stop' ({names}): Android keeps persistent apps alive",
+            reason,
+        )
     return KillResult(
         str(pid) if pid is not None else package,
         pid,
@@ -127,18 +212,22 @@ def _force_stop(device: Device, package: str, *, pid: int | None, process_name: 
 
 
 def _kill_pid(device: Device, pid: int) -> KillResult:
-    lookup = device.batch({"ps": "ps -A -o PID,USER,NAME", "packages": "pm list packages -U"})
-    found = _process(lookup["ps"], pid)
-    user, name = found if found else (None, None)
-    package = _owning_package(name, _packages(lookup["packages"])) if name else None
-    if user != "shell" and package:
-        return _force_stop(device, package, pid=pid, process_name=name)
-    # A shell-owned process, or one the device must judge itself (gone, another user's): its answer.
+    lookup = device.batch({"ps": PS_COMMAND, "packages": _list_with_uids("")})
+    packages = _packages(lookup["packages"])
+    entry = parse_process_table(lookup["ps"].stdout).get(pid)
+    package = _owning_package(entry, packages) if entry else None
+    if entry is not None and package:
+        return _force_stop(device, package, packages.get(package), pid=pid, process_name=entry.name)
+    # A shell-owned process, or one the device must judge itself (gone, a system uid's): its answer.
     command = f"kill {shlex.quote(str(pid))}"
-    result = device.shell(command)
+    checked = device.batch({"kill": command, "ps": PS_COMMAND})
+    result = checked["kill"]
+    name = entry.name if entry else None
     if not result.ok:
-        who = f" ({name}, user {user})" if name else ""
+        who = f" ({name}, uid {entry.uid})" if entry else ""
         raise _refuse(device, f"the device refused to end process {pid}{who}: {result.reason}", result.reason)
+    if pid in parse_process_table(checked["ps"].stdout):
+        raise _refuse(device, f"process {pid} ({name}) is still running after kill", "still running after kill")
     return KillResult(str(pid), pid, package, name, "kill", command)
 
 

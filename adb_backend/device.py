@@ -1,5 +1,8 @@
 """One device: shell (protocol v2: separate stderr and exit codes), batched shells, raw streams.
 
+Before Android 7 there is no shell v2: `shell:` runs in a PTY (CRLF, stderr merged into stdout, no exit
+code). The v1 path strips the CRs and recovers the exit code with a marker, so batches work there too.
+
 Each `shell()` or `batch()` is exactly one device stream (one round trip); features are asked of the adb
 server (which knows them from the device's banner), not of the device.
 """
@@ -33,14 +36,16 @@ class Stream:
         self.serial = serial
 
     @property
-    def socket(self):
+    def socket(self) -> Any:
+        """The underlying socket (for select)."""
         return self._connection.conn
 
     def read(self, size: int = 65536) -> bytes:
         """Up to `size` bytes; b"" once the device closed the stream."""
         try:
-            return self._connection.conn.recv(size)
-        except OSError as error:
+            data: bytes = self._connection.conn.recv(size)
+            return data
+        except Exception as error:  # OSError, or adbutils' "Connection is closed" after another thread's close
             raise translate(error, self.serial) from None
 
     def read_exact(self, size: int) -> bytes:
@@ -150,19 +155,30 @@ class Device:
                     return bytes(out), bytes(err), data[0] if data else 255
 
     def _shell_v1(self, line: str, timeout: float | None) -> tuple[bytes, bytes, int]:
+        """Android 6 and older: `shell:` only, always in a PTY (CRLF line ends, stderr merged, no exit code).
+
+        The exit code comes from a marker echoed after the command; the PTY's CR before each LF is removed,
+        so text reads as on a newer phone. Binary output is not safe here: use `exec_out` for that.
+        """
         marker = f"BT-EXIT-{secrets.token_hex(4)}:"
         with self.open_stream(f"shell:{line}; echo {marker}$?", timeout=timeout) as stream:
             data = bytearray()
             while chunk := stream.read():
                 data += chunk
-        text = bytes(data)
+        text = strip_pty(bytes(data))
         head, sep, tail = text.rpartition(marker.encode())
         if not sep:
             raise DeviceRefused(f"{self.serial}: shell output ended early", serial=self.serial)
-        code = int(tail.strip() or b"255")
+        digits = tail.strip()
+        code = int(digits) if digits.isdigit() else 255
         if head.endswith(b"\n"):
             head = head[:-1] + (b"\n" if head[:-1] else b"")
         return bytes(head), b"", code
+
+    @property
+    def shell_v2(self) -> bool:
+        """Shell protocol v2 (Android 7+): stdout and stderr apart, and the exit code."""
+        return "shell_v2" in self.features()
 
     def batch(self, commands: Mapping[str, str], *, timeout: float | None = 60.0) -> BatchResult:
         """Run several commands in ONE shell round trip and split their outputs by name.
@@ -172,10 +188,14 @@ class Device:
         """
         token = secrets.token_hex(6)
         parts = []
+        # without shell v2 stderr is merged into stdout: stderr markers would land inside the bodies
+        err_marks = self.shell_v2
         for index, command in enumerate(commands.values()):
+            begin_err = f"echo '@@{token}:B:{index}' >&2; " if err_marks else ""
+            end_err = f"; echo >&2; echo '@@{token}:E:{index}' >&2" if err_marks else ""
             parts.append(
-                f"echo '@@{token}:B:{index}'; echo '@@{token}:B:{index}' >&2; {command}; bt_rc=$?; "
-                f"echo; echo \"@@{token}:E:{index}:$bt_rc\"; echo >&2; echo '@@{token}:E:{index}' >&2"
+                f"echo '@@{token}:B:{index}'; {begin_err}{command}; bt_rc=$?; "
+                f'echo; echo "@@{token}:E:{index}:$bt_rc"{end_err}'
             )
         script = "; ".join(parts) if parts else "true"
         stdout, stderr, _code = self.shell_bytes(script, timeout=timeout)
@@ -219,6 +239,11 @@ class Device:
             pass
 
 
+def strip_pty(data: bytes) -> bytes:
+    """Undo a PTY's output processing: CRLF back to LF (what `shell:` gives before Android 7)."""
+    return data.replace(b"\r\n", b"\n")
+
+
 def _between(text: str, token: str, index: int, *, with_code: bool) -> tuple[str | None, int]:
     begin = f"@@{token}:B:{index}\n"
     start = text.find(begin)
@@ -226,9 +251,11 @@ def _between(text: str, token: str, index: int, *, with_code: bool) -> tuple[str
         return None, 255
     start += len(begin)
     end_mark = f"\n\n@@{token}:E:{index}"
-    end = text.find(end_mark, start)
+    end = text.find(end_mark, start - 1)  # an empty body: the begin line's newline is the first of the two
     if end < 0:
         return text[start:], 255
+    if end < start:
+        start = end
     code = 0
     if with_code:
         rest = text[end + len(end_mark) :]

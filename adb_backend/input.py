@@ -1,14 +1,22 @@
 """Pointer and keyboard input through the device's `input` command (tap, swipe, text, keyevent).
 
-Coordinates are device pixels. `input text` has its own rules on top of the shell's: a space must be
-written `%s` (Input.java replaces it), so a literal "%s" is typed in two pieces; newlines and tabs
-are keys, not text; and only ASCII can be typed (KeyCharacterMap has no events for other characters).
+Coordinates are device pixels. `input text` has its own rules on top of the shell's: it types only its
+first argument (so the text is one quoted word), a space must be written `%s` (InputShellCommand
+replaces it), so a literal "%s" is typed in two pieces; newlines and tabs are keys, not text; and only
+ASCII can be typed (the virtual keyboard's KeyCharacterMap has no events for other characters, and the
+command throws), so other characters are refused here with a clear error before anything is typed.
 """
 
 from __future__ import annotations
 
+import base64
+
 from adb_backend.device import Device, quote_command
 from adb_backend.errors import DeviceRefused
+
+ADB_KEYBOARD = "com.android.adbkeyboard/.AdbIME"
+"""ADBKeyBoard, an open-source keyboard that types what `am broadcast -a ADB_INPUT_B64` sends: the one way
+to type characters `input text` cannot (accents, emoji, other scripts), where the customer installed it."""
 
 KEYCODES: dict[str, int] = {
     "HOME": 3,
@@ -103,6 +111,26 @@ def key_name(code: int) -> str:
     return str(code)
 
 
+def check_typeable(text: str) -> None:
+    """ValueError for characters no keyboard types (control characters other than newline and tab)."""
+    bad = sorted({ch for ch in text if (ord(ch) < 32 and ch not in "\n\t") or ord(ch) == 127})
+    if bad:
+        shown = ", ".join(repr(ch) for ch in bad[:5])
+        raise ValueError(f"cannot type control characters: {shown}")
+
+
+def keyboard_commands(text: str) -> list[list[str]]:
+    """ADBKeyBoard broadcasts that type `text` (base64 UTF-8, safe for any character and the shell)."""
+    commands: list[list[str]] = []
+    for index, line in enumerate(text.split("\n")):
+        if index:
+            commands.append(["input", "keyevent", str(KEYCODES["ENTER"])])
+        if line:
+            msg = base64.b64encode(line.encode("utf-8")).decode("ascii")
+            commands.append(["am", "broadcast", "-a", "ADB_INPUT_B64", "--es", "msg", msg])
+    return commands
+
+
 def text_commands(text: str) -> list[list[str]]:
     """The `input` invocations that type `text`: text runs, with newline → ENTER and tab → TAB."""
     bad = sorted({ch for ch in text if ord(ch) > 126 or (ord(ch) < 32 and ch not in "\n\t")})
@@ -139,7 +167,8 @@ def _run(device: Device, commands: list[list[str]]) -> None:
     """All commands in one shell round trip; stop at the first failure and report the device's words."""
     line = " && ".join(quote_command(c) for c in commands)
     result = device.shell(line, timeout=30)
-    if not result.ok or "Error" in result.stderr or "Exception" in result.stderr:
+    said = result.stdout + result.stderr  # before Android 7 stderr arrives merged into stdout
+    if not result.ok or "Error" in said or "Exception" in said:
         raise DeviceRefused(
             f"{device.serial}: input was refused: {result.reason}", reason=result.reason, serial=device.serial
         )
@@ -157,7 +186,21 @@ def swipe(device: Device, x1: int, y1: int, x2: int, y2: int, ms: int | None = N
 
 
 def text(device: Device, value: str) -> None:
-    commands = text_commands(value)
+    """Type `value`: `input text` for ASCII; other characters through ADBKeyBoard where it is the keyboard.
+
+    Raises DeviceRefused, saying what to install, when the text needs ADBKeyBoard and it is not selected.
+    """
+    try:
+        commands = text_commands(value)
+    except ValueError as error:
+        current = device.shell(["settings", "get", "secure", "default_input_method"], timeout=15).stdout.strip()
+        if current != ADB_KEYBOARD:
+            reason = (
+                f"{error}. Android's `input text` types ASCII only; to type other characters, install "
+                "ADBKeyBoard (com.android.adbkeyboard) on the device and make it the current keyboard"
+            )
+            raise DeviceRefused(f"{device.serial}: {reason}", reason=reason, serial=device.serial) from None
+        commands = keyboard_commands(value)
     if commands:
         _run(device, commands)
 

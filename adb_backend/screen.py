@@ -4,7 +4,8 @@ The stream is built for a viewer, not an archive: a reader thread reads `screenr
 as it arrives, decodes every access unit (H.264 P-frames need their predecessors) and keeps only the
 *latest* decoded frame in a one-slot buffer, so a slow consumer sees fresh frames, never a backlog.
 Android up to 13 stops screenrecord after 180 s; the reader restarts it and carries on with the same
-decoder. PyAV is imported inside functions only, so importing this module stays cheap.
+decoder. A screenrecord that fails at once is not restarted in a loop: see `ScreenStream`.
+PyAV is imported inside functions only, so importing this module stays cheap.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from adb_backend.device import Device
+from adb_backend.device import Device, Stream
 from adb_backend.errors import BackendError, DeviceRefused
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -27,6 +28,26 @@ LEGACY_TIME_LIMIT = 180
 _AUD = b"\x00\x00\x00\x01\x09\xf0"
 """An H.264 access unit delimiter: fed to the parser after a pause so it releases the frame it holds."""
 FLUSH_AFTER_SECONDS = 0.03
+MAX_FAILED_STARTS = 4
+"""Consecutive screenrecord runs that end without any video before the stream gives up."""
+RESTART_BACKOFF = (0.25, 0.5, 1.0, 2.0)
+"""Seconds to wait before restarting a screenrecord that produced no video (then the last value)."""
+_START_CODES = (b"\x00\x00\x00\x01", b"\x00\x00\x01")
+_HEAD_LIMIT = 64 * 1024
+
+
+def split_device_text(head: bytes) -> tuple[str, bytes] | None:
+    """Split screenrecord's output start into (text the device printed, H.264 from the first start code).
+
+    `exec:` merges stderr into stdout, so a warning or an error arrives in the same bytes as the video.
+    None while no start code has arrived yet (more bytes are needed, or the run is only text).
+    """
+    positions = [head.find(code) for code in _START_CODES]
+    found = [p for p in positions if p >= 0]
+    if not found:
+        return None
+    start = min(found)
+    return head[:start].decode("utf-8", "replace").strip(), head[start:]
 
 
 # -- screenshots -----------------------------------------------------------------------------------------
@@ -46,15 +67,31 @@ def png_size(data: bytes) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
-def screenshot(device: Device, *, timeout: float | None = 60.0) -> PngShot:
-    """`exec-out screencap -p`: binary-safe, no CRLF mangling on any Android version."""
-    data = device.exec_out(["screencap", "-p"], timeout=timeout)
+def screenshot(device: Device, *, timeout: float | None = 60.0, display: int | None = None) -> PngShot:
+    """`screencap -p` as a PNG, with the device's warnings kept out of the picture.
+
+    Shell protocol v2 (Android 7+) keeps stdout and stderr apart, so the warning a multi-display phone
+    prints ("[Warning] Multiple displays were found...") stays out of the PNG. Without v2, `exec:` merges
+    the two streams: a warning there is refused with a clear error rather than saved as a broken PNG.
+    """
+    argv = ["screencap", "-p"] + (["-d", str(display)] if display is not None else [])
+    said = ""
+    if "shell_v2" in device.features():
+        data, err, code = device.shell_bytes(argv, timeout=timeout)
+        said = err.decode("utf-8", "replace").strip()
+        if code != 0 and not data.startswith(PNG_SIGNATURE):
+            data = b""
+    else:
+        data = device.exec_out(argv, timeout=timeout)
     try:
         width, height = png_size(data)
     except ValueError:
-        said = data[:200].decode("utf-8", "replace").strip() or "no output"
+        text = said or data[:300].decode("utf-8", "replace").strip() or "no output"
+        reason = " ".join(text.split())[:300]
+        if PNG_SIGNATURE in data:
+            reason = f"its messages were mixed into the picture ({reason[:120]}...)"
         raise DeviceRefused(
-            f"{device.serial}: screencap did not return a PNG ({said})", reason=said, serial=device.serial
+            f"{device.serial}: screencap did not return a PNG: {reason}", reason=reason, serial=device.serial
         ) from None
     return PngShot(data, width, height)
 
@@ -140,6 +177,25 @@ def parse_size(text: str) -> tuple[int, int]:
     return (int(width), int(height))
 
 
+def fallback_sizes(size: tuple[int, int]) -> list[tuple[int, int]]:
+    """Smaller sizes, same aspect, multiples of 8, to try when the encoder refuses `size`.
+
+    With an explicit `--size` screenrecord does no fallback of its own (only its default size retries
+    at 720p), so the stream steps down: a long side of 1920, then 1280, then 960.
+    """
+    width, height = size
+    long_side = max(width, height)
+    out: list[tuple[int, int]] = []
+    for target in (1920, 1280, 960):
+        if target >= long_side:
+            continue
+        scale = target / long_side
+        candidate = (max(8, int(width * scale) // 8 * 8), max(8, int(height * scale) // 8 * 8))
+        if candidate not in out and candidate != size:
+            out.append(candidate)
+    return out
+
+
 def screenrecord_argv(config: StreamConfig, api_level: int, time_limit: int | None = None) -> list[str]:
     """The command line: raw H.264 on stdout, as long as the Android version allows."""
     if time_limit is None:
@@ -171,7 +227,7 @@ class Frame:
     video_frame: Any = field(repr=False)  # av.VideoFrame; converted lazily, on the consumer's thread
     colors: int | None = None
 
-    def image(self, *, palette: bool = True):
+    def image(self, *, palette: bool = True) -> Any:
         """A PIL image, reduced to the colour mode's palette (1-bit, 16, 256) unless palette=False."""
         image = self.video_frame.to_image()
         if not palette or self.colors is None:
@@ -223,7 +279,7 @@ class H264Decoder:
         self.pending = False
         return frames
 
-    def _decode(self, packet) -> list[Any]:
+    def _decode(self, packet: Any) -> list[Any]:
         import av
 
         try:
@@ -237,7 +293,10 @@ class ScreenStream:
     """A running screenrecord whose latest decoded frame is always at hand.
 
     `raw_sink` receives the H.264 bytes as they arrive (for `bt screen stream` and recordings);
-    `decode=False` skips decoding when only the bytes are wanted.
+    `decode=False` skips decoding when only the bytes are wanted. A screenrecord that ends after sending
+    video (its time limit) is restarted at once; one that ends without video (a refused size, an old
+    Android refusing an option, no encoder) is retried at a smaller size, then with a growing pause, and
+    after `max_failed_starts` such runs the stream stops with the device's own words in `error`.
     """
 
     def __init__(
@@ -250,9 +309,17 @@ class ScreenStream:
         raw_sink: Callable[[bytes], None] | None = None,
         decode: bool = True,
         on_packet: Callable[[bytes, float], None] | None = None,
+        fallback: bool = True,
+        max_failed_starts: int = MAX_FAILED_STARTS,
     ) -> None:
         self.device = device
         self.config = config
+        self._fallbacks = fallback_sizes(config.size) if fallback else []
+        self.fallbacks_used: list[tuple[int, int]] = []
+        """Smaller sizes the stream moved to because the device's encoder refused the one asked for."""
+        self.device_said = ""
+        """The last text screenrecord printed (warnings, or why it stopped)."""
+        self.max_failed_starts = max_failed_starts
         self.api_level = api_level
         self.time_limit = time_limit
         self.raw_sink = raw_sink
@@ -262,7 +329,7 @@ class ScreenStream:
         self._taken_index = -1
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._stream = None
+        self._stream: Stream | None = None
         self.error: BackendError | None = None
         self._bytes = 0
         self._decoded = 0
@@ -337,10 +404,31 @@ class ScreenStream:
             )
 
     # -- reader thread
-    def _open(self):
+    def _open(self) -> Stream:
         argv = screenrecord_argv(self.config, self.api_level, self.time_limit)
         stream = self.device.open_exec(argv, timeout=None)
         return stream
+
+    def _fail_or_retry(self, said: str, failures: int) -> bool:
+        """After a run without video: step down in size, or wait and retry; False when it is hopeless."""
+        self.device_said = said or self.device_said
+        refused_size = not said or any(word in said for word in ("codec", "configure", "encoder", "size"))
+        if self._fallbacks and refused_size:
+            size = self._fallbacks.pop(0)
+            self.config = with_size(self.config, size)
+            self.fallbacks_used.append(size)
+            return True
+        if failures >= self.max_failed_starts:
+            w, h = self.config.size
+            what = f": {self.device_said}" if self.device_said else " (it printed nothing)"
+            self.error = DeviceRefused(
+                f"{self.device.serial}: screenrecord stopped at once {failures} times at {w}x{h}{what}",
+                reason=self.device_said or "screenrecord produced no video",
+                serial=self.device.serial,
+            )
+            return False
+        delay = RESTART_BACKOFF[min(failures, len(RESTART_BACKOFF)) - 1]
+        return not self._stop.wait(delay)
 
     def _run(self) -> None:
         import select
@@ -348,12 +436,16 @@ class ScreenStream:
         decoder = H264Decoder() if self.decode else None
         index = 0
         stream = self._stream
+        assert stream is not None  # start() opened it
+        head = bytearray()  # this run's bytes until its first H.264 start code
+        video = False  # this run has produced video
+        failures = 0
         try:
             while not self._stop.is_set():
                 ready = True
                 if decoder is not None and decoder.pending:
                     ready = bool(select.select([stream.socket], [], [], FLUSH_AFTER_SECONDS)[0])
-                if not ready:
+                if not ready and decoder is not None:
                     index = self._publish(decoder.flush_pending(), index)
                     continue
                 try:
@@ -363,15 +455,40 @@ class ScreenStream:
                         return
                     raise
                 if not chunk:
-                    # screenrecord ended (its time limit): start the next one at once, same decoder
+                    # screenrecord ended: its time limit (restart at once, same decoder), or a failure
                     _close_quietly(stream)
                     if self._stop.is_set():
                         return
                     if decoder is not None and decoder.pending:
                         index = self._publish(decoder.flush_pending(), index)
+                    if video:
+                        failures = 0
+                    else:
+                        failures += 1
+                        said = bytes(head).decode("utf-8", "replace").strip()
+                        if not self._fail_or_retry(" ".join(said.split())[:500], failures):
+                            return
+                    head.clear()
+                    video = False
                     stream = self._stream = self._open()
                     self.restarts += 1
                     continue
+                if not video:
+                    head += chunk
+                    split = split_device_text(bytes(head))
+                    if split is None:
+                        if len(head) > _HEAD_LIMIT:  # no start code in this much output: not a video stream
+                            self.error = DeviceRefused(
+                                f"{self.device.serial}: screenrecord sent no H.264 video",
+                                serial=self.device.serial,
+                            )
+                            return
+                        continue
+                    said, chunk = split
+                    if said:
+                        self.device_said = " ".join(said.split())[:500]
+                    video = True
+                    head.clear()
                 arrived = time.monotonic()
                 with self._cond:
                     self._bytes += len(chunk)
@@ -410,7 +527,7 @@ class ScreenStream:
         return index
 
 
-def _close_quietly(stream) -> None:
+def _close_quietly(stream: Stream | None) -> None:
     """Close a device stream that the other thread may have closed already."""
     if stream is None:
         return
@@ -431,12 +548,33 @@ class Recording:
     height: int
 
 
+class _NoVideo(Exception):
+    """A screenrecord run ended without any H.264 (its words, if it printed any, are the message)."""
+
+
 def record_mp4(device: Device, out: Path, seconds: float, config: StreamConfig, *, api_level: int = 34) -> Recording:
     """Record `seconds` of screen into an MP4: screenrecord's H.264, remuxed by PyAV without re-encoding.
 
     Each access unit is stamped with its arrival time, so a screen that changes rarely still plays at the
-    right pace, and the file lasts as long as the recording did.
+    right pace, and the file lasts as long as the recording did. When the encoder refuses the size, the
+    recording steps down to a smaller one (see `fallback_sizes`); the device's words end it otherwise.
     """
+    said = ""
+    for size in [config.size, *fallback_sizes(config.size)]:
+        try:
+            return _record_mp4(device, out, seconds, with_size(config, size), api_level)
+        except _NoVideo as failure:
+            said = str(failure) or said
+    w, h = config.size
+    raise DeviceRefused(
+        f"{device.serial}: screenrecord produced no video at {w}x{h} or smaller"
+        + (f": {said}" if said else " (it printed nothing)"),
+        reason=said or "screenrecord produced no video",
+        serial=device.serial,
+    )
+
+
+def _record_mp4(device: Device, out: Path, seconds: float, config: StreamConfig, api_level: int) -> Recording:
     import av
 
     parser = av.CodecContext.create("h264", "r")
@@ -449,14 +587,26 @@ def record_mp4(device: Device, out: Path, seconds: float, config: StreamConfig, 
         segment = min(remaining, LEGACY_TIME_LIMIT) if api_level < 34 else remaining
         argv = screenrecord_argv(config, api_level, time_limit=segment)
         began = time.monotonic()
+        head = bytearray()
+        video = False
         with device.open_exec(argv, timeout=None) as stream:
             previous = time.monotonic() - start
             while chunk := stream.read(1 << 18):
+                if not video:  # text the device printed before the video (exec: merges stderr)
+                    head += chunk
+                    split = split_device_text(bytes(head))
+                    if split is None:
+                        continue
+                    chunk, video = split[1], True
                 raw += chunk
                 now = time.monotonic() - start
                 for packet in parser.parse(chunk):  # a unit comes out when the next begins: it ended earlier
                     units.append((bytes(packet), previous, bool(packet.is_keyframe)))
                 previous = now
+        if not video:
+            if not raw:
+                raise _NoVideo(" ".join(bytes(head).decode("utf-8", "replace").split())[:500])
+            break  # a later segment failed: keep what was recorded
         remaining -= max(1, round(time.monotonic() - began)) if api_level < 34 else remaining
     end = time.monotonic() - start
     for packet in parser.parse(_AUD):
@@ -465,7 +615,7 @@ def record_mp4(device: Device, out: Path, seconds: float, config: StreamConfig, 
         units.append((bytes(packet), end, bool(packet.is_keyframe)))
     units = [u for u in units if u[0] and u[0] != _AUD]
     if not units:
-        raise DeviceRefused(f"{device.serial}: screenrecord produced no video", serial=device.serial)
+        raise _NoVideo("")
     width, height = _mux_mp4(bytes(raw), units, out, end)
     return Recording(out, end - units[0][1], len(units), len(raw), width, height)
 
@@ -523,10 +673,17 @@ def decode_file_fps(path: Path, limit: int | None = None) -> tuple[int, float]:
 
 
 def api_level(device: Device) -> int:
-    """ro.build.version.sdk, 34 when it cannot be read (the modern screenrecord options)."""
+    """ro.build.version.sdk; DeviceRefused when it cannot be read (options differ by version: no guessing)."""
     result = device.shell(["getprop", "ro.build.version.sdk"], timeout=15)
     text = result.stdout.strip()
-    return int(text) if text.isdigit() else 34
+    if not text.isdigit():
+        said = result.reason if not result.ok or result.stderr.strip() else (text or "an empty answer")
+        raise DeviceRefused(
+            f"{device.serial}: could not read the Android version (getprop ro.build.version.sdk: {said})",
+            reason=said,
+            serial=device.serial,
+        )
+    return int(text)
 
 
 def with_size(config: StreamConfig, size: tuple[int, int]) -> StreamConfig:

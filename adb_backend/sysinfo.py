@@ -54,8 +54,18 @@ PROBES: dict[str, Probe] = {
     "wifi": Probe("dumpsys wifi | grep -E '^Wi-Fi is|mWifiInfo'", "wifi", heavy=True, empty_ok=True),
     "airplane_mode": Probe("settings get global airplane_mode_on"),
     "display": Probe("dumpsys display", "display", heavy=True),
-    "ps": Probe("ps -A -o USER,PID,PPID,VSZ,RSS,S,%CPU,NAME 2>/dev/null || ps", "ps"),
-    "packages": Probe("pm list packages -f -U --show-versioncode", "packages", heavy=True),
+    # toolbox ps (before Android 8) takes `-A -o ...` as a name filter: header only, exit 0, so no `||`
+    "ps": Probe(
+        'p=$(ps -A -o USER,PID,PPID,VSZ,RSS,S,%CPU,NAME 2>/dev/null); case $p in *[0-9]*) echo "$p";; *) ps;; esac',
+        "ps",
+    ),
+    # -U and --show-versioncode arrived with Android 8 and 9: older pm refuses them, so ask again without
+    "packages": Probe(
+        "l=$(pm list packages -f -U --show-versioncode 2>&1); "
+        'case $l in package:*) echo "$l";; *Unknown*|*rror*) pm list packages -f;; esac',
+        "packages",
+        heavy=True,
+    ),
     "third_party": Probe("pm list packages -3", "packages", heavy=True),
     "activities": Probe(
         "dumpsys activity activities | grep -E 'ResumedActivity|mFocusedApp|mCurrentFocus'",
@@ -272,7 +282,7 @@ def data_mount(rows: Any) -> dict[str, Any] | None:
     for mount in ("/data", "/storage/emulated", "/sdcard"):
         for row in rows:
             if row.get("mount") == mount:
-                return row
+                return dict(row)
     sized = [r for r in rows if r.get("size_bytes")]
     return max(sized, key=lambda r: r["size_bytes"]) if sized else None
 
@@ -371,7 +381,7 @@ def _cpu(parsed: Parsed, failed: Failed, serial: str) -> SectionData:
     load = parsed.get("loadavg")
     loads = [float(x) for x in load.split()[:3]] if isinstance(load, str) and load else None
     if loads is None and cpu.get("load_1") is not None:  # dumpsys cpuinfo's Load: line says the same
-        loads = [cpu.get("load_1"), cpu.get("load_5"), cpu.get("load_15")]
+        loads = [float(cpu[k] or 0) for k in ("load_1", "load_5", "load_15")]
     data = {
         "load": loads,
         "usage": cpu or None,

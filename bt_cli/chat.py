@@ -31,7 +31,7 @@ def send(
     session: SESSION_OPTION = "",
     json_out: JSON_OPTION = False,
 ) -> None:
-    """Send a message: a heads-up notification on the device, and a line in the transcript."""
+    """Send a message: a notification on the device (Android 10+), and a line in the transcript."""
     cli = context.get(ctx)
     result = cli.services.chat.send(session or None, text or None, canned=canned or None, spellcheck=not no_spellcheck)
     for miss in result.misspellings:

@@ -89,13 +89,17 @@ def stream(
 
     live = cli.services.screen.open_stream(None, mode or None, size=size or None, raw_sink=sink, decode=False)
     deadline = time.monotonic() + seconds if seconds > 0 else None
+    asked = live.config.size  # what was asked for
     try:
         while live.running and (deadline is None or time.monotonic() < deadline):
             time.sleep(0.1)
+            if live.size != asked:  # the device's encoder refused the size: say what is streamed instead
+                asked = live.size
+                cli.info(f"the device's encoder refused that size; streaming at {asked[0]}x{asked[1]}")
     finally:
         live.close()
     if live.error is not None:
-        raise UsageError(f"the stream stopped: {live.error}")
+        raise live.error  # the device's words, with the exit code of a device refusal
 
 
 @screen_app.command("pause")

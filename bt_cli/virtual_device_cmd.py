@@ -16,7 +16,8 @@ def register(app: typer.Typer) -> None:
 def virtual_device(ctx: typer.Context) -> None:
     """Run a virtual Android device (Pixel 8, Android 14) that `adb connect` reaches.
 
-    Options: --port PORT, --host HOST, --profile DIR, --data-dir DIR, --keep-state, --latency-ms N,
+    Options: --port PORT, --host HOST, --profile android-6|android-9|android-12|android-14|android-15 (or a
+    profile DIR), --data-dir DIR, --keep-state, --latency-ms N,
     --bandwidth-mbps N, --auth, --auth-accept-after SECONDS|never. Ctrl-C stops it.
     """
     from virtual_device.__main__ import main

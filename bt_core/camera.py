@@ -18,6 +18,7 @@ from bt_core.errors import UsageError
 from bt_core.events import EventKind
 
 if TYPE_CHECKING:
+    from adb_backend.device import Device
     from bt_core.models import Event
     from bt_core.services import Services
 
@@ -103,6 +104,7 @@ def draw_annotations(png: bytes, notes: Annotations) -> tuple[bytes, int, int]:
         draw.line((x1, y1, x2, y2), fill=INK, width=width)
         draw.polygon([(x2, y2), left, right], fill=INK, outline=HALO)
     size = max(16, image.height // 40)
+    font: ImageFont.FreeTypeFont | ImageFont.ImageFont
     try:
         font = ImageFont.truetype("DejaVuSans-Bold.ttf", size)
     except OSError:
@@ -144,9 +146,13 @@ class CameraService:
         local.parent.mkdir(parents=True, exist_ok=True)
         local.write_bytes(annotated)
 
-        def show(device) -> None:
+        started = self.services.store.events(record.id, kinds=["session.started"], limit=1)
+        sdk = started[0].data.get("sdk") if started else None  # the API level seen when the session began
+        sdk = sdk if isinstance(sdk, int) else None
+
+        def show(device: Device) -> None:
             intents.push_bytes(device, annotated, device_path)
-            intents.view_image(device, device_path)
+            intents.view_image(device, device_path, sdk=sdk)
 
         sessions.on_device(record, show)
         result = Annotated(device_path, local, width, height, notes)

@@ -1,5 +1,6 @@
-"""Chat with the device user: heads-up notifications from the technician, URL push, canned messages,
-spelling warnings, and the customer's replies (from the customer page).
+"""Chat with the device user: notifications from the technician (in the shade, never a heads-up: shell
+notifications have default importance), URL push, canned messages, spelling warnings, and the
+customer's replies (from the customer page).
 
 A message is BBCode as typed; the transcript keeps it as typed (`chat.sent`), the device gets the plain
 rendering. A message that is only an http(s) URL is opened on the device instead (`url.pushed`); a link

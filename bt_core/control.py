@@ -73,7 +73,7 @@ class ControlService:
         if not text:
             raise UsageError("give the text to type")
         try:
-            backend.text_commands(text)
+            backend.check_typeable(text)  # ASCII or not is the device's question: it may have ADBKeyBoard
         except ValueError as error:
             raise UsageError(str(error)) from None
         record = self._require(session_id)

@@ -20,8 +20,11 @@ from bt_core.events import EventKind
 from bt_core.models import SessionRecord, iso
 
 if TYPE_CHECKING:
-    from adb_backend.screen import Frame, StreamConfig, StreamStats
+    from adb_backend.device import Device
+    from adb_backend.screen import Frame, Recording, ScreenStream, StreamConfig, StreamStats
+    from bt_core.errors import BtError
     from bt_core.services import Services
+    from bt_core.sessions import SessionService
 
 POLL_SECONDS = 0.5
 
@@ -67,7 +70,7 @@ class ScreenService:
         self.services = services
 
     @property
-    def sessions(self):
+    def sessions(self) -> SessionService:
         return self.services.sessions
 
     # -- checks --------------------------------------------------------------------------------------
@@ -131,7 +134,7 @@ class ScreenService:
             raise UsageError(f"{out.name}: recordings are MP4 files; name it something.mp4")
         record = self._viewable(session_id)
 
-        def work(device):
+        def work(device: Device) -> Recording:
             api = backend.api_level(device)
             config = self._config(device, mode or "full", size or "actual")
             return backend.record_mp4(device, out, seconds, config, api_level=api)
@@ -151,7 +154,7 @@ class ScreenService:
         )
         return RecordingResult(out, result.seconds, result.frames, result.width, result.height)
 
-    def _config(self, device, mode: str, size: str | None) -> StreamConfig:
+    def _config(self, device: Device, mode: str, size: str | None) -> StreamConfig:
         from adb_backend import screen as backend
 
         try:
@@ -182,7 +185,7 @@ class ScreenService:
         record = self._viewable(session_id)
         chosen = mode or self.default_mode(record)
 
-        def prepare(device):
+        def prepare(device: Device) -> tuple[Device, int, StreamConfig]:
             return device, backend.api_level(device), self._config(device, chosen, size)
 
         device, api, config = self.sessions.on_device(record, prepare)
@@ -218,7 +221,8 @@ class ScreenService:
             actor=actor,
             session_updates={"paused": True},
         )
-        return self.services.store.get_session(record.id)
+        updated: SessionRecord = self.services.store.get_session(record.id)
+        return updated
 
     def resume(self, session_id: str | None, *, by: str | None = None) -> SessionRecord:
         record = self.sessions.guard(session_id)
@@ -234,10 +238,11 @@ class ScreenService:
             actor=actor,
             session_updates={"paused": False},
         )
-        return self.services.store.get_session(record.id)
+        updated: SessionRecord = self.services.store.get_session(record.id)
+        return updated
 
 
-def _device_size(device) -> tuple[int, int]:
+def _device_size(device: Device) -> tuple[int, int]:
     """The display size from `wm size` (override first), else from a screenshot."""
     result = device.shell(["wm", "size"], timeout=15)
     size = None
@@ -261,11 +266,11 @@ class LiveScreen:
         self,
         service: ScreenService,
         record: SessionRecord,
-        device,
+        device: Device,
         config: StreamConfig,
         api: int,
         *,
-        raw_sink=None,
+        raw_sink: Callable[[bytes], None] | None = None,
         decode: bool = True,
         time_limit: int | None = None,
     ) -> None:
@@ -279,14 +284,16 @@ class LiveScreen:
         self.time_limit = time_limit
         self.paused = False
         self.ended = False
-        self._stream = None
+        self._stream: ScreenStream | None = None
         self._closed = threading.Event()
         self._watcher: threading.Thread | None = None
         self._lock = threading.Lock()
 
-    def _new_stream(self):
+    def _new_stream(self) -> ScreenStream:
         from adb_backend.screen import ScreenStream
 
+        if self._stream is not None:  # after a pause: keep the size the device's encoder accepted
+            self.config = self._stream.config
         return ScreenStream(
             self.device,
             self.config,
@@ -334,7 +341,20 @@ class LiveScreen:
     def _stop_stream(self) -> None:
         if self._stream is not None:
             self._stream.stop()
+            self.config = self._stream.config
             self._stream = None
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """The size being streamed now (smaller than asked when the device's encoder refused it)."""
+        stream = self._stream
+        return stream.config.size if stream is not None else self.config.size
+
+    @property
+    def device_said(self) -> str:
+        """What screenrecord last printed (a warning, or why it stopped), for the technician."""
+        stream = self._stream
+        return stream.device_said if stream is not None else ""
 
     @property
     def running(self) -> bool:
@@ -345,9 +365,13 @@ class LiveScreen:
         return self.paused or (stream is not None and stream.running)
 
     @property
-    def error(self):
+    def error(self) -> BtError | None:
+        """Why the stream stopped, as a BtError carrying the device's own words (None while healthy)."""
+        from bt_core.errors import from_backend
+
         stream = self._stream
-        return stream.error if stream is not None else None
+        error = stream.error if stream is not None else None
+        return from_backend(error) if error is not None else None
 
     def latest(self, timeout: float | None = None) -> Frame | None:
         """The newest decoded frame not seen yet (None while paused, or if none came in time)."""

@@ -6,15 +6,20 @@ refusals included, so the record shows what was attempted and why it did not hap
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bt_core.errors import BtError, UsageError
 from bt_core.events import EventKind
 
 if TYPE_CHECKING:
     from adb_backend.apps import KillResult, UninstallResult
+    from adb_backend.device import Device
     from bt_core.models import SessionRecord
     from bt_core.services import Services
+
+
+T = TypeVar("T")
 
 
 class SystemService:
@@ -65,7 +70,9 @@ class SystemService:
         sessions.log(record, EventKind.APP_UNINSTALLED, f"Uninstalled {package}{how}{kept}", result.to_json())
         return result
 
-    def _attempt(self, record: SessionRecord, kind: EventKind, text: str, data: dict, work):
+    def _attempt(
+        self, record: SessionRecord, kind: EventKind, text: str, data: dict[str, Any], work: Callable[[Device], T]
+    ) -> T:
         """Run device work; a refusal is logged as a failure event before it is raised."""
         sessions = self.services.sessions
         try:

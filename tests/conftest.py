@@ -111,6 +111,17 @@ def vdevice(vdevice_factory):
     return vdevice_factory()
 
 
+#: Android versions bt's end-to-end tests run against (virtual_device.profiles): the oldest supported,
+#: one with shell v2 but before Android 14's screenrecord and MediaStore rules, and the newest (a foldable).
+PHONE_PROFILES = ("android-6", "android-12", "android-15")
+
+
+@pytest.fixture(params=PHONE_PROFILES)
+def phone(request, vdevice_factory):
+    """One connected virtual device per Android version profile (the test runs once for each)."""
+    return vdevice_factory(profile=request.param)
+
+
 @dataclass
 class BtEnv:
     env: dict[str, str]

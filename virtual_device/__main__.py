@@ -27,7 +27,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--port", type=int, default=None, help=f"TCP port (default {DEFAULT_PORT}, or a free one)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--profile", type=Path, default=None, help="profile directory (default: Pixel 8, Android 14)")
+    p.add_argument(
+        "--profile",
+        default=None,
+        help="android-6, android-9, android-12, android-14 or android-15 (a foldable), or a profile "
+        "directory (default: Pixel 8, Android 14)",
+    )
     p.add_argument("--data-dir", type=Path, default=None, help="where the device keeps its files (default: temp)")
     p.add_argument("--keep-state", action="store_true", help="reuse the data dir's files and state")
     p.add_argument("--latency-ms", type=float, default=0.0, help="delay added to every packet sent")

@@ -162,12 +162,16 @@ class DeviceState:
         self.reboot_hook: Any = None  # set by the transport: called by `reboot`
         self.screen: Any = None
         self._profile_toml: dict[str, Any] = {}
+        self.version: Any = None  # the VersionProfile (virtual_device.profiles) this phone answers as
 
     # -- construction --------------------------------------------------------------------------
     @classmethod
-    def create(cls, data_dir: Path, profile: Path | None = None, keep_state: bool = False) -> DeviceState:
+    def create(cls, data_dir: Path, profile: Path | str | None = None, keep_state: bool = False) -> DeviceState:
+        from virtual_device import profiles
+
         data_dir = Path(data_dir)
-        profile = Path(profile) if profile is not None else DEFAULT_PROFILE
+        version = profiles.lookup(str(profile)) if isinstance(profile, str) else None
+        profile = Path(profile) if profile is not None and version is None else DEFAULT_PROFILE
         if not keep_state:
             for name in ("fs", "fs.meta.json", "fs.meta.log", "fs.staging", "state.json"):
                 target = data_dir / name
@@ -177,6 +181,7 @@ class DeviceState:
                     target.unlink()
         data_dir.mkdir(parents=True, exist_ok=True)
         state = cls(data_dir, profile)
+        state.version = version or profiles.default()
         state._load_profile()
         state._seed_files(overwrite=not keep_state)
         if keep_state:
@@ -211,6 +216,10 @@ class DeviceState:
                 installer=entry.get("installer", ""),
             )
         self.boot_time = time.time() - float(self.config.get("boot_seconds_ago", 3600))
+        if self.version is not None and self.version.name != "android-14":
+            self.props.update(self.version.build_props())
+            width, height, density = self.version.screen
+            self.physical_size, self.physical_density = (width, height), density
 
     def _seed_files(self, overwrite: bool) -> None:
         self.fs.init_layout()
@@ -316,7 +325,8 @@ class DeviceState:
     # -- queries used by commands and the transport ---------------------------------------------
     @property
     def api_level(self) -> int:
-        return int(self.props.get("ro.build.version.sdk", "34"))
+        sdk = self.props.get("ro.build.version.sdk", "")
+        return int(sdk) if sdk.isdigit() else self.version.sdk if self.version is not None else 34
 
     def banner_props(self) -> dict[str, str]:
         return {k: self.props.get(k, "") for k in ("ro.product.name", "ro.product.model", "ro.product.device")}

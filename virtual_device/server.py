@@ -29,7 +29,7 @@ class VirtualDevice:
         self,
         port: int = 0,
         host: str = "127.0.0.1",
-        profile: Path | None = None,
+        profile: Path | str | None = None,
         data_dir: Path | None = None,
         keep_state: bool = False,
         latency_ms: float = 0,
@@ -39,7 +39,11 @@ class VirtualDevice:
     ) -> None:
         self.host = host
         self.port = port
-        self.profile = Path(profile) if profile else None
+        from virtual_device import profiles
+
+        # a version profile's name ("android-9") or a profile directory
+        named = profile is not None and not Path(profile).is_dir() and profiles.lookup(str(profile)) is not None
+        self.profile: Path | str | None = str(profile) if named else Path(profile) if profile else None
         self._tempdir: str | None = None
         if data_dir is None:
             self._tempdir = tempfile.mkdtemp(prefix="vdevice-")
@@ -120,6 +124,10 @@ class VirtualDevice:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+    def banner_features(self, offered: str) -> str:
+        """The features this Android version's adbd advertises, out of those the transport implements."""
+        return ",".join(self._state.version.features(offered))
 
     def banner_props(self) -> dict[str, str]:
         props = self._state.banner_props()

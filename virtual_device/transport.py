@@ -348,7 +348,12 @@ class Connection:
     def _go_online(self) -> None:
         self.online = True
         props = self.device.banner_props()
-        banner = "device::" + "".join(f"{k}={v};" for k, v in props.items()) + "features=" + FEATURES
+        banner = (
+            "device::"
+            + "".join(f"{k}={v};" for k, v in props.items())
+            + "features="
+            + self.device.banner_features(FEATURES)
+        )
         self.send(A_CNXN, A_VERSION, MAX_PAYLOAD, banner.encode())
 
     async def _auth(self, p) -> None:

@@ -251,6 +251,8 @@ class ScreenPane(DeviceWork, Vertical):
             finally:
                 live.close()
             self.post_message(StreamEnded(reason))
+            if live.error is not None:  # screenrecord gave up: a toast with the device's own words
+                raise live.error
 
         self.run_worker(run, thread=True, exclusive=True, exit_on_error=False, group="stream", name="stream")
         self._status()

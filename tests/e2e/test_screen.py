@@ -78,8 +78,9 @@ def test_screenshot_is_full_resolution_and_shows_a_posted_notification(bt_env, v
     assert after.returncode == 0, after.stderr
     a, b = image(path.read_bytes()), image(after_path.read_bytes())
     assert b.size == (1080, 2400)
-    # the heads-up card drops in under the status bar; the dock at the bottom stays as it was
-    assert region_differs(a, b, (0, 100, 1080, 500))
+    # a shell notification (default importance) adds its icon to the status bar, with no heads-up card
+    assert region_differs(a, b, (150, 20, 300, 90))
+    assert not region_differs(a, b, (0, 100, 1080, 500), threshold=1.0)
     assert not region_differs(a, b, (0, 1900, 1080, 2300), threshold=1.0)
     shots = events(bt_env, "screen.shot")
     assert [e["data"]["path"] for e in shots] == [str(path), str(after_path.resolve())]

@@ -62,6 +62,43 @@ class Intent:
         return "Intent { " + " ".join(bits) + " }"
 
 
+# am start's own flags and Intent.parseCommandArgs' valueless ones; anything else is refused
+_INTENT_FLAGS = {
+    "-D",
+    "-N",
+    "-W",
+    "-S",
+    "--streaming",
+    "--track-allocation",
+    "--grant-read-uri-permission",
+    "--grant-write-uri-permission",
+    "--grant-persistable-uri-permission",
+    "--grant-prefix-uri-permission",
+    "--exclude-stopped-packages",
+    "--include-stopped-packages",
+    "--debug-log-resolution",
+    "--activity-brought-to-front",
+    "--activity-clear-top",
+    "--activity-clear-when-task-reset",
+    "--activity-exclude-from-recents",
+    "--activity-launched-from-history",
+    "--activity-multiple-task",
+    "--activity-no-animation",
+    "--activity-no-history",
+    "--activity-no-user-action",
+    "--activity-previous-is-top",
+    "--activity-reorder-to-front",
+    "--activity-reset-task-if-needed",
+    "--activity-single-top",
+    "--activity-clear-task",
+    "--activity-task-on-home",
+    "--receiver-registered-only",
+    "--receiver-replace-pending",
+    "--receiver-foreground",
+    "--selector",
+}
+
+
 def parse_intent(args: list[str]) -> tuple[Intent, list[str]]:
     intent = Intent()
     rest = []
@@ -107,9 +144,11 @@ def parse_intent(args: list[str]) -> tuple[Intent, list[str]]:
             continue
         elif a in with_value:
             pass
-        elif a.startswith("-"):
+        elif a in _INTENT_FLAGS:
             i += 1
             continue
+        elif a.startswith("-"):
+            raise ValueError(f"Unknown option: {a}")
         else:
             rest.append(a)
             i += 1
@@ -127,8 +166,17 @@ def _component(ctx: CommandContext, component: str) -> tuple[str, str] | None:
     return pkg, cls
 
 
+async def _exception(ctx: CommandContext, verb: str, error: str) -> int:
+    """ShellCommand.exec's report of an exception thrown by the command: stderr, exit 255."""
+    await ctx.err(f"Exception occurred while executing '{verb}':\njava.lang.IllegalArgumentException: {error}\n")
+    return 255
+
+
 async def _start(ctx: CommandContext, args: list[str]) -> int:
-    intent, _ = parse_intent(args)
+    try:
+        intent, _ = parse_intent(args)
+    except ValueError as error:
+        return await _exception(ctx, "start", str(error))
     device = ctx.device
     screen = device.screen
     if intent.component:
@@ -139,7 +187,7 @@ async def _start(ctx: CommandContext, args: list[str]) -> int:
             pkg, _, cls = intent.component.partition("/")
             full = pkg + cls if cls.startswith(".") else cls
             await ctx.err(f"Error type 3\nError: Activity class {{{pkg}/{full}}} does not exist.\n")
-            return 1
+            return 0  # ActivityManagerShellCommand reports it and still returns 0
         device.start_app(found[0])
         if screen is not None:
             if found[0] == CAMERA[0]:
@@ -159,7 +207,7 @@ async def _start(ctx: CommandContext, args: list[str]) -> int:
         scheme = urlsplit(data).scheme.lower()
         is_image = intent.mime.startswith("image/") or data.lower().endswith(IMAGE_EXT)
         if is_image and scheme in ("file", "content", ""):
-            path = urlsplit(data).path if scheme == "file" else data
+            path = _viewable_path(ctx, data, scheme)
             device.start_app("com.google.android.apps.photos")
             if screen is not None:
                 screen.show_image(path)
@@ -174,7 +222,139 @@ async def _start(ctx: CommandContext, args: list[str]) -> int:
             screen.go_home()
         return 0
     await ctx.err(f"Error: Activity not started, unable to resolve {intent.short()}\n")
-    return 1
+    return 0
+
+
+UNREADABLE = "\0unreadable:"
+"""Prefix of a path the viewer cannot open (the screen shows its load error)."""
+
+
+def _viewable_path(ctx: CommandContext, data: str, scheme: str) -> str:
+    """The file an image viewer can read for `data`: MediaStore URIs resolve, raw paths fail on 11+.
+
+    Since Android 11 scoped storage keeps a viewer from opening another app's raw `file://` path on
+    shared storage; a MediaStore `content://media/...` URI is what it can read.
+    """
+    if scheme == "content":
+        found = media_store(ctx.device).path_of(data)
+        return found if found is not None else UNREADABLE + data
+    path = urlsplit(data).path if scheme == "file" else data
+    if ctx.device.api_level >= 30:
+        return UNREADABLE + path
+    return path
+
+
+class MediaStore:
+    """The images MediaProvider has indexed: `content://media/external/images/media/ID` <-> a file."""
+
+    BASE = "content://media/external/images/media"
+
+    def __init__(self, device) -> None:
+        self.device = device
+        self.ids: dict[str, int] = {}  # canonical path -> _id
+        self.next_id = 1000000031
+
+    def canonical(self, path: str) -> str:
+        for prefix in ("/sdcard/", "/storage/self/primary/", "/mnt/sdcard/"):
+            if path.startswith(prefix):
+                return "/storage/emulated/0/" + path[len(prefix) :]
+        return path
+
+    def scan(self, path: str) -> int | None:
+        path = self.canonical(path)
+        if not path.lower().endswith(IMAGE_EXT) or not self.device.fs.as_root().exists(path):
+            return None
+        if path not in self.ids:
+            self.ids[path] = self.next_id
+            self.next_id += 1
+        return self.ids[path]
+
+    def rows(self) -> list[tuple[int, str]]:
+        if self.device.api_level >= 30:
+            # Android 11+: files written through /sdcard (FUSE) are indexed as they are closed
+            root = self.device.fs.as_root()
+            for folder in ("DCIM", "Pictures", "Download"):
+                top = f"/storage/emulated/0/{folder}"
+                if root.isdir(top):
+                    for path in _walk(root, top):
+                        self.scan(path)
+        return sorted((i, p) for p, i in self.ids.items() if self.device.fs.as_root().exists(p))
+
+    def path_of(self, uri: str) -> str | None:
+        head, _, tail = uri.rpartition("/")
+        if head != self.BASE or not tail.isdigit():
+            return None
+        return next((p for i, p in self.rows() if i == int(tail)), None)
+
+
+def _walk(root, top: str) -> list[str]:
+    out = []
+    for name in root.listdir(top):
+        path = f"{top}/{name}"
+        if root.isdir(path):
+            out.extend(_walk(root, path))
+        else:
+            out.append(path)
+    return out
+
+
+def media_store(device) -> MediaStore:
+    store = getattr(device, "_media_store", None)
+    if store is None:
+        store = MediaStore(device)
+        device._media_store = store
+    return store
+
+
+@command("content")
+async def content(ctx: CommandContext, argv: list[str]) -> int:
+    """`content query --uri content://media/external/images/media [--projection ...] [--where ...]`."""
+    import re
+
+    args = argv[1:]
+    if args[:1] != ["query"]:
+        await ctx.err("usage: adb shell content [subcommand] [options]\n")
+        return 1
+    opts: dict[str, str] = {}
+    i = 1
+    while i < len(args):
+        if args[i].startswith("--") and i + 1 < len(args):
+            opts[args[i][2:]] = args[i + 1]
+            i += 2
+            continue
+        await ctx.err(
+            f"Error while accessing provider:\njava.lang.IllegalArgumentException: Unsupported argument: {args[i]}\n"
+        )
+        return 1
+    uri = opts.get("uri", "")
+    if uri.rstrip("/") != MediaStore.BASE:
+        await ctx.err(f"Error while accessing provider:{uri}\njava.lang.IllegalArgumentException: Unknown URL {uri}\n")
+        return 1
+    rows = media_store(ctx.device).rows()
+    where = opts.get("where", "")
+    if where:
+        match = re.fullmatch(r"\s*_data\s*(=|LIKE)\s*'((?:[^']|'')*)'\s*", where, re.IGNORECASE)
+        if match is None:
+            await ctx.err(
+                f"Error while accessing provider:{uri}\n"
+                f'android.database.sqlite.SQLiteException: near "{where}": syntax error\n'
+            )
+            return 1
+        value = match.group(2).replace("''", "'")
+        if match.group(1) == "=":
+            rows = [r for r in rows if r[1] == value]
+        else:
+            pattern = "^" + ".*".join(re.escape(part) for part in value.split("%")) + "$"
+            rows = [r for r in rows if re.match(pattern.replace("_", "."), r[1])]
+    columns = [c for c in opts.get("projection", "_id:_data").split(":") if c]
+    if not rows:
+        await ctx.out("No result found.\n")
+        return 0
+    for n, (row_id, path) in enumerate(rows):
+        values = {"_id": str(row_id), "_data": path, "_display_name": path.rsplit("/", 1)[1]}
+        cells = ", ".join(f"{c}={values.get(c, 'NULL')}" for c in columns)
+        await ctx.out(f"Row: {n} {cells}\n")
+    return 0
 
 
 async def activity_command(ctx: CommandContext, args: list[str]) -> int:
@@ -191,13 +371,18 @@ async def activity_command(ctx: CommandContext, args: list[str]) -> int:
     device = ctx.device
     if verb in ("start", "start-activity"):
         return await _start(ctx, rest)
+    if verb in ("force-stop", "kill"):
+        names = await _package_args(ctx, rest)
+        if names is None:
+            return 255
     if verb == "force-stop":
-        names = [a for a in rest if not a.startswith("-") and not a.isdigit()]
+        from virtual_device.profiles import PERSISTENT_PACKAGES
+
         for name in names:
-            device.force_stop(name)
-        return 0
+            if name not in PERSISTENT_PACKAGES:  # evenPersistent=false: persistent apps keep running
+                device.force_stop(name)
+        return 0  # unknown packages too: forceStopPackage says nothing
     if verb == "kill":
-        names = [a for a in rest if not a.startswith("-") and not a.isdigit()]
         foreground = getattr(device.screen, "foreground", ("", ""))[0] if device.screen is not None else ""
         for name in names:
             if name != foreground:
@@ -210,8 +395,15 @@ async def activity_command(ctx: CommandContext, args: list[str]) -> int:
                 device.processes.kill_package(pkg.name)
         return 0
     if verb == "broadcast":
-        intent, _ = parse_intent(rest)
+        try:
+            intent, _ = parse_intent(rest)
+        except ValueError as error:
+            return await _exception(ctx, "broadcast", str(error))
         intent.flags |= 0x400000
+        if intent.action == "android.intent.action.MEDIA_SCANNER_SCAN_FILE" and intent.data.startswith("file://"):
+            media_store(device).scan(urlsplit(intent.data).path)
+        if intent.action in ("ADB_INPUT_TEXT", "ADB_INPUT_B64"):
+            _adb_keyboard(device, intent.action, rest)
         await ctx.out(f"Broadcasting: {intent.short()}\nBroadcast completed: result=0\n")
         return 0
     if verb == "get-current-user":
@@ -221,6 +413,46 @@ async def activity_command(ctx: CommandContext, args: list[str]) -> int:
         return 0
     await ctx.err(f"Unknown command: {verb}\n")
     return 255
+
+
+ADB_KEYBOARD = "com.android.adbkeyboard/.AdbIME"
+
+
+def _adb_keyboard(device, action: str, args: list[str]) -> None:
+    """ADBKeyBoard's receiver: when it is installed and the current keyboard, it types the `msg` extra."""
+    import base64
+    import binascii
+
+    if device.settings.get("secure", {}).get("default_input_method") != ADB_KEYBOARD:
+        return
+    if not device.installed_for_user(ADB_KEYBOARD.split("/")[0]):
+        return
+    msg = next((args[i + 2] for i in range(len(args) - 2) if args[i] == "--es" and args[i + 1] == "msg"), None)
+    if msg is None or device.screen is None:
+        return
+    if action == "ADB_INPUT_B64":
+        try:
+            msg = base64.b64decode(msg).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return
+    device.screen.type_text(msg)
+
+
+async def _package_args(ctx: CommandContext, rest: list[str]) -> list[str] | None:
+    """`[--user N] PACKAGE`: ActivityManagerShellCommand refuses any other option."""
+    names: list[str] = []
+    i = 0
+    while i < len(rest):
+        arg = rest[i]
+        if arg == "--user":
+            i += 2
+            continue
+        if arg.startswith("-"):
+            await ctx.err(f"Error: Unknown option: {arg}\n")
+            return None
+        names.append(arg)
+        i += 1
+    return names[:1]
 
 
 @command("am")
@@ -258,6 +490,10 @@ async def monkey(ctx: CommandContext, argv: list[str]) -> int:
 @command("cmd")
 async def cmd(ctx: CommandContext, argv: list[str]) -> int:
     args = argv[1:]
+    version = getattr(ctx.device, "version", None)
+    if version is not None and not version.has_cmd:
+        await ctx.err(f"/system/bin/sh: {argv[0]}: not found\n")  # cmd arrived with Android 7
+        return 127
     if not args:
         await ctx.err("cmd: No service specified; use -l to list all services\n")
         return 20

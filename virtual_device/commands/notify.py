@@ -1,4 +1,10 @@
-"""`cmd notification post` (NotificationShellCmd): posts as com.android.shell and shows a heads-up."""
+"""`cmd notification` (NotificationShellCmd): `post` as com.android.shell, on Android 10 and later.
+
+As on a phone: the notification goes on the shell's own channel at IMPORTANCE_DEFAULT, so it lands in
+the shade without a heads-up card; every failure inside `onCommand` prints "Error occurred. Check logcat
+for details. ..." on stdout and the exit code is still 0; a usage problem prints the usage, exit 0.
+Before Android 10 there is no `post` (the default handler answers "Unknown command", exit 255).
+"""
 
 from __future__ import annotations
 
@@ -34,73 +40,107 @@ flags:
   -I|--large-icon <iconspec>
   -S|--style <style> [styleargs]
   -c|--content-intent <intentspec>
+
+styles: (default none)
+  bigtext
+  bigpicture --picture <iconspec>
+  inbox --line <text> --line <text> ...
+  messaging --conversation <title> --message <who>:<text> ...
+  media
+
+an <iconspec> is one of
+  file:///data/local/tmp/<img.png>
+  content://<provider>/<path>
+  @[<package>:]drawable/<img>
+  data:base64,<B64DATA==>
+
+an <intentspec> is (broadcast|service|activity) <args>
+  <args> are as described in `am start`
 """
+IMPORTANCE_DEFAULT = 3
+FAILURE_KEY = "notification_failure"
+"""DeviceState.config key: when set, posting throws with this message (a broken NotificationManager)."""
 
 
 async def notification_command(ctx: CommandContext, args: list[str]) -> int:
-    if ctx.device.api_level < 29:
-        await ctx.err(f"Unknown command: {args[0] if args else ''}\n")
-        return 255
+    api = ctx.device.api_level
     if not args or args[0] in ("help", "-h"):
         await ctx.out(USAGE)
         return 0
-    if args[0] == "list":
+    verb = args[0].replace("-", "_")
+    if verb == "list" and api >= 29:
         screen = ctx.device.screen
         for n in screen.notifications if screen is not None else []:
-            await ctx.out(f"0|{n.package}|2020|{n.tag}|2000\n")
+            await ctx.out(f"0|{n.package}|{NOTIFICATION_ID}|{n.tag}|2000\n")
         return 0
-    if args[0] != "post":
-        await ctx.err(f"Unknown command: {args[0]}\n")
-        await ctx.out(USAGE)
+    if verb not in ("post", "notify") or api < 29:
+        await ctx.out(f"Unknown command: {args[0]}\n")  # ShellCommand.handleDefaultCommands
         return 255
-    rest = args[1:]
+    try:
+        return await _post(ctx, args[1:])
+    except _ShellError as error:
+        await ctx.out(f"Error occurred. Check logcat for details. {error}\n")
+        return 0
+
+
+NOTIFICATION_ID = 2020
+
+
+class _ShellError(Exception):
+    """An exception thrown inside NotificationShellCmd.onCommand (caught there, exit code 0)."""
+
+
+def _channel(api: int) -> str:
+    return "shellcmd" if api < 31 else "shell_cmd"
+
+
+async def _post(ctx: CommandContext, rest: list[str]) -> int:
     title = ""
     verbose = False
-    positional: list[str] = []
     i = 0
-    while i < len(rest):
-        a = rest[i]
-        if a in ("-h", "--help"):
-            await ctx.out(POST_USAGE)
-            return 0
-        if a in ("-v", "--verbose"):
+    valued = ("-t", "--title", "title", "-i", "--icon", "icon", "-I", "--large-icon", "-c", "--content-intent")
+    while i < len(rest) and rest[i].startswith("-") or (i < len(rest) and rest[i] in ("title", "icon")):
+        opt = rest[i]
+        if opt in ("-v", "--verbose"):
             verbose = True
-        elif a in ("-t", "--title") and i + 1 < len(rest):
-            title = rest[i + 1]
+        elif opt in valued or opt in ("-S", "--style", "--bigtext", "--picture", "--line", "--message"):
+            if i + 1 >= len(rest):
+                raise _ShellError(f'Argument expected after "{opt}"')
+            if opt in ("-t", "--title", "title"):
+                title = rest[i + 1]
+            elif opt in ("-S", "--style") and rest[i + 1].lower() not in (
+                "bigtext",
+                "bigpicture",
+                "inbox",
+                "messaging",
+                "media",
+            ):
+                raise _ShellError(f"unrecognized notification style: {rest[i + 1].lower()}")
             i += 1
-        elif a in (
-            "-i",
-            "--icon",
-            "-I",
-            "--large-icon",
-            "-S",
-            "--style",
-            "-c",
-            "--content-intent",
-            "--bigtext",
-            "--picture",
-            "--line",
-            "--conversation",
-            "--message",
-        ) and i + 1 < len(rest):
-            i += 1
-        else:
-            positional.append(a)
+        else:  # -h, --help and any unknown flag: the usage, and 0
+            await ctx.out(POST_USAGE + "\n")
+            return 0
         i += 1
+    positional = rest[i:]
     if len(positional) < 2:
-        await ctx.err("Error: Notification must have tag and text\n" if positional else POST_USAGE)
-        return 255
-    tag, text = positional[0], " ".join(positional[1:])
+        await ctx.out(POST_USAGE + "\n")  # doNotify's -1 is dropped by onCommand
+        return 0
+    tag, text = positional[0], positional[1]  # getNextArg() twice: later words are ignored
+    failure = ctx.device.config.get(FAILURE_KEY)
+    if failure:
+        raise _ShellError(str(failure))
+    api = ctx.device.api_level
     summary = (
-        "Notification(channel=shell_cmd shortcut=null contentView=null vibrate=null sound=null "
-        "defaults=0x0 flags=0x10 color=0x00000000 vis=PRIVATE)"
+        f"Notification(channel={_channel(api)} shortcut=null contentView=null vibrate=null sound=null "
+        "defaults=0x0 flags=0x0 color=0x00000000 vis=PRIVATE)"
     )
     await ctx.out(f"posting:\n  {summary}\n")
     if ctx.device.screen is not None:
-        ctx.device.screen.post_notification(tag, title, text, "com.android.shell")
+        ctx.device.screen.post_notification(tag, title, text, "com.android.shell", importance=IMPORTANCE_DEFAULT)
     if verbose:
         await ctx.out(
-            f"posted:\n  NotificationRecord(0x0c4f3a21: pkg=com.android.shell user=UserHandle{{0}} "
-            f"id=2020 tag={tag} importance=3 key=0|com.android.shell|2020|{tag}|2000: {summary})\n"
+            f"posted: \n  NotificationRecord(0x0c4f3a21: pkg=com.android.shell user=UserHandle{{0}} "
+            f"id={NOTIFICATION_ID} tag={tag} importance={IMPORTANCE_DEFAULT} "
+            f"key=0|com.android.shell|{NOTIFICATION_ID}|{tag}|2000: {summary})\n"
         )
     return 0

@@ -24,11 +24,22 @@ async def _list_packages(ctx: CommandContext, args: list[str]) -> int:
     user, args = _user_arg(args)
     flags = set()
     filters = []
-    for a in args:
-        if a == "--show-versioncode":
-            flags.add("V")
-        elif a.startswith("--"):
+    api = ctx.device.api_level
+    known = "fdesi3luU" if api >= 26 else "fdesi3lu"  # -U (uids) arrived with Android 8
+    skip = False
+    for i, a in enumerate(args):
+        if skip:
+            skip = False
             continue
+        if a == "--show-versioncode" and api >= 28:  # Android 9
+            flags.add("V")
+        elif a in ("--apex-only", "--factory-only") and api >= 29:
+            continue
+        elif a == "--uid" and api >= 26 and i + 1 < len(args):
+            skip = True
+        elif a.startswith("-") and (a.startswith("--") or not set(a[1:]) <= set(known)):
+            await ctx.err(f"Error: Unknown option: {a}\n")  # PackageManagerShellCommand: -1, exit 255
+            return 255
         elif a.startswith("-"):
             flags.update(a[1:])
         else:

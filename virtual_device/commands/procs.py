@@ -120,8 +120,44 @@ def _parse_fields(spec: str) -> list[tuple[str, str]]:
     return out
 
 
+async def toolbox_ps(ctx: CommandContext, argv: list[str]) -> int:
+    """Android 6/7's toolbox `ps`: its few flags, a number is a pid filter, any other word a name filter.
+
+    So `ps -A -o PID,NAME` filters on the name "PID,NAME": only the header, and exit 0.
+    """
+    numeric = False
+    name_filter: str | None = None
+    pid_filter: int | None = None
+    for arg in argv[1:]:
+        if arg == "-n":
+            numeric = True
+        elif arg in ("-t", "-x", "-P", "-p", "-c", "-Z", "--abi"):
+            continue
+        elif arg[:1].isdigit():
+            pid_filter = int("".join(c for c in arg if c.isdigit()) or 0)
+        else:
+            name_filter = arg
+    lines = ["USER      PID   PPID  VSIZE  RSS   WCHAN              PC  NAME"]
+    for p in ctx.device.processes.all():
+        if pid_filter is not None and p.pid != pid_filter:
+            continue
+        if name_filter is not None and not p.name.startswith(name_filter):
+            continue
+        user = str(p.uid) if numeric else p.user
+        wchan = (p.wchan if p.wchan != "0" else "")[:10]
+        pc = (p.pid * 2654435761) & 0xFFFFFFFF
+        lines.append(
+            f"{user:<9} {p.pid:<5} {p.ppid:<5} {p.vsz // 1024:<6} {p.rss:<5} {wchan:>10} {pc:08x} {p.state} {p.name}"
+        )
+    await ctx.out("".join(line + "\n" for line in lines))
+    return 0
+
+
 @command("ps")
 async def ps(ctx: CommandContext, argv: list[str]) -> int:
+    version = getattr(ctx.device, "version", None)
+    if version is not None and not version.toybox_ps:
+        return await toolbox_ps(ctx, argv)
     args = argv[1:]
     show_all = False
     fields = [(f, FIELDS[f][0]) for f in DEFAULT]

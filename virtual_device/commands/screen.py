@@ -37,6 +37,16 @@ def _timestamps_on(ctx: CommandContext) -> bool:
     return bool(ctx.device.screen.frame_timestamps or props.get(TIMESTAMP_PROP) == "1")
 
 
+def _display_ids(ctx: CommandContext) -> tuple[int, ...]:
+    version = getattr(ctx.device, "version", None)
+    return tuple(version.display_ids) if version is not None else (4619827259835644672,)
+
+
+def _encoder(ctx: CommandContext):
+    version = getattr(ctx.device, "version", None)
+    return version.encoder if version is not None else None
+
+
 def _api_level(ctx: CommandContext) -> int:
     return int(getattr(ctx.device, "api_level", 34) or 34)
 
@@ -45,6 +55,7 @@ def _api_level(ctx: CommandContext) -> int:
 @command("screencap")
 async def screencap(ctx: CommandContext, argv: list[str]) -> int:
     png = False
+    display: int | None = None
     args = argv[1:]
     files: list[str] = []
     i = 0
@@ -71,6 +82,7 @@ async def screencap(ctx: CommandContext, argv: list[str]) -> int:
                 if not value.lstrip("-").isdigit():
                     await ctx.err(f"Invalid display id: {value}\n")
                     return 1
+                display = int(value)
                 break
             else:
                 await ctx.err(f"{argv[0]}: invalid option -- '{flag}'\n{SCREENCAP_USAGE}")
@@ -80,6 +92,19 @@ async def screencap(ctx: CommandContext, argv: list[str]) -> int:
         return 1
     if files and files[0].endswith(".png"):
         png = True
+    displays = _display_ids(ctx)
+    if display is None and len(displays) > 1:
+        # screencap.cpp: several physical displays and no -d (foldables, cover screens)
+        await ctx.err(
+            "[Warning] Multiple displays were found, but no display id was specified! Defaulting to the "
+            "first display found, however this default is not guaranteed to be consistent across "
+            "captures. A display id should be specified.\n"
+            "A display ID can be specified with the [-d display-id] option.\n"
+            'See "dumpsys SurfaceFlinger --display-id" for valid display IDs.\n'
+        )
+    elif display is not None and display not in displays and display != 0:  # 0: the first display
+        await ctx.err("Capturing failed.\n")
+        return 1
 
     from virtual_device.screen.capture import png_bytes, raw_bytes
 
@@ -294,6 +319,15 @@ async def screenrecord(ctx: CommandContext, argv: list[str]) -> int:
 
     screen = ctx.device.screen
     width, height = even_size(*(opts.size or screen.size))
+    encoder_caps = _encoder(ctx)
+    if encoder_caps is not None and not encoder_caps.supports(width, height):
+        # MediaCodec refuses the size; only the default size falls back to 720p (screenrecord.cpp)
+        await ctx.err(f"ERROR: unable to configure video/avc codec at {width}x{height} (err=-2147483648)\n")
+        if opts.size is not None:
+            return 0  # main() returns the status_t UNKNOWN_ERROR: the exit status keeps its low byte, 0
+        fallback = (720, 1280) if width < height else (1280, 720)
+        await ctx.err(f"WARNING: failed at {width}x{height}, retrying at {fallback[0]}x{fallback[1]}\n")
+        width, height = fallback
     handle = None
     if not to_stdout:
         path = ctx.resolve(opts.path)

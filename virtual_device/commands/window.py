@@ -150,7 +150,22 @@ async def input_(ctx: CommandContext, argv: list[str]) -> int:
         await ctx.err(f"Error: {exc}\n")
         return 1
     if verb == "text" and rest:
-        text = " ".join(rest).replace("%s", " ")
+        # InputShellCommand.runText: only the first argument, "%s" means a space, and only characters
+        # the virtual keyboard's KeyCharacterMap can type (ASCII); anything else throws
+        text = rest[0].replace("%s", " ")
+        if any(ord(ch) > 126 or (ord(ch) < 32 and ch not in "\n\t") for ch in text):
+            trace = "\tat com.android.server.input.InputShellCommand.sendText(InputShellCommand.java:348)\n"
+            if ctx.device.api_level >= 30:
+                await ctx.err(
+                    "Exception occurred while executing 'text':\njava.lang.NullPointerException: "
+                    "Attempt to get length of null array\n" + trace
+                )
+                return 255
+            await ctx.err(
+                'Exception in thread "main" java.lang.NullPointerException: Attempt to get length of null array\n'
+                "\tat com.android.commands.input.Input.sendText(Input.java:169)\n"
+            )
+            return 1
         if screen is not None:
             screen.type_text(text)
         return 0

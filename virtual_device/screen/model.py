@@ -37,6 +37,7 @@ class Notification:
     package: str
     posted_at: float  # time.monotonic()
     when: float  # device clock, epoch seconds
+    importance: int = 4  # NotificationManager.IMPORTANCE_HIGH pops up as a heads-up card; lower ones do not
 
 
 @dataclass(frozen=True)
@@ -271,9 +272,13 @@ class ScreenModel:
             self._density = density
             self._changed()
 
-    def post_notification(self, tag: str, title: str, text: str, package: str = "com.android.shell") -> None:
+    def post_notification(
+        self, tag: str, title: str, text: str, package: str = "com.android.shell", importance: int = 4
+    ) -> None:
         with self._lock:
-            self._notifications[tag] = Notification(tag, title, text, package, time.monotonic(), self._clock())
+            self._notifications[tag] = Notification(
+                tag, title, text, package, time.monotonic(), self._clock(), importance
+            )
             self._changed()
 
     def cancel_notification(self, tag: str) -> None:

@@ -537,7 +537,11 @@ class Renderer:
         return self._cached(key, build)
 
     def _heads_up(self, frame: Image.Image, snap: ScreenSnapshot, now: float) -> None:
-        showing = [n for n in snap.notifications if 0 <= now - n.posted_at < HEADS_UP_SECONDS + 0.3]
+        showing = [
+            n
+            for n in snap.notifications
+            if n.importance >= 4 and 0 <= now - n.posted_at < HEADS_UP_SECONDS + 0.3  # heads-up: HIGH only
+        ]
         if not showing:
             return
         n = showing[0]  # the newest

@@ -155,6 +155,12 @@ async def _interactive(stream: Stream, io, prompt: str) -> int:
 async def shell_service(stream: Stream, service: str) -> None:
     opts, command = parse_shell_service(service)
     pty = bool(opts["pty"])
+    version = getattr(stream.conn.device.state, "version", None)
+    if version is not None and not version.shell_v2:
+        # before Android 7 adbd knows only `shell:`, and always runs it in a PTY (CRLF, stderr merged)
+        if opts["v2"] or service.startswith("shell,"):
+            return
+        pty = True
     env = {"TERM": str(opts["TERM"])}
     prompt = stream.conn.device.shell_prompt()
     if opts["v2"]:
