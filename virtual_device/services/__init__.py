@@ -28,6 +28,10 @@ def find_service(service: str, device_ports: set[int] | frozenset[int] = frozens
         if not port.isdigit() or int(port) not in device_ports:
             return None  # nothing listens there on the device: refused like adbd's failed connect
         return "tcp", misc.tcp_service
+    if service == "root:":
+        return "root", misc.root_service
+    if service == "unroot:":
+        return "unroot", misc.unroot_service
     if service.startswith("reboot:") or service == "reboot":
         return "reboot", misc.reboot_service
     return None

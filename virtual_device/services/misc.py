@@ -1,4 +1,4 @@
-"""`tcp:PORT` (device-side connect, for `adb forward`) and `reboot:`."""
+"""`tcp:PORT` (device-side connect, for `adb forward`), `reboot:`, and `root:`/`unroot:` of a user build."""
 
 from __future__ import annotations
 
@@ -29,3 +29,12 @@ async def tcp_service(stream: Stream, service: str) -> None:
 async def reboot_service(stream: Stream, service: str) -> None:
     await stream.close()
     stream.conn.device.reboot(REBOOT_SECONDS)
+
+
+async def root_service(stream: Stream, service: str) -> None:
+    """adbd on a user build (ro.debuggable=0) refuses `adb root` with this line and stays as shell."""
+    await stream.write(b"adbd cannot run as root in production builds\n")
+
+
+async def unroot_service(stream: Stream, service: str) -> None:
+    await stream.write(b"adbd not running as root\n")
