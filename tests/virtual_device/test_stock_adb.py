@@ -45,3 +45,39 @@ def test_reboot_completes_boot_only_after_adbd_is_back(adb_server: AdbServerHand
     assert shell(adb_server, serial, "getprop init.svc.bootanim").stdout == b"running\n"
     wait_for(lambda: shell(adb_server, serial, "getprop sys.boot_completed").stdout == b"1\n", what="boot")
     assert shell(adb_server, serial, "getprop init.svc.bootanim").stdout == b"stopped\n"
+
+
+def test_tt_gives_the_command_a_terminal(adb_server: AdbServerHandle, vdevice) -> None:
+    assert shell(adb_server, vdevice.serial, "-tt", "[ -t 0 ]", check=False).returncode == 0
+    assert shell(adb_server, vdevice.serial, "-tt", "[ -t 1 ] && echo tty").stdout == b"tty\r\n"
+    assert shell(adb_server, vdevice.serial, "-T", "[ -t 0 ]", check=False).returncode == 1
+    assert shell(adb_server, vdevice.serial, "[ -t 0 ] < /dev/null", check=False).returncode == 1
+
+
+def test_interactive_shell_exit_status_and_state_across_lines(adb_server: AdbServerHandle, vdevice) -> None:
+    r = shell(adb_server, vdevice.serial, input=b"cd /sdcard\npwd\nX=5\necho $X\nexit 17\necho never\n", check=False)
+    assert (r.returncode, r.stdout) == (17, b"/sdcard\n5\n")
+    r = shell(adb_server, vdevice.serial, "-tt", input=b"false\nexit 17\n", check=False, timeout=60)
+    assert r.returncode == 17
+    # the v1 protocol (-x) has no exit status, but `exit` must still end the session (a PTY: echo, prompt)
+    r = shell(adb_server, vdevice.serial, "-x", input=b"echo hi\nexit 3\necho never\n", check=False, timeout=60)
+    assert r.stdout == b"shiba:/ $ echo hi\r\nhi\r\nshiba:/ $ exit 3\r\n"
+
+
+def test_trap_background_pid_wait_and_exec(adb_server: AdbServerHandle, vdevice) -> None:
+    serial = vdevice.serial
+    assert shell(adb_server, serial, "trap 'echo bye' EXIT; echo hi").stdout == b"hi\nbye\n"
+    assert shell(adb_server, serial, "trap 'echo bye' EXIT; exit 4", check=False).returncode == 4
+    r = shell(adb_server, serial, "trap 'echo caught; exit 9' TERM; kill $$; echo not reached", check=False)
+    assert (r.returncode, r.stdout) == (9, b"caught\n")
+    r = shell(adb_server, serial, "sleep 30 & p=$!; ps -A -o PID,NAME | grep -c \"^ *$p \"; kill $p; wait $p; echo $?")
+    assert r.stdout == b"1\n143\n"
+    assert shell(adb_server, serial, "(exit 6) & wait $!; echo $?").stdout == b"6\n"
+    r = shell(adb_server, serial, "exec 2>&1; ls /nonexistent; echo after", check=False)
+    assert (r.stdout, r.stderr) == (b"ls: /nonexistent: No such file or directory\nafter\n", b"")
+    r = shell(adb_server, serial, "exec sh -c 'exit 5'; echo not reached", check=False)
+    assert (r.returncode, r.stdout) == (5, b"")
+    r = shell(adb_server, serial, "trap 'echo x' NOPE", check=False)
+    assert (r.returncode, r.stderr) == (1, b"/system/bin/sh: trap: bad signal 'NOPE'\n")
+    r = shell(adb_server, serial, "trap 'echo caught' TERM; kill $$; echo goes on")
+    assert r.stdout == b"caught\ngoes on\n"

@@ -329,11 +329,18 @@ def _evaluate(sh: Interp, args: list[str]) -> bool:
     raise _TestError(f"{args[3]}: unexpected operator/operand")
 
 
+def _is_terminal(stream: object) -> bool:
+    """True for the session's own stdin/stdout when adbd gave it a PTY (`adb shell -t`)."""
+    return bool(getattr(getattr(stream, "io", None), "pty", False))
+
+
 def _unary(sh: Interp, op: str, operand: str) -> bool:
     if op == "-z":
         return operand == ""
     if op == "-n":
         return operand != ""
+    if op == "-t":
+        return operand.isdigit() and _is_terminal(sh.fds.fds.get(int(operand)))
     fs = sh.device.fs
     path = fs.resolve(operand, sh.state.cwd)
     try:
