@@ -213,7 +213,10 @@ class DeviceState:
         self.boot_time = time.time() - float(self.config.get("boot_seconds_ago", 3600))
 
     def _seed_files(self, overwrite: bool) -> None:
+        from virtual_device.commands.tools import populate_system_bin
+
         self.fs.init_layout()
+        populate_system_bin(self.fs)
         files = self.profile_dir / "files"
         if not files.is_dir():
             return

@@ -379,9 +379,10 @@ class Connection:
 
     # ---------------------------------------------------------------- streams
     async def _open(self, remote_id: int, service: str) -> None:
+        from virtual_device.loopback import loopback_of
         from virtual_device.services import find_service
 
-        found = find_service(service, self.device.device_ports)
+        found = find_service(service, self.device.device_ports | loopback_of(self.device.state).ports())
         if found is None:
             self.send(A_CLSE, 0, remote_id)
             return

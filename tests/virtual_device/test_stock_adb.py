@@ -6,6 +6,8 @@ Debian's adb 29 would run, when /usr/bin/adb is installed.
 
 from __future__ import annotations
 
+import contextlib
+import re
 import time
 
 from tests.conftest import AdbServerHandle
@@ -70,7 +72,7 @@ def test_trap_background_pid_wait_and_exec(adb_server: AdbServerHandle, vdevice)
     assert shell(adb_server, serial, "trap 'echo bye' EXIT; exit 4", check=False).returncode == 4
     r = shell(adb_server, serial, "trap 'echo caught; exit 9' TERM; kill $$; echo not reached", check=False)
     assert (r.returncode, r.stdout) == (9, b"caught\n")
-    r = shell(adb_server, serial, "sleep 30 & p=$!; ps -A -o PID,NAME | grep -c \"^ *$p \"; kill $p; wait $p; echo $?")
+    r = shell(adb_server, serial, 'sleep 30 & p=$!; ps -A -o PID,NAME | grep -c "^ *$p "; kill $p; wait $p; echo $?')
     assert r.stdout == b"1\n143\n"
     assert shell(adb_server, serial, "(exit 6) & wait $!; echo $?").stdout == b"6\n"
     r = shell(adb_server, serial, "exec 2>&1; ls /nonexistent; echo after", check=False)
@@ -81,3 +83,86 @@ def test_trap_background_pid_wait_and_exec(adb_server: AdbServerHandle, vdevice)
     assert (r.returncode, r.stderr) == (1, b"/system/bin/sh: trap: bad signal 'NOPE'\n")
     r = shell(adb_server, serial, "trap 'echo caught' TERM; kill $$; echo goes on")
     assert r.stdout == b"caught\ngoes on\n"
+
+
+def test_dd_from_urandom_with_toybox_summary(adb_server: AdbServerHandle, vdevice) -> None:
+    serial = vdevice.serial
+    r = shell(adb_server, serial, "dd if=/dev/urandom of=/data/local/tmp/x bs=1m count=8")
+    lines = r.stderr.decode().splitlines()
+    assert lines[:2] == ["8+0 records in", "8+0 records out"]
+    assert re.fullmatch(r"8388608 bytes \(8\.0 M\) copied, \d+\.\d{3} s, [\d.]+ [BKMG]/s", lines[2])
+    assert shell(adb_server, serial, "stat -c %s /data/local/tmp/x").stdout == b"8388608\n"
+    assert len(set(vdevice.fs.read_bytes("/data/local/tmp/x")[:4096])) > 200  # random, not zeros
+    r = shell(adb_server, serial, "echo hello | dd bs=2 skip=1 count=2 status=noxfer")
+    assert (r.stdout, r.stderr) == (b"llo\n", b"2+0 records in\n2+0 records out\n")
+    r = shell(adb_server, serial, "dd if=/dev/zero bs=1k count=3 | wc -c")
+    assert r.stdout == b"3072\n"
+    r = shell(adb_server, serial, "dd if=/dev/zero bs=1x count=1", check=False)
+    assert (r.returncode, r.stderr) == (1, b"dd: invalid number '1x'\n")
+
+
+def test_toybox_multiplexer_and_system_bin(adb_server: AdbServerHandle, vdevice) -> None:
+    serial = vdevice.serial
+    assert shell(adb_server, serial, "toybox --version").stdout == b"toybox 0.8.9-android\n"
+    assert shell(adb_server, serial, "toybox seq 2").stdout == b"1\n2\n"
+    listed = shell(adb_server, serial, "toybox").stdout.decode().split()
+    assert {"ls", "dd", "nc", "grep", "chmod"} <= set(listed) and "am" not in listed
+    r = shell(adb_server, serial, "toybox nosuch", check=False)
+    assert (r.returncode, r.stderr) == (127, b'toybox: Unknown command nosuch (see "toybox --help")\n')
+    assert shell(adb_server, serial, "readlink /system/bin/ls /system/bin/getprop").stdout == b"toybox\ntoolbox\n"
+    r = shell(adb_server, serial, "ls -l /system/bin/dd /system/bin/am")
+    assert re.search(rb"^lrwxrwxrwx .* /system/bin/dd -> toybox$", r.stdout, re.M)
+    assert re.search(rb"^-rwxr-xr-x .* /system/bin/am$", r.stdout, re.M)
+    assert shell(adb_server, serial, "/system/bin/ls -d /sdcard").stdout == b"/sdcard\n"
+    names = set(shell(adb_server, serial, "ls /system/bin").stdout.decode().split())
+    assert {"sh", "toybox", "toolbox", "ls", "cat", "dd", "nc", "am", "pm", "cmd", "getprop", "logcat"} <= names
+
+
+def test_nc_on_the_device_loopback(adb_server: AdbServerHandle, vdevice) -> None:
+    serial = vdevice.serial
+    script = "nc -l -p 7001 > /data/local/tmp/got & until echo ping | nc 127.0.0.1 7001 2>/dev/null; do sleep 0.2; done"
+    assert shell(adb_server, serial, script + "; wait $!; echo $?").stdout == b"0\n"
+    assert shell(adb_server, serial, "cat /data/local/tmp/got").stdout == b"ping\n"
+    r = shell(adb_server, serial, "echo x | nc 127.0.0.1 7002", check=False)
+    assert (r.returncode, r.stderr) == (1, b"nc: connect: Connection refused\n")
+
+
+def test_adb_forward_reaches_nc_listening_on_the_device(adb_server: AdbServerHandle, vdevice) -> None:
+    import socket
+    import subprocess
+
+    from tests.conftest import free_port
+
+    serial = vdevice.serial
+    adb = [str(adb_server.adb_path), "-P", str(adb_server.port), "-s", serial, "shell", "nc -l -p 7003"]
+    listener = subprocess.Popen(adb, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        assert listener.stdin is not None
+        listener.stdin.write(b"from-device\n")  # stdin stays open: nc keeps its side of the connection
+        listener.stdin.flush()
+        port = free_port()
+        adb_server.adb("-s", serial, "forward", f"tcp:{port}", "tcp:7003")
+        got = b""
+        deadline = time.monotonic() + 30
+        while not got and time.monotonic() < deadline:
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+                with contextlib.suppress(OSError):
+                    got = sock.recv(100)  # refused (closed at once) until nc listens
+                if got:
+                    sock.sendall(b"from-host\n")
+                    time.sleep(0.5)
+            if not got:
+                time.sleep(0.3)
+        assert got == b"from-device\n"
+        assert listener.communicate(timeout=30)[0] == b"from-host\n"
+    finally:
+        listener.kill()
+        adb_server.adb("-s", serial, "forward", "--remove-all", check=False)
+
+
+def test_symbolic_chmod_through_adb(adb_server: AdbServerHandle, vdevice) -> None:
+    serial = vdevice.serial
+    shell(adb_server, serial, "touch /data/local/tmp/m; chmod a-rwx /data/local/tmp/m")
+    assert shell(adb_server, serial, "ls -l /data/local/tmp/m").stdout.startswith(b"---------- ")
+    shell(adb_server, serial, "chmod u+x,go=r /data/local/tmp/m")
+    assert shell(adb_server, serial, "stat -c %A /data/local/tmp/m").stdout == b"---xr--r--\n"

@@ -77,6 +77,8 @@ _MODULES = (
     "net",
     "logcat",
     "screen",
+    "dd",
+    "tools",
 )
 _loaded = False
 

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import IO
 
 from virtual_device.fs.areas import SDCARD
+from virtual_device.fs.devnodes import DEV_NODES, DevReader, DevWriter, dev_stat
 from virtual_device.fs.handles import WriteHandle
 from virtual_device.fs.mounts import MOUNTS, mount_of, strictly_under, under
 from virtual_device.fs.space import SpaceLayer
@@ -37,6 +38,8 @@ class VirtualFS(SpaceLayer):
 
     def stat(self, path: str, follow: bool = True, cwd: str = "/") -> VStat:
         canon = self._canon(path, cwd, follow)
+        if canon in DEV_NODES:
+            return dev_stat(canon)
         rel = self._proc_rel(canon)
         if rel:
             return self._proc_stat(rel, path)
@@ -139,6 +142,8 @@ class VirtualFS(SpaceLayer):
 
     def open_read(self, path: str, cwd: str = "/") -> IO[bytes]:
         canon = self._canon(path, cwd)
+        if canon in DEV_NODES:
+            return io.BufferedReader(DevReader(canon))
         rel = self._proc_rel(canon)
         if rel:
             data = self.proc.read(rel)
@@ -164,6 +169,8 @@ class VirtualFS(SpaceLayer):
     ) -> WriteHandle:
         """Open for writing, creating the file (parent must exist); `atomic` stages until commit()."""
         canon = self._canon(path, cwd)
+        if canon in DEV_NODES:
+            return DevWriter(canon)
         self._proc_guard(canon, path)
         host = self._host(canon)
         parent = posixpath.dirname(canon)
