@@ -13,12 +13,16 @@ Handler = Callable[["Stream", str], Awaitable[None]]
 
 def find_service(service: str, device_ports: set[int] | frozenset[int] = frozenset()) -> tuple[str, Handler] | None:
     """(family, handler) for a destination, or None (the host then sees the stream refused)."""
-    from virtual_device.services import misc, reverse, shell, sync
+    from virtual_device.services import abb, misc, reverse, shell, sync
 
     if service.startswith("shell:") or service.startswith("shell,"):
         return "shell", shell.shell_service
     if service.startswith("exec:"):
         return "exec", shell.exec_service
+    if service.startswith("abb_exec:"):
+        return "abb_exec", abb.abb_exec_service
+    if service.startswith("abb:"):
+        return "abb", abb.abb_service
     if service == "sync:":
         return "sync", sync.sync_service
     if service.startswith("reverse:"):
