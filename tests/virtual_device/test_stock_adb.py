@@ -166,3 +166,23 @@ def test_symbolic_chmod_through_adb(adb_server: AdbServerHandle, vdevice) -> Non
     assert shell(adb_server, serial, "ls -l /data/local/tmp/m").stdout.startswith(b"---------- ")
     shell(adb_server, serial, "chmod u+x,go=r /data/local/tmp/m")
     assert shell(adb_server, serial, "stat -c %A /data/local/tmp/m").stdout == b"---xr--r--\n"
+
+
+def test_push_dry_run_and_compressed_transfers(adb_server: AdbServerHandle, vdevice, tmp_path) -> None:
+    import os
+
+    serial = vdevice.serial
+    src = tmp_path / "data.bin"
+    payload = os.urandom(300_000) + b"compressible " * 50_000
+    src.write_bytes(payload)
+    r = adb_server.adb("-s", serial, "push", "-n", str(src), "/data/local/tmp/dry.bin")
+    assert b"1 file pushed" in r.stdout + r.stderr
+    assert not vdevice.fs.exists("/data/local/tmp/dry.bin")  # dry run: nothing written
+    for algo in ("brotli", "lz4", "zstd"):
+        target = f"/data/local/tmp/{algo}.bin"
+        adb_server.adb("-s", serial, "push", "-z", algo, str(src), target)
+        assert vdevice.fs.read_bytes(target) == payload
+        back = tmp_path / f"back-{algo}.bin"
+        adb_server.adb("-s", serial, "pull", "-z", algo, target, str(back))
+        assert back.read_bytes() == payload
+    assert vdevice.counters.services["sync"] >= 7
