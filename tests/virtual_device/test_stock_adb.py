@@ -186,3 +186,22 @@ def test_push_dry_run_and_compressed_transfers(adb_server: AdbServerHandle, vdev
         adb_server.adb("-s", serial, "pull", "-z", algo, target, str(back))
         assert back.read_bytes() == payload
     assert vdevice.counters.services["sync"] >= 7
+
+
+def test_adb_bugreport_writes_a_zip_with_progress(adb_server: AdbServerHandle, vdevice, tmp_path) -> None:
+    import zipfile
+
+    serial = vdevice.serial
+    assert shell(adb_server, serial, "bugreportz -v").stderr == b"1.2\n"
+    r = shell(adb_server, serial, "bugreportz -p")
+    lines = r.stdout.decode().splitlines()
+    assert lines[0].startswith("BEGIN:/bugreports/bugreport-shiba-") and lines[-1] == "OK:" + lines[0][6:]
+    progress = [line for line in lines if line.startswith("PROGRESS:")]
+    assert len(progress) > 2 and progress[-1] == "PROGRESS:100/100"
+    out = tmp_path / "out.zip"
+    r = adb_server.adb("-s", serial, "bugreport", str(out), timeout=120)
+    with zipfile.ZipFile(out) as zf:
+        main = zf.read("main_entry.txt").decode()
+        report = zf.read(main).decode()
+    assert main.startswith("bugreport-shiba-") and main.endswith(".txt")
+    assert "== dumpstate:" in report and "[ro.product.model]: [Pixel 8]" in report

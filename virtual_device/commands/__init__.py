@@ -79,6 +79,7 @@ _MODULES = (
     "screen",
     "dd",
     "tools",
+    "bugreport",
 )
 _loaded = False
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from virtual_device.fs.areas import SDCARD
+from virtual_device.fs.areas import SDCARD, SHELL_APP_DATA
 from virtual_device.fs.ids import SHELL_UID
 
 if TYPE_CHECKING:
@@ -65,7 +65,11 @@ def init_layout(fs: VirtualFS) -> None:
         if not root.isdir(f"{SDCARD}/{d}"):
             root.mkdir(f"{SDCARD}/{d}")
     # as on a phone: /sdcard -> /storage/self/primary -> /storage/emulated/0
-    for link, target in (("/sdcard", "/storage/self/primary"), ("/storage/self/primary", SDCARD)):
+    bugreports = f"{SHELL_APP_DATA}/files/bugreports"
+    if not root.isdir(bugreports):
+        root.mkdir(bugreports, parents=True)
+    links = (("/sdcard", "/storage/self/primary"), ("/storage/self/primary", SDCARD), ("/bugreports", bugreports))
+    for link, target in links:
         if not os.path.lexists(fs._host(link)):
             root.symlink(target, link)
     for canon, perms in (

@@ -11,7 +11,7 @@ import os
 import posixpath
 import stat as S
 
-from virtual_device.fs.areas import DENIED_PREFIXES
+from virtual_device.fs.areas import DENIED_PREFIXES, on_shell_app_path
 from virtual_device.fs.base import FsCore
 from virtual_device.fs.vstat import FsError
 
@@ -60,7 +60,7 @@ class PathsLayer(FsCore):
                 raise FsError(E.ENAMETOOLONG, start)
             if not self.privileged and done:
                 current = "/" + "/".join(done) + "/"
-                if current.startswith(DENIED_PREFIXES):
+                if current.startswith(DENIED_PREFIXES) and not on_shell_app_path(current + name):
                     raise FsError(E.EACCES, start)
             cand = done + [name]
             host = self._root_s + "/" + "/".join(cand)

@@ -10,7 +10,7 @@ import errno as E
 import os
 import stat as S
 
-from virtual_device.fs.areas import DENIED, SDCARD, UNLISTABLE, USER_AREAS
+from virtual_device.fs.areas import DENIED, SDCARD, SHELL_APP_DATA, UNLISTABLE, USER_AREAS
 from virtual_device.fs.ids import MEDIA_PROVIDER_UID, MEDIA_RW_GID, ROOT_UID, SDCARD_RW_GID, SHELL_UID, SYSTEM_UID
 from virtual_device.fs.mounts import mount_of, strictly_under, under
 from virtual_device.fs.procview import ProcLayer
@@ -30,6 +30,8 @@ class PermissionsLayer(ProcLayer):
         if self.privileged:
             return
         for d in DENIED:
+            if under(canon, SHELL_APP_DATA):
+                break
             if strictly_under(canon, d) or (canon == d and want in ("r", "w")):
                 raise FsError(E.EACCES, shown)
         if want == "r":
@@ -70,6 +72,8 @@ class PermissionsLayer(ProcLayer):
             return (SHELL_UID, SHELL_UID, 0o771 if is_dir else 0o666)
         if canon == "/data/local":
             return (SHELL_UID, SHELL_UID, 0o751)
+        if under(canon, SHELL_APP_DATA):
+            return (SHELL_UID, SHELL_UID, 0o770 if is_dir else 0o660)
         if canon == "/data" or any(under(canon, d) for d in DENIED):
             return (SYSTEM_UID, SYSTEM_UID, 0o771 if is_dir else 0o600)
         if any(under(canon, d) for d in ("/system/bin", "/system/xbin", "/vendor/bin", "/product/bin")):
