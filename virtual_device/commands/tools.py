@@ -36,6 +36,7 @@ TOYBOX_COMMANDS = frozenset(
 TOOLBOX_COMMANDS = frozenset({"getevent", "getprop", "modprobe", "setprop", "start", "stop"})
 #: Framework tools that are `#!/system/bin/sh` wrappers around `cmd SERVICE` on a phone.
 _SCRIPTS = {"am": "activity", "pm": "package", "wm": "window", "input": "input", "settings": "settings"}
+_ELF = b"\x7fELF\x02\x01\x01\x00" + bytes(56)  # what `file` would call an aarch64 ELF header
 
 
 def _multiplexed(names: frozenset[str]) -> list[str]:
@@ -60,12 +61,9 @@ def populate_system_bin(fs: VirtualFS) -> None:
         elif name in _SCRIPTS:
             root.write_bytes(path, f'#!/system/bin/sh\ncmd {_SCRIPTS[name]} "$@"\n'.encode(), mode=0o755)
         else:
-            root.write_bytes(path, b"\x7fELF\x02\x01\x01\x00" + bytes(56), mode=0o755)
-        if not root.lstat(path).is_link:
-            root.chmod(path, 0o755)
+            root.write_bytes(path, _ELF, mode=0o755)  # /system/bin files default to root:shell 0755
     if not root.exists("/system/bin/sh"):
-        root.write_bytes("/system/bin/sh", b"\x7fELF\x02\x01\x01\x00" + bytes(56), mode=0o755)
-        root.chmod("/system/bin/sh", 0o755)
+        root.write_bytes("/system/bin/sh", _ELF, mode=0o755)
 
 
 @command("toybox")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from virtual_device.transport import StreamClosed
 
 if TYPE_CHECKING:
+    from virtual_device.shell.interpreter import Interp
     from virtual_device.transport import Stream
 
 ID_STDIN, ID_STDOUT, ID_STDERR, ID_EXIT, ID_CLOSE_STDIN, ID_WINDOW_SIZE = range(6)
@@ -108,12 +109,12 @@ class V2IO:
         await self.stream.write(_PKT.pack(ID_EXIT, 1) + bytes([code & 0xFF]))
 
 
-async def _run(stream: Stream, command: str, io, env: dict[str, str] | None = None) -> int:
+async def _run(stream: Stream, command: str, io: RawIO | V2IO, env: dict[str, str] | None = None) -> int:
     device = stream.conn.device
     device.counters.shell_commands.append(command)
     shell = device.make_shell()
     try:
-        return await shell.run(command, io, env=env)
+        return int(await shell.run(command, io, env=env))
     except StreamClosed:
         raise
     except Exception as exc:  # the interpreter's own bug: report like a crashed sh
@@ -129,7 +130,7 @@ async def _interactive(stream: Stream, io: RawIO | V2IO, prompt: str, pty: bool)
     without one (stdin piped into `adb shell`) it just reads commands, as mksh does.
     """
     device = stream.conn.device
-    session = await device.make_shell().session(io)
+    session: Interp = await device.make_shell().session(io)
     line = bytearray()
 
     def prompt_now() -> bytes:  # mksh's PS1 on Android: device:cwd $
@@ -172,18 +173,18 @@ async def shell_service(stream: Stream, service: str) -> None:
     env = {"TERM": str(opts["TERM"])}
     prompt = stream.conn.device.shell_prompt()
     if opts["v2"]:
-        io = V2IO(stream, pty)
+        framed = V2IO(stream, pty)
         try:
-            code = await (_interactive(stream, io, prompt, pty) if not command else _run(stream, command, io, env))
-            await io.exit(code)
+            run = _interactive(stream, framed, prompt, pty) if not command else _run(stream, command, framed, env)
+            await framed.exit(await run)
         finally:
-            io.reader.cancel()
+            framed.reader.cancel()
     else:
-        io = RawIO(stream, pty)
+        raw = RawIO(stream, pty)
         if command:
-            await _run(stream, command, io, env)
+            await _run(stream, command, raw, env)
         else:
-            await _interactive(stream, io, prompt, pty)
+            await _interactive(stream, raw, prompt, pty)
 
 
 async def exec_service(stream: Stream, service: str) -> None:

@@ -49,7 +49,7 @@ def _errno_text(exc: OSError) -> str:
     return os.strerror(exc.errno or E.EIO)
 
 
-def _stat2_fields(st: VStat | None, err: int) -> tuple:
+def _stat2_fields(st: VStat | None, err: int) -> tuple[int, ...]:
     if st is None:
         return (err, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
     return (

@@ -142,7 +142,7 @@ async def _shift(sh: Interp, argv: list[str]) -> int:
 
 def _escapes(text: str) -> tuple[str, bool]:
     """Interpret print/echo backslash sequences; returns (text, stop) where stop means `\\c` was seen."""
-    out = []
+    out: list[str] = []
     i = 0
     table = {"a": "\a", "b": "\b", "e": "\x1b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", "\\": "\\"}
     while i < len(text):
@@ -349,7 +349,7 @@ def _unary(sh: Interp, op: str, operand: str) -> bool:
         info = fs.stat(path)
     except OSError:
         return False
-    checks = {
+    checks: dict[str, Callable[[], bool]] = {
         "-e": lambda: True,
         "-f": lambda: st.S_ISREG(info.mode),
         "-d": lambda: st.S_ISDIR(info.mode),

@@ -26,6 +26,7 @@ from virtual_device.shell.ast import (
     Lit,
     Node,
     Pipeline,
+    Redir,
     Seq,
     Simple,
     Var,
@@ -278,8 +279,8 @@ class Interp:
                 fds.fds[0] = pipes[i - 1]
             if i < len(nodes) - 1:
                 fds.fds[1] = pipes[i]
-            last = i == len(nodes) - 1
-            interp = self if last else Interp(self.shell, self.state.copy(), fds)
+            is_last = i == len(nodes) - 1
+            interp = self if is_last else Interp(self.shell, self.state.copy(), fds)
             tasks.append(asyncio.ensure_future(self._stage(interp, node, fds, pipes, i)))
         pending = set(tasks)
         try:
@@ -342,8 +343,8 @@ class Interp:
             if isinstance(node, While):
                 status = 0
                 for _ in range(100_000):
-                    cond = await self.run_seq(node.cond)
-                    if (cond == 0) == node.until:
+                    cond_status = await self.run_seq(node.cond)
+                    if (cond_status == 0) == node.until:
                         break
                     status = await self.run_seq(node.body)
                     await asyncio.sleep(0)
@@ -509,7 +510,7 @@ class Interp:
         return await sub.run_text(text)
 
     # -- redirections --------------------------------------------------------------------------
-    async def apply_redirs(self, redirs: list, fds: FdTable, opened: list[FileStream]) -> FdTable:
+    async def apply_redirs(self, redirs: list[Redir], fds: FdTable, opened: list[FileStream]) -> FdTable:
         if not redirs:
             return fds
         local = fds.copy()
