@@ -358,7 +358,7 @@ class Interp:
                 return 0
             if isinstance(node, Group):
                 if node.subshell:
-                    sub = Interp(self.shell, self.state.copy(), self.fds)
+                    sub = Interp(self.shell, self.state.copy(), self.fds.copy())
                     try:
                         return await sub.run_seq(node.body)
                     except ExitShell as exc:
