@@ -133,16 +133,15 @@ class Shell:
         state = ShellState(base, "/")
         proc = _spawn(self.device, "sh", ["/system/bin/sh", "-c", command], ppid=None)
         self.pid = proc.pid if proc is not None else 4242
-        if proc is not None:
-            proc.task = asyncio.current_task()  # `kill $$` (or a hang-up) ends this shell, running its traps
         interp = Interp(self, state, fds)
+        body = asyncio.ensure_future(interp.run_text(command))
+        if proc is not None:
+            proc.task = body  # `kill $$` ends the script (its traps run); cancelling run() still raises
         try:
-            return await interp.run_text(command)
+            return await body
         except asyncio.CancelledError:
-            task = asyncio.current_task()
-            if task is None or not task.cancelling():
+            if not body.cancelled() or _current_cancelling():
                 raise
-            task.uncancel()
             return await interp.killed()
         finally:
             _exit(self.device, proc)
