@@ -222,7 +222,10 @@ class DeviceState:
             self.physical_size, self.physical_density = (width, height), density
 
     def _seed_files(self, overwrite: bool) -> None:
+        from virtual_device.commands.tools import populate_system_bin
+
         self.fs.init_layout()
+        populate_system_bin(self.fs)
         files = self.profile_dir / "files"
         if not files.is_dir():
             return

@@ -17,6 +17,10 @@ from virtual_device.transport import Connection
 
 log = logging.getLogger("virtual_device")
 
+#: Seconds from adbd coming back after a reboot to sys.boot_completed=1 (a phone takes 15-60 s).
+BOOT_SECONDS = 4.0
+BOOTED_PROPS = {"sys.boot_completed": "1", "dev.bootcomplete": "1", "init.svc.bootanim": "stopped"}
+
 
 class VirtualDevice:
     """A phone on `host:port` that the stock adb server can `adb connect` to.
@@ -149,11 +153,25 @@ class VirtualDevice:
     def unregister_device_port(self, port: int) -> None:
         self.device_ports.discard(port)
 
-    def reboot(self, seconds: float = 3.0) -> None:
-        """Drop every connection, refuse new ones for `seconds`, and reset processes/screen."""
+    def reboot(self, seconds: float = 3.0, boot_seconds: float = BOOT_SECONDS) -> None:
+        """Drop every connection, refuse new ones for `seconds`, and reset processes/screen.
+
+        As on a phone, adbd is back before Android is: `sys.boot_completed` stays empty (and the
+        boot animation runs) for `boot_seconds` after the device comes back online.
+        """
         self.faults.offline(seconds)
         with contextlib.suppress(Exception):
             self._state.reboot()
+            for key in BOOTED_PROPS:  # unset until init sets them, as getprop shows during boot
+                self._state.props.pop(key, None)
+            self._state.props["init.svc.bootanim"] = "running"
+        loop = self._loop
+        if loop is not None and loop.is_running():
+            loop.call_soon_threadsafe(loop.call_later, seconds + boot_seconds, self._boot_completed)
+
+    def _boot_completed(self) -> None:
+        if self._state is not None:
+            self._state.props.update(BOOTED_PROPS)
 
     # ---------------------------------------------------------------- loop thread
     def _run(self) -> None:

@@ -39,7 +39,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("virtual_device")
 
-FEATURES = "shell_v2,cmd,stat_v2,ls_v2,fixed_push_mkdir,apex,abb,fixed_push_symlink_timestamp,abb_exec,remount_shell"
+FEATURES = (
+    "shell_v2,cmd,stat_v2,ls_v2,fixed_push_mkdir,apex,abb,fixed_push_symlink_timestamp,abb_exec,remount_shell,"
+    "sendrecv_v2,sendrecv_v2_brotli,sendrecv_v2_lz4,sendrecv_v2_zstd,sendrecv_v2_dry_run_send"
+)
 OUTBOX_HIGH = 2 * MAX_PAYLOAD
 INBOX_HIGH = 4 * MAX_PAYLOAD
 
@@ -384,9 +387,10 @@ class Connection:
 
     # ---------------------------------------------------------------- streams
     async def _open(self, remote_id: int, service: str) -> None:
+        from virtual_device.loopback import loopback_of
         from virtual_device.services import find_service
 
-        found = find_service(service, self.device.device_ports)
+        found = find_service(service, self.device.device_ports | loopback_of(self.device.state).ports())
         if found is None:
             self.send(A_CLSE, 0, remote_id)
             return

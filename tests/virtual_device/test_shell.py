@@ -241,3 +241,8 @@ async def test_functions_take_arguments_return_codes_and_pipe(device: DeviceStat
 async def test_an_unclosed_case_is_a_syntax_error_in_mksh_wording(device: DeviceState) -> None:
     code, _, err = await sh(device, "case x in")
     assert code == 1 and "syntax error: 'case' unmatched" in err
+
+
+async def test_exec_redirection_in_a_subshell_stays_there(device: DeviceState) -> None:
+    code, out, err = await sh(device, "(exec 2>/dev/null; ls /nonexistent); ls /nonexistent2")
+    assert (code, out, err) == (1, "", "ls: /nonexistent2: No such file or directory\n")

@@ -77,6 +77,9 @@ _MODULES = (
     "net",
     "logcat",
     "screen",
+    "dd",
+    "tools",
+    "bugreport",
 )
 _loaded = False
 

@@ -6,27 +6,14 @@ import hashlib
 import posixpath
 import stat as S
 import time
+from collections.abc import Awaitable, Callable
 
-from virtual_device.commands import CommandContext, command
-from virtual_device.fs import uid_name
+from virtual_device.commands import CommandContext
+from virtual_device.commands.modes import parse_mode
+from virtual_device.commands.options import Options, toybox, usage_line
+from virtual_device.fs import VStat, uid_name
 
-
-def _split(argv: list[str], known: str) -> tuple[set[str], list[str], str | None]:
-    """Toybox-style option parsing: returns (flags, operands, bad option or None)."""
-    flags: set[str] = set()
-    operands: list[str] = []
-    only_operands = False
-    for arg in argv[1:]:
-        if only_operands or not arg.startswith("-") or arg == "-":
-            operands.append(arg)
-        elif arg == "--":
-            only_operands = True
-        else:
-            for ch in arg[1:]:
-                if ch not in known:
-                    return flags, operands, ch
-                flags.add(ch)
-    return flags, operands, None
+Entry = tuple[str, str, VStat]  # (name as shown, device path, its lstat)
 
 
 def mode_string(mode: int) -> str:
@@ -38,116 +25,127 @@ def _time(t: float) -> str:
 
 
 # -- ls ------------------------------------------------------------------------------------------
-@command("ls")
-async def ls(ctx: CommandContext, argv: list[str]) -> int:
-    flags, operands, bad = _split(argv, "lLaAdR1nFtSrhsicpZ")
-    if bad:
-        await ctx.err(f"ls: Unknown option '{bad}' (see \"ls --help\")\n")
-        return 1
-    if "n" in flags:
-        flags.add("l")
-    fs = ctx.fs
-    status = 0
-    files, dirs = [], []
-    for op in operands or ["."]:
-        path = ctx.resolve(op)
-        try:
-            st = fs.stat(path, follow=not ("l" in flags and not op.endswith("/")) or "L" in flags)
-        except OSError as exc:
-            await ctx.err(f"ls: {op}: {exc.strerror}\n")
-            status = 1
-            continue
-        if S.S_ISDIR(st.st_mode if hasattr(st, "st_mode") else st.mode) and "d" not in flags:
-            dirs.append((op, path))
-        elif S.S_ISLNK(st.mode) and "d" not in flags and fs.isdir(path) and "l" not in flags:
-            dirs.append((op, path))
-        else:
-            files.append((op, path, st))
-    out: list[str] = []
-    if files:
-        out.extend(_format(ctx, files, flags))
-    multi = len(files) + len(dirs) > 1 or "R" in flags
-    queue = list(dirs)
+#: the toybox ls letters this device implements (-n implies the long format, as in toybox).
+LS_OPTS = "aAcCdFHhiLlmnpqRrSstuxZ1w#[-1Cxml][-tS][-HL]"
+
+
+@toybox("ls", opts=LS_OPTS)
+async def ls(ctx: CommandContext, o: Options) -> int:
+    if "n" in o:
+        o.flags.add("l")
+    files, dirs, status = await _operands(ctx, o)
+    out: list[str] = _format(ctx, files, o) if files else []
+    multi = len(files) + len(dirs) > 1 or "R" in o
     first = not files
-    while queue:
-        op, path = queue.pop(0)
+    while dirs:
+        op, path = dirs.pop(0)
         try:
-            names = fs.listdir(path)
+            entries = _entries(ctx, path, o)
         except OSError as exc:
             await ctx.out("".join(out))
             out = []
             await ctx.err(f"ls: {op}: {exc.strerror}\n")
             status = 1
             continue
-        if "a" in flags:
-            names = [".", ".."] + names
-        elif "A" not in flags:
-            names = [n for n in names if not n.startswith(".")]
-        entries = []
-        try:
-            base = fs.realpath(path)  # so `.` of /sdcard is the directory, not the symlink
-        except OSError:
-            base = path
-        for name in names:
-            full = posixpath.normpath(posixpath.join(base, name))
-            try:
-                entries.append((name, full, fs.stat(full, follow=False)))
-            except OSError:
-                continue
         if multi:
             out.append(("" if first else "\n") + f"{op}:\n")
         first = False
-        if "l" in flags or "s" in flags:
-            blocks = sum(-(-e[2].size // 4096) * 4 for e in entries if not S.S_ISLNK(e[2].mode))
+        if o.any("ls"):
+            blocks = sum(-(-st.size // 4096) * 4 for _, _, st in entries if not S.S_ISLNK(st.mode))
             out.append(f"total {blocks}\n")
-        out.extend(_format(ctx, entries, flags))
-        if "R" in flags:
-            sub = [
+        out.extend(_format(ctx, entries, o))
+        if "R" in o:
+            dirs[0:0] = [
                 (posixpath.join(op, n), f)
-                for n, f, st in _sorted(entries, flags)
+                for n, f, st in _sorted(entries, o)
                 if S.S_ISDIR(st.mode) and n not in (".", "..")
             ]
-            queue[0:0] = sub
     await ctx.out("".join(out))
     return status
 
 
-def _sorted(entries: list, flags: set[str]) -> list:
-    if "t" in flags:
+async def _operands(ctx: CommandContext, o: Options) -> tuple[list[Entry], list[tuple[str, str]], int]:
+    """Split the operands into files shown as themselves and directories whose contents are listed."""
+    files: list[Entry] = []
+    dirs: list[tuple[str, str]] = []
+    status = 0
+    for op in o.args or ["."]:
+        path = ctx.resolve(op)
+        follow = "L" in o or not ("l" in o and not op.endswith("/"))
+        try:
+            st = ctx.fs.stat(path, follow=follow)
+        except OSError as exc:
+            await ctx.err(f"ls: {op}: {exc.strerror}\n")
+            status = 1
+            continue
+        listed = S.S_ISDIR(st.mode) or (S.S_ISLNK(st.mode) and "l" not in o and ctx.fs.isdir(path))
+        if listed and "d" not in o:
+            dirs.append((op, path))
+        else:
+            files.append((op, path, st))
+    return files, dirs, status
+
+
+def _entries(ctx: CommandContext, path: str, o: Options) -> list[Entry]:
+    """A directory's entries as `ls` shows them (dot files per -a/-A); raises OSError if unreadable."""
+    fs = ctx.fs
+    names = fs.listdir(path)
+    if "a" in o:
+        names = [".", ".."] + names
+    elif "A" not in o:
+        names = [n for n in names if not n.startswith(".")]
+    try:
+        base = fs.realpath(path)  # so `.` of /sdcard is the directory, not the symlink
+    except OSError:
+        base = path
+    entries = []
+    for name in names:
+        full = posixpath.normpath(posixpath.join(base, name))
+        try:
+            entries.append((name, full, fs.stat(full, follow=False)))
+        except OSError:
+            continue
+    return entries
+
+
+def _sorted(entries: list[Entry], o: Options) -> list[Entry]:
+    if "t" in o:
         entries = sorted(entries, key=lambda e: -e[2].mtime)
-    elif "S" in flags:
+    elif "S" in o:
         entries = sorted(entries, key=lambda e: -e[2].size)
     else:
         entries = sorted(entries, key=lambda e: e[0])
-    return entries[::-1] if "r" in flags else entries
+    return entries[::-1] if "r" in o else entries
 
 
-def _format(ctx: CommandContext, entries: list, flags: set[str]) -> list[str]:
-    entries = _sorted(entries, flags)
-    if "l" not in flags:
-        suffix = (lambda st: "/" if S.S_ISDIR(st.mode) else "") if ("F" in flags or "p" in flags) else (lambda st: "")
-        return [f"{e[0]}{suffix(e[2])}\n" for e in entries]
-    rows = []
-    for name, full, st in entries:
-        user = str(st.uid) if "n" in flags else uid_name(st.uid)
-        group = str(st.gid) if "n" in flags else uid_name(st.gid)
-        size = st.size
-        if S.S_ISCHR(st.mode) or S.S_ISBLK(st.mode):
-            size_s = f"{st.size >> 8}, {st.size & 0xFF}"
-        else:
-            size_s = str(size)
-        shown = name
-        if S.S_ISLNK(st.mode):
-            try:
-                shown += " -> " + ctx.fs.readlink(full)
-            except OSError:
-                pass
-        rows.append((mode_string(st.mode), str(st.nlink), user, group, size_s, _time(st.mtime), shown))
+def _format(ctx: CommandContext, entries: list[Entry], o: Options) -> list[str]:
+    entries = _sorted(entries, o)
+    if "l" not in o:
+        mark = o.any("Fp")
+        return [f"{name}{'/' if mark and S.S_ISDIR(st.mode) else ''}\n" for name, _, st in entries]
+    rows = [_long_row(ctx, e, o) for e in entries]
     w = [max(len(r[i]) for r in rows) for i in range(5)]
     return [
         f"{r[0]} {r[1].rjust(w[1])} {r[2].ljust(w[2])} {r[3].ljust(w[3])} {r[4].rjust(w[4])} {r[5]} {r[6]}\n"
         for r in rows
     ]
+
+
+def _long_row(ctx: CommandContext, entry: Entry, o: Options) -> tuple[str, ...]:
+    name, full, st = entry
+    user = str(st.uid) if "n" in o else uid_name(st.uid)
+    group = str(st.gid) if "n" in o else uid_name(st.gid)
+    if S.S_ISCHR(st.mode) or S.S_ISBLK(st.mode):
+        size = f"{st.size >> 8}, {st.size & 0xFF}"
+    else:
+        size = str(st.size)
+    shown = name
+    if S.S_ISLNK(st.mode):
+        try:
+            shown += " -> " + ctx.fs.readlink(full)
+        except OSError:
+            pass
+    return (mode_string(st.mode), str(st.nlink), user, group, size, _time(st.mtime), shown)
 
 
 # -- stat ----------------------------------------------------------------------------------------
@@ -167,7 +165,7 @@ def _file_type(mode: int) -> str:
     return "socket"
 
 
-def _stat_format(fmt: str, name: str, st, ctx: CommandContext) -> str:
+def _stat_format(fmt: str, name: str, st: VStat) -> str:
     out = []
     i = 0
     while i < len(fmt):
@@ -226,48 +224,26 @@ def _long_time(t: float) -> str:
     )
 
 
-@command("stat")
-async def stat_(ctx: CommandContext, argv: list[str]) -> int:
-    args = argv[1:]
-    fmt = None
-    follow = False
-    operands = []
-    i = 0
-    while i < len(args):
-        a = args[i]
-        if a in ("-c", "--format") and i + 1 < len(args):
-            fmt = args[i + 1]
-            i += 2
-            continue
-        if a.startswith("-c") and len(a) > 2:
-            fmt = a[2:]
-        elif a == "-L":
-            follow = True
-        elif a in ("-t", "-f"):
-            pass
-        else:
-            operands.append(a)
-        i += 1
-    if not operands:
-        await ctx.err('stat: Needs 1 argument (see "stat --help")\n')
-        return 1
+@toybox("stat", opts="<1c:(format)fLt")
+async def stat_(ctx: CommandContext, o: Options) -> int:
+    fmt = o.text("c")
     status = 0
-    for op in operands:
+    for op in o.args:
         try:
-            st = ctx.fs.stat(ctx.resolve(op), follow=follow)
+            st = ctx.fs.stat(ctx.resolve(op), follow="L" in o)
         except OSError as exc:
             await ctx.err(f"stat: '{op}': {exc.strerror}\n")
             status = 1
             continue
         if fmt is not None:
-            await ctx.out(_stat_format(fmt, op, st, ctx) + "\n")
+            await ctx.out(_stat_format(fmt, op, st) + "\n")
             continue
         shown = f"'{op}'"
         if S.S_ISLNK(st.mode):
             shown += f" -> '{ctx.fs.readlink(ctx.resolve(op))}'"
         text = (
             f"  File: {shown}\n"
-            f"  Size: {st.size}\t Blocks: {-(-st.size // 512)}\t IO Blocks: 4096\t{_stat_format('%F', op, st, ctx)}\n"
+            f"  Size: {st.size}\t Blocks: {-(-st.size // 512)}\t IO Blocks: 4096\t{_stat_format('%F', op, st)}\n"
             f"Device: {st.dev:x}h/{st.dev}d\t Inode: {st.ino}\t Links: {st.nlink}\t Device type: 0,0\n"
             f"Access: ({st.mode & 0o7777:04o}/{mode_string(st.mode)})\tUid: ({st.uid:5d}/{uid_name(st.uid):>8s})\t"
             f"Gid: ({st.gid:5d}/{uid_name(st.gid):>8s})\n"
@@ -278,7 +254,10 @@ async def stat_(ctx: CommandContext, argv: list[str]) -> int:
 
 
 # -- cat and hashes ------------------------------------------------------------------------------
-async def _stream_file(ctx: CommandContext, name: str, sink) -> str | None:
+Sink = Callable[[bytes], Awaitable[None]]
+
+
+async def _stream_file(ctx: CommandContext, name: str, sink: Sink) -> str | None:
     """Feed a file (or stdin for '-') to sink in chunks; returns an error string or None."""
     if name == "-":
         while chunk := await ctx.io.read_stdin():
@@ -294,10 +273,10 @@ async def _stream_file(ctx: CommandContext, name: str, sink) -> str | None:
     return None
 
 
-@command("cat")
-async def cat(ctx: CommandContext, argv: list[str]) -> int:
+@toybox("cat", opts="uvte")
+async def cat(ctx: CommandContext, o: Options) -> int:
     status = 0
-    for name in [a for a in argv[1:] if a != "-u"] or ["-"]:
+    for name in o.args or ["-"]:
         err = await _stream_file(ctx, name, ctx.io.write_stdout)
         if err:
             await ctx.err(f"cat: {name}: {err}\n")
@@ -305,66 +284,51 @@ async def cat(ctx: CommandContext, argv: list[str]) -> int:
     return status
 
 
-def _hash_command(algo: str):
-    async def run(ctx: CommandContext, argv: list[str]) -> int:
+def _hash_command(algo: str) -> Callable[[CommandContext, Options], Awaitable[int]]:
+    async def run(ctx: CommandContext, o: Options) -> int:
         status = 0
-        for name in [a for a in argv[1:] if not a.startswith("-") or a == "-"] or ["-"]:
+        for name in o.args or ["-"]:
             h = hashlib.new(algo)
 
-            async def feed(chunk: bytes, h=h) -> None:
+            async def feed(chunk: bytes, h: hashlib._Hash = h) -> None:
                 h.update(chunk)
 
             err = await _stream_file(ctx, name, feed)
             if err:
-                await ctx.err(f"{argv[0]}: {name}: {err}\n")
+                await ctx.err(f"{o.prog}: {name}: {err}\n")
                 status = 1
                 continue
-            await ctx.out(f"{h.hexdigest()}  {name}\n")
+            await ctx.out(f"{h.hexdigest()}\n" if "b" in o else f"{h.hexdigest()}  {name}\n")
         return status
 
     return run
 
 
 for _algo in ("md5", "sha1", "sha256", "sha512"):
-    command(f"{_algo}sum")(_hash_command(_algo))
+    toybox(f"{_algo}sum", opts="b")(_hash_command(_algo))
 
 
 # -- tree changes --------------------------------------------------------------------------------
-@command("mkdir")
-async def mkdir(ctx: CommandContext, argv: list[str]) -> int:
-    args = argv[1:]
-    parents = False
-    mode = 0o771
-    operands = []
-    i = 0
-    while i < len(args):
-        a = args[i]
-        if a == "-m" and i + 1 < len(args):
-            mode = int(args[i + 1], 8)
-            i += 2
-            continue
-        if a.startswith("-") and a != "-":
-            parents = parents or "p" in a
-        else:
-            operands.append(a)
-        i += 1
-    if not operands:
-        await ctx.err('mkdir: Needs 1 argument (see "mkdir --help")\n')
+@toybox("mkdir", opts="<1vp(parent)(parents)m:")
+async def mkdir(ctx: CommandContext, o: Options) -> int:
+    mode = parse_mode(o.text("m", "771") or "771", 0o777, is_dir=True)
+    if mode is None:
+        await ctx.err(f"mkdir: bad mode '{o.text('m')}'\n")
         return 1
     status = 0
-    for op in operands:
+    for op in o.args:
         try:
-            ctx.fs.mkdir(ctx.resolve(op), parents=parents, mode=mode)
+            ctx.fs.mkdir(ctx.resolve(op), parents="p" in o, mode=mode)
         except OSError as exc:
             await ctx.err(f"mkdir: '{op}': {exc.strerror}\n")
             status = 1
     return status
 
 
-@command("rmdir")
-async def rmdir(ctx: CommandContext, argv: list[str]) -> int:
+@toybox("rmdir", opts="<1p(parents)")
+async def rmdir(ctx: CommandContext, o: Options) -> int:
     status = 0
-    for op in [a for a in argv[1:] if not a.startswith("-")]:
+    for op in o.args:
         path = ctx.resolve(op)
         try:
             if not ctx.fs.isdir(path) and ctx.fs.exists(path):
@@ -376,46 +340,42 @@ async def rmdir(ctx: CommandContext, argv: list[str]) -> int:
     return status
 
 
-@command("rm")
-async def rm(ctx: CommandContext, argv: list[str]) -> int:
-    flags, operands, bad = _split(argv, "rRfiv")
-    if bad:
-        await ctx.err(f"rm: Unknown option '{bad}' (see \"rm --help\")\n")
-        return 1
-    recursive = bool(flags & {"r", "R"})
-    force = "f" in flags
-    if not operands and not force:
-        await ctx.err('rm: Needs 1 argument (see "rm --help")\n')
+@toybox("rm", opts="fiRrv[-fi]")
+async def rm(ctx: CommandContext, o: Options) -> int:
+    recursive = o.any("rR")
+    force = "f" in o
+    if not o.args and not force:
+        await ctx.err(usage_line("rm", "Needs 1 argument"))
         return 1
     status = 0
-    for op in operands:
-        path = ctx.resolve(op)
-        try:
-            st = ctx.fs.stat(path, follow=False)
-        except OSError as exc:
-            if not force:
-                await ctx.err(f"rm: {op}: {exc.strerror}\n")
-                status = 1
-            continue
-        if S.S_ISDIR(st.mode) and not recursive:
-            await ctx.err(f"rm: {op}: Is a directory\n")
-            status = 1
-            continue
-        try:
-            ctx.fs.remove(path, recursive=recursive)
-        except OSError as exc:
-            await ctx.err(f"rm: {op}: {exc.strerror}\n")
-            status = 1
+    for op in o.args:
+        status |= await _rm_one(ctx, op, recursive, force)
     return status
 
 
-@command("mv")
-async def mv(ctx: CommandContext, argv: list[str]) -> int:
-    flags, operands, _ = _split(argv, "finvT")
-    if len(operands) < 2:
-        await ctx.err('mv: Needs 2 arguments (see "mv --help")\n')
+async def _rm_one(ctx: CommandContext, op: str, recursive: bool, force: bool) -> int:
+    path = ctx.resolve(op)
+    try:
+        st = ctx.fs.stat(path, follow=False)
+    except OSError as exc:
+        if force:
+            return 0
+        await ctx.err(f"rm: {op}: {exc.strerror}\n")
         return 1
-    *srcs, dst = operands
+    if S.S_ISDIR(st.mode) and not recursive:
+        await ctx.err(f"rm: {op}: Is a directory\n")
+        return 1
+    try:
+        ctx.fs.remove(path, recursive=recursive)
+    except OSError as exc:
+        await ctx.err(f"rm: {op}: {exc.strerror}\n")
+        return 1
+    return 0
+
+
+@toybox("mv", opts="<2vnFfiT[-ni]")
+async def mv(ctx: CommandContext, o: Options) -> int:
+    *srcs, dst = o.args
     status = 0
     for src in srcs:
         try:
@@ -427,50 +387,48 @@ async def mv(ctx: CommandContext, argv: list[str]) -> int:
     return status
 
 
-@command("cp")
-async def cp(ctx: CommandContext, argv: list[str]) -> int:
-    flags, operands, _ = _split(argv, "rRpafinvdPL")
-    if len(operands) < 2:
-        await ctx.err('cp: Needs 2 arguments (see "cp --help")\n')
-        return 1
-    *srcs, dst = operands
-    fs = ctx.fs
-    recursive = bool(flags & {"r", "R", "a"})
-    keep = bool(flags & {"p", "a"})
+@toybox("cp", opts="<2(preserve):DRHLPprudaslvnFfiT[-HLPd][-niu][+Rr]")
+async def cp(ctx: CommandContext, o: Options) -> int:
+    *srcs, dst = o.args
+    recursive = o.any("rRa")
+    keep = o.any("pa")
     status = 0
     dst_path = ctx.resolve(dst)
     for src in srcs:
-        spath = ctx.resolve(src)
-        target = posixpath.join(dst_path, posixpath.basename(spath)) if fs.isdir(dst_path) else dst_path
         try:
-            st = fs.stat(spath)
-            if S.S_ISDIR(st.mode):
-                if not recursive:
-                    await ctx.err(f"cp: Skipped dir '{src}'\n")
-                    status = 1
-                    continue
-                base = fs.realpath(spath)  # walk() yields canonical paths (/sdcard -> /storage/emulated/0)
-                if _inside(fs.realpath(posixpath.dirname(target)) + "/" + posixpath.basename(target), base):
-                    await ctx.err(f"cp: recursion '{dst}'\n")
-                    status = 1
-                    continue
-                for d, _dirs, names in fs.walk(spath):
-                    rel = posixpath.relpath(d, base)
-                    out_dir = posixpath.normpath(posixpath.join(target, rel))
-                    if not fs.isdir(out_dir):
-                        fs.mkdir(out_dir)
-                    for n in names:
-                        fs.copy(posixpath.join(d, n), posixpath.join(out_dir, n))
-                        if keep:
-                            fs.set_times(posixpath.join(out_dir, n), fs.stat(posixpath.join(d, n)).mtime)
-            else:
-                fs.copy(spath, target)
-                if keep:
-                    fs.set_times(target, st.mtime, st.atime)
+            status |= await _cp_one(ctx, src, dst, dst_path, recursive, keep)
         except OSError as exc:
             await ctx.err(f"cp: {'bad ' if exc.errno == 2 else ''}'{exc.filename or src}': {exc.strerror}\n")
             status = 1
     return status
+
+
+async def _cp_one(ctx: CommandContext, src: str, dst: str, dst_path: str, recursive: bool, keep: bool) -> int:
+    fs = ctx.fs
+    spath = ctx.resolve(src)
+    target = posixpath.join(dst_path, posixpath.basename(spath)) if fs.isdir(dst_path) else dst_path
+    st = fs.stat(spath)
+    if not S.S_ISDIR(st.mode):
+        fs.copy(spath, target)
+        if keep:
+            fs.set_times(target, st.mtime, st.atime)
+        return 0
+    if not recursive:
+        await ctx.err(f"cp: Skipped dir '{src}'\n")
+        return 1
+    base = fs.realpath(spath)  # walk() yields canonical paths (/sdcard -> /storage/emulated/0)
+    if _inside(fs.realpath(posixpath.dirname(target)) + "/" + posixpath.basename(target), base):
+        await ctx.err(f"cp: recursion '{dst}'\n")
+        return 1
+    for d, _dirs, names in fs.walk(spath):
+        out_dir = posixpath.normpath(posixpath.join(target, posixpath.relpath(d, base)))
+        if not fs.isdir(out_dir):
+            fs.mkdir(out_dir)
+        for n in names:
+            fs.copy(posixpath.join(d, n), posixpath.join(out_dir, n))
+            if keep:
+                fs.set_times(posixpath.join(out_dir, n), fs.stat(posixpath.join(d, n)).mtime)
+    return 0
 
 
 def _inside(path: str, top: str) -> bool:
@@ -493,95 +451,87 @@ def _parse_touch_time(value: str, kind: str) -> float | None:
     return None
 
 
-@command("touch")
-async def touch(ctx: CommandContext, argv: list[str]) -> int:
-    args = argv[1:]
+@toybox("touch", opts="<1acd:fmr:t:h[!dtr]")
+async def touch(ctx: CommandContext, o: Options) -> int:
     when = None
-    operands = []
-    only_m = only_a = no_create = False
-    i = 0
-    while i < len(args):
-        a = args[i]
-        if a in ("-d", "-t") and i + 1 < len(args):
-            when = _parse_touch_time(args[i + 1], a[1])
+    for kind in "dt":
+        value = o.text(kind)
+        if value is not None:
+            when = _parse_touch_time(value, kind)
             if when is None:
-                await ctx.err(f"touch: bad '{args[i + 1]}'\n")
+                await ctx.err(f"touch: bad '{value}'\n")
                 return 1
-            i += 2
-            continue
-        if a.startswith("-") and a != "-":
-            only_m |= "m" in a
-            only_a |= "a" in a
-            no_create |= "c" in a
-        else:
-            operands.append(a)
-        i += 1
-    if not operands:
-        await ctx.err('touch: Needs 1 argument (see "touch --help")\n')
-        return 1
     status = 0
     now = when if when is not None else ctx.device.now()
-    for op in operands:
+    for op in o.args:
         path = ctx.resolve(op)
         try:
             if not ctx.fs.exists(path):
-                if no_create:
+                if "c" in o:
                     continue
                 ctx.fs.open_write(path, append=True).close()
             st = ctx.fs.stat(path)
-            ctx.fs.set_times(path, st.mtime if only_a else now, now if not only_m else st.atime)
+            ctx.fs.set_times(path, st.mtime if "a" in o and "m" not in o else now, st.atime if "m" in o else now)
         except OSError as exc:
             await ctx.err(f"touch: '{op}': {exc.strerror}\n")
             status = 1
     return status
 
 
-@command("ln")
-async def ln(ctx: CommandContext, argv: list[str]) -> int:
-    flags, operands, _ = _split(argv, "sfnvT")
-    if len(operands) != 2 or "s" not in flags:
-        await ctx.err(
-            'ln: Needs 2 arguments (see "ln --help")\n'
-            if len(operands) != 2
-            else f"ln: cannot create hard link '{operands[1]}': Operation not permitted\n"
-        )
+@toybox("ln", opts="<1rt:Tvnfs")
+async def ln(ctx: CommandContext, o: Options) -> int:
+    if len(o.args) != 2:
+        await ctx.err(usage_line("ln", "Needs 2 arguments"))
         return 1
+    target, link = o.args
+    if "s" not in o:
+        await ctx.err(f"ln: cannot create hard link '{link}': Operation not permitted\n")
+        return 1
+    path = ctx.resolve(link)
+    if ctx.fs.isdir(path) and "T" not in o:
+        path = posixpath.join(path, posixpath.basename(target.rstrip("/")))
     try:
-        ctx.fs.symlink(operands[0], ctx.resolve(operands[1]))
+        if "f" in o and ctx.fs.exists(path) and not ctx.fs.isdir(path):
+            ctx.fs.remove(path)
+        ctx.fs.symlink(target, path)
     except OSError as exc:
-        await ctx.err(f"ln: cannot create symbolic link '{operands[1]}': {exc.strerror}\n")
+        await ctx.err(f"ln: cannot create symbolic link '{link}': {exc.strerror}\n")
         return 1
     return 0
 
 
-@command("chmod")
-async def chmod(ctx: CommandContext, argv: list[str]) -> int:
-    _, operands, _ = _split(argv, "Rfv")
-    if len(operands) < 2:
-        await ctx.err('chmod: Needs 2 arguments (see "chmod --help")\n')
-        return 1
-    try:
-        mode = int(operands[0], 8)
-    except ValueError:
-        await ctx.err(f"chmod: bad mode '{operands[0]}'\n")
+@toybox("chmod", opts="<2?vRf[-vf]")
+async def chmod(ctx: CommandContext, o: Options) -> int:
+    """Octal or symbolic modes (`a-rwx`, `u+x`, `go=r`); `-R` applies to every file below a directory."""
+    text, *ops = o.args
+    if parse_mode(text, 0) is None:
+        await ctx.err(f"chmod: bad mode '{text}'\n")
         return 1
     status = 0
-    for op in operands[1:]:
-        try:
-            ctx.fs.chmod(ctx.resolve(op), mode)
-        except OSError as exc:
-            await ctx.err(f"chmod: {op}: {exc.strerror}\n")
-            status = 1
+    for op in ops:
+        path = ctx.resolve(op)
+        paths = [path]
+        if "R" in o and ctx.fs.isdir(path):
+            paths = []
+            for d, _dirs, files in ctx.fs.walk(path):
+                paths += [d] + [posixpath.join(d, f) for f in files]
+        for each in paths:
+            try:
+                st = ctx.fs.stat(each)
+                ctx.fs.chmod(each, parse_mode(text, st.mode, st.is_dir) or 0)
+            except OSError as exc:
+                if "f" not in o:
+                    await ctx.err(f"chmod: {op}: {exc.strerror}\n")
+                status = 1
     return status
 
 
-@command("readlink", "realpath")
-async def readlink(ctx: CommandContext, argv: list[str]) -> int:
-    flags, operands, _ = _split(argv, "fenqmsz")
+@toybox("readlink", "realpath", opts="<1nqmefsz[-mef]")
+async def readlink(ctx: CommandContext, o: Options) -> int:
     status = 0
-    for op in operands:
+    for op in o.args:
         try:
-            if argv[0] == "realpath" or "f" in flags or "e" in flags:
+            if o.prog.endswith("realpath") or o.any("fem"):
                 await ctx.out(ctx.fs.realpath(ctx.resolve(op)) + "\n")
             else:
                 await ctx.out(ctx.fs.readlink(ctx.resolve(op)) + "\n")

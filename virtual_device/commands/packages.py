@@ -143,6 +143,12 @@ PM_USAGE = """Package manager (package) commands:
     Prints all packages; optionally only those whose name contains
     the text in FILTER.
 
+  install [-r] [-t] [-d] [-g] [--user USER_ID] [-S BYTES] [PATH|-]
+    Install an application.  Must provide the apk data to install, either as
+    file path(s) or '-' to read from stdin.  Options are:
+      -d: allow version code downgrade
+      -S: size in bytes of package, required for stdin
+
   uninstall [-k] [--user USER_ID] [--versionCode VERSION_CODE]
        PACKAGE [SPLIT...]
     Remove the given package name from the system.  May remove an entire app
@@ -185,6 +191,10 @@ async def package_command(ctx: CommandContext, args: list[str]) -> int:
         return await _path(ctx, rest)
     if verb == "uninstall":
         return await _uninstall(ctx, rest)
+    if verb == "install":
+        from virtual_device.commands.install import install
+
+        return await install(ctx, rest)
     if verb == "clear":
         return await _clear(ctx, rest)
     if verb in ("enable", "disable", "disable-user"):

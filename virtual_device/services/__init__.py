@@ -13,12 +13,16 @@ Handler = Callable[["Stream", str], Awaitable[None]]
 
 def find_service(service: str, device_ports: set[int] | frozenset[int] = frozenset()) -> tuple[str, Handler] | None:
     """(family, handler) for a destination, or None (the host then sees the stream refused)."""
-    from virtual_device.services import misc, reverse, shell, sync
+    from virtual_device.services import abb, misc, reverse, shell, sync
 
     if service.startswith("shell:") or service.startswith("shell,"):
         return "shell", shell.shell_service
     if service.startswith("exec:"):
         return "exec", shell.exec_service
+    if service.startswith("abb_exec:"):
+        return "abb_exec", abb.abb_exec_service
+    if service.startswith("abb:"):
+        return "abb", abb.abb_service
     if service == "sync:":
         return "sync", sync.sync_service
     if service.startswith("reverse:"):
@@ -28,6 +32,10 @@ def find_service(service: str, device_ports: set[int] | frozenset[int] = frozens
         if not port.isdigit() or int(port) not in device_ports:
             return None  # nothing listens there on the device: refused like adbd's failed connect
         return "tcp", misc.tcp_service
+    if service == "root:":
+        return "root", misc.root_service
+    if service == "unroot:":
+        return "unroot", misc.unroot_service
     if service.startswith("reboot:") or service == "reboot":
         return "reboot", misc.reboot_service
     return None

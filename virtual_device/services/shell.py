@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from virtual_device.transport import StreamClosed
 
 if TYPE_CHECKING:
+    from virtual_device.shell.interpreter import Interp
     from virtual_device.transport import Stream
 
 ID_STDIN, ID_STDOUT, ID_STDERR, ID_EXIT, ID_CLOSE_STDIN, ID_WINDOW_SIZE = range(6)
@@ -108,12 +109,12 @@ class V2IO:
         await self.stream.write(_PKT.pack(ID_EXIT, 1) + bytes([code & 0xFF]))
 
 
-async def _run(stream: Stream, command: str, io, env: dict[str, str] | None = None) -> int:
+async def _run(stream: Stream, command: str, io: RawIO | V2IO, env: dict[str, str] | None = None) -> int:
     device = stream.conn.device
     device.counters.shell_commands.append(command)
     shell = device.make_shell()
     try:
-        return await shell.run(command, io, env=env)
+        return int(await shell.run(command, io, env=env))
     except StreamClosed:
         raise
     except Exception as exc:  # the interpreter's own bug: report like a crashed sh
@@ -122,34 +123,48 @@ async def _run(stream: Stream, command: str, io, env: dict[str, str] | None = No
         return 139
 
 
-async def _interactive(stream: Stream, io, prompt: str) -> int:
-    """A minimal pty session for `adb shell` with no command: prompt, echo, run line by line."""
+async def _interactive(stream: Stream, io: RawIO | V2IO, prompt: str, pty: bool) -> int:
+    """`adb shell` with no command: one shell reading lines until `exit` or end of input.
+
+    With a PTY the terminal echoes what is typed, handles backspace and ^D, and the shell prompts;
+    without one (stdin piped into `adb shell`) it just reads commands, as mksh does.
+    """
+    device = stream.conn.device
+    session: Interp = await device.make_shell().session(io)
     line = bytearray()
-    status = 0
-    await io.write_stdout(prompt.encode())
+
+    def prompt_now() -> bytes:  # mksh's PS1 on Android: device:cwd $
+        return prompt.replace(":/ $", f":{session.state.cwd} $", 1).encode()
+
+    if pty:
+        await io.write_stdout(prompt_now())
     while True:
         chunk = await io.read_stdin()
         if not chunk:
-            return status
+            return await session.finish()
         for byte in chunk:
             if byte in (0x0D, 0x0A):
-                await io.write_stdout(b"\n")
+                if pty:
+                    await io.write_stdout(b"\n")
                 text = line.decode("utf-8", "replace").strip()
                 line.clear()
-                if text in ("exit", "logout"):
-                    return status
                 if text:
-                    status = await _run(stream, text, io)
-                await io.write_stdout(prompt.encode())
-            elif byte == 0x04 and not line:
-                return status
-            elif byte in (0x7F, 0x08):
+                    device.counters.shell_commands.append(text)
+                    await session.run_line(text)
+                if session.exited:
+                    return session.state.status
+                if pty:
+                    await io.write_stdout(prompt_now())
+            elif byte == 0x04 and not line and pty:
+                return await session.finish()
+            elif byte in (0x7F, 0x08) and pty:
                 if line:
                     line.pop()
                     await io.write_stdout(b"\b \b")
             else:
                 line.append(byte)
-                await io.write_stdout(bytes([byte]))
+                if pty:
+                    await io.write_stdout(bytes([byte]))
 
 
 async def shell_service(stream: Stream, service: str) -> None:
@@ -164,18 +179,18 @@ async def shell_service(stream: Stream, service: str) -> None:
     env = {"TERM": str(opts["TERM"])}
     prompt = stream.conn.device.shell_prompt()
     if opts["v2"]:
-        io = V2IO(stream, pty)
+        framed = V2IO(stream, pty)
         try:
-            code = await (_interactive(stream, io, prompt) if not command else _run(stream, command, io, env))
-            await io.exit(code)
+            run = _interactive(stream, framed, prompt, pty) if not command else _run(stream, command, framed, env)
+            await framed.exit(await run)
         finally:
-            io.reader.cancel()
+            framed.reader.cancel()
     else:
-        io = RawIO(stream, pty)
+        raw = RawIO(stream, pty)
         if command:
-            await _run(stream, command, io, env)
+            await _run(stream, command, raw, env)
         else:
-            await _interactive(stream, io, prompt)
+            await _interactive(stream, raw, prompt, pty)
 
 
 async def exec_service(stream: Stream, service: str) -> None:

@@ -1,4 +1,7 @@
-"""`sync:` — adbd's file service: STAT/LST2/STA2, LIST/LIS2, SEND, RECV, QUIT (v1 + stat/ls v2).
+"""`sync:` — adbd's file service: STAT/LST2/STA2, LIST/LIS2, SEND/SND2, RECV/RCV2, QUIT.
+
+SND2/RCV2 (the `sendrecv_v2` feature) carry mode and flags in a setup message after the path:
+compression (brotli, LZ4, zstd) and, for SND2, dry-run (`adb push -n`: decoded, then discarded).
 
 Requests are parsed straight from the stream buffer (O(n)); each STAT/DENT reply is one write so it
 lands in one WRTE. SEND goes to a staging file that replaces the target only at DONE.
@@ -15,6 +18,8 @@ import struct
 from typing import TYPE_CHECKING, Any
 
 from virtual_device.fs import FsError, VStat
+from virtual_device.fs.devnodes import DevWriter
+from virtual_device.services.codecs import FLAG_DRY_RUN, Codec, CodecError, decoder, encoder
 
 if TYPE_CHECKING:
     from virtual_device.fs import VirtualFS
@@ -27,6 +32,8 @@ _STAT1 = struct.Struct("<4sIII")
 _DENT1 = struct.Struct("<4sIIII")
 _STAT2 = struct.Struct("<4sIQQIIIIQqqq")
 _DENT2 = struct.Struct("<4sIQQIIIIQqqqI")
+_SEND2 = struct.Struct("<4sII")  # id, mode, flags
+_RECV2 = struct.Struct("<4sI")  # id, flags
 
 
 class _Abort(Exception):
@@ -42,7 +49,7 @@ def _errno_text(exc: OSError) -> str:
     return os.strerror(exc.errno or E.EIO)
 
 
-def _stat2_fields(st: VStat | None, err: int) -> tuple:
+def _stat2_fields(st: VStat | None, err: int) -> tuple[int, ...]:
     if st is None:
         return (err, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
     return (
@@ -62,7 +69,7 @@ class SyncSession:
                 ident, length = _REQ.unpack(await self.stream.readexactly(8))
                 if ident == b"QUIT":
                     return
-                if ident not in (b"STAT", b"LST2", b"STA2", b"LIST", b"LIS2", b"SEND", b"RECV"):
+                if ident not in (b"STAT", b"LST2", b"STA2", b"LIST", b"LIS2", b"SEND", b"RECV", b"SND2", b"RCV2"):
                     await self.stream.write(_fail(f"unknown command {ident.hex()}"))
                     return
                 if length > PATH_MAX:
@@ -77,6 +84,10 @@ class SyncSession:
                     await self._list(path, v2=ident == b"LIS2")
                 elif ident == b"SEND":
                     await self._send(path)
+                elif ident == b"SND2":
+                    await self._send_v2(path)
+                elif ident == b"RCV2":
+                    await self._recv_v2(path)
                 else:
                     await self._recv(path)
         except _Abort:
@@ -147,6 +158,20 @@ class SyncSession:
             mode = int(mode_text, 0) if mode_text else 0
         except ValueError:
             mode = 0
+        await self._send_file(path, mode, decoder(0), dry_run=False)
+
+    async def _send_v2(self, path: str) -> None:
+        ident, mode, flags = _SEND2.unpack(await self.stream.readexactly(_SEND2.size))
+        if ident != b"SND2":
+            await self.stream.write(_fail("send_v2 setup message mismatch"))
+            raise _Abort
+        try:
+            codec = decoder(flags)
+        except CodecError as exc:
+            await self._fail_send(str(exc))
+        await self._send_file(path, mode, codec, dry_run=bool(flags & FLAG_DRY_RUN))
+
+    async def _send_file(self, path: str, mode: int, codec: Codec, dry_run: bool) -> None:
         if S.S_ISLNK(mode):
             await self._send_symlink(path)
             return
@@ -154,7 +179,7 @@ class SyncSession:
         perm = mode & 0o777
         perm |= (perm >> 3) & 0o070
         perm |= (perm >> 3) & 0o007
-        handle = await self._create(path, perm or 0o644)
+        handle = DevWriter("/dev/null") if dry_run else await self._create(path, perm or 0o644)
         try:
             while True:
                 ident, length = _REQ.unpack(await self.stream.readexactly(8))
@@ -167,13 +192,20 @@ class SyncSession:
                     raise _Abort
                 data = await self.stream.readexactly(length)
                 try:
-                    handle.write(data)
+                    handle.write(codec.step(data))
+                except CodecError as exc:
+                    handle.close()
+                    await self._fail_send(f"decompress failed: {exc}")
                 except OSError as exc:
                     handle.close()
                     await self._fail_send(f"write failed: {_errno_text(exc)}")
+            handle.write(codec.end())
             handle.commit(mtime)
         finally:
             handle.close()
+        if dry_run:
+            await self.stream.write(_REQ.pack(b"OKAY", 0))
+            return
         if perm and not handle.created and not handle.canon.startswith("/storage/"):
             with contextlib.suppress(OSError):
                 fs.chmod(handle.canon, perm)
@@ -216,6 +248,21 @@ class SyncSession:
         await self.stream.write(_REQ.pack(b"OKAY", 0))
 
     async def _recv(self, path: str) -> None:
+        await self._recv_file(path, encoder(0))
+
+    async def _recv_v2(self, path: str) -> None:
+        ident, flags = _RECV2.unpack(await self.stream.readexactly(_RECV2.size))
+        if ident != b"RCV2":
+            await self.stream.write(_fail("recv_v2 setup message mismatch"))
+            raise _Abort
+        try:
+            codec = encoder(flags)
+        except CodecError as exc:
+            await self.stream.write(_fail(str(exc)))
+            raise _Abort from None
+        await self._recv_file(path, codec)
+
+    async def _recv_file(self, path: str, codec: Codec) -> None:
         try:
             f = self.fs.open_read(path)
         except FsError as exc:
@@ -226,8 +273,14 @@ class SyncSession:
             raise _Abort from None
         with f:
             while chunk := f.read(SYNC_DATA_MAX):
-                await self.stream.write(_REQ.pack(b"DATA", len(chunk)) + chunk)
+                await self._send_data(codec.step(chunk))
+        await self._send_data(codec.end())
         await self.stream.write(_REQ.pack(b"DONE", 0))
+
+    async def _send_data(self, data: bytes) -> None:
+        for start in range(0, len(data), SYNC_DATA_MAX):
+            piece = data[start : start + SYNC_DATA_MAX]
+            await self.stream.write(_REQ.pack(b"DATA", len(piece)) + piece)
 
 
 async def sync_service(stream: Stream, service: str) -> None:

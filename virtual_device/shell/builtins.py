@@ -142,7 +142,7 @@ async def _shift(sh: Interp, argv: list[str]) -> int:
 
 def _escapes(text: str) -> tuple[str, bool]:
     """Interpret print/echo backslash sequences; returns (text, stop) where stop means `\\c` was seen."""
-    out = []
+    out: list[str] = []
     i = 0
     table = {"a": "\a", "b": "\b", "e": "\x1b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", "\\": "\\"}
     while i < len(text):
@@ -329,11 +329,18 @@ def _evaluate(sh: Interp, args: list[str]) -> bool:
     raise _TestError(f"{args[3]}: unexpected operator/operand")
 
 
+def _is_terminal(stream: object) -> bool:
+    """True for the session's own stdin/stdout when adbd gave it a PTY (`adb shell -t`)."""
+    return bool(getattr(getattr(stream, "io", None), "pty", False))
+
+
 def _unary(sh: Interp, op: str, operand: str) -> bool:
     if op == "-z":
         return operand == ""
     if op == "-n":
         return operand != ""
+    if op == "-t":
+        return operand.isdigit() and _is_terminal(sh.fds.fds.get(int(operand)))
     fs = sh.device.fs
     path = fs.resolve(operand, sh.state.cwd)
     try:
@@ -342,7 +349,7 @@ def _unary(sh: Interp, op: str, operand: str) -> bool:
         info = fs.stat(path)
     except OSError:
         return False
-    checks = {
+    checks: dict[str, Callable[[], bool]] = {
         "-e": lambda: True,
         "-f": lambda: st.S_ISREG(info.mode),
         "-d": lambda: st.S_ISDIR(info.mode),

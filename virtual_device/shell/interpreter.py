@@ -26,12 +26,14 @@ from virtual_device.shell.ast import (
     Lit,
     Node,
     Pipeline,
+    Redir,
     Seq,
     Simple,
     Var,
     While,
     Word,
 )
+from virtual_device.shell.jobs import Jobs, kill_trap, run_trap
 from virtual_device.shell.lexer import ShellSyntaxError
 from virtual_device.shell.parser import parse
 from virtual_device.shell.streams import (
@@ -131,10 +133,27 @@ class Shell:
         state = ShellState(base, "/")
         proc = _spawn(self.device, "sh", ["/system/bin/sh", "-c", command], ppid=None)
         self.pid = proc.pid if proc is not None else 4242
+        interp = Interp(self, state, fds)
+        body = asyncio.ensure_future(interp.run_text(command))
+        if proc is not None:
+            proc.task = body  # `kill $$` ends the script (its traps run); cancelling run() still raises
         try:
-            return await Interp(self, state, fds).run_text(command)
+            return await body
+        except asyncio.CancelledError:
+            if not body.cancelled() or _current_cancelling():
+                raise
+            return await interp.killed()
         finally:
             _exit(self.device, proc)
+
+    async def session(self, io: ProcessIO, env: dict[str, str] | None = None) -> Interp:
+        """An interactive shell: one Interp whose state (cwd, variables, traps) lasts across lines."""
+        fds = FdTable({0: OuterStdin(io), 1: OuterStdout(io), 2: OuterStderr(io)})
+        base = dict(DEFAULT_ENV)
+        base.update(env or {})
+        proc = _spawn(self.device, "sh", ["-/system/bin/sh"], ppid=None)
+        self.pid = proc.pid if proc is not None else 4242
+        return Interp(self, ShellState(base, "/"), fds)
 
 
 def _spawn(device: Any, name: str, args: list[str], ppid: int | None) -> Any:
@@ -157,7 +176,8 @@ class Interp:
         self.shell = shell
         self.state = state
         self.fds = fds
-        self.background: list[asyncio.Task[Any]] = []
+        self.jobs = Jobs()
+        self.exited = False  # `exit` ran (an interactive session then ends)
 
     @property
     def device(self) -> DeviceState:
@@ -172,13 +192,51 @@ class Interp:
         except ShellSyntaxError as exc:
             await self.err(str(exc))
             return 1
+        status = 0
         try:
-            return await self.run_seq(tree)
+            status = await self.run_seq(tree)
         except ExitShell as exc:
-            return exc.code
+            self.exited = True
+            status = exc.code
         finally:
-            for task in self.background:
-                task.cancel()
+            self.jobs.cancel_all()
+        code = await run_trap(self, 0)
+        return status if code is None else code
+
+    async def killed(self) -> int:
+        """The shell was killed with no trap to catch it (or the host hung up): the EXIT trap runs, 128+15."""
+        self.exited = True
+        code = await run_trap(self, 0)
+        return 143 if code is None else code
+
+    async def run_line(self, text: str) -> int:
+        """One line of an interactive session (the EXIT trap waits for the session's end)."""
+        try:
+            tree = parse(text)
+        except ShellSyntaxError as exc:
+            await self.err(str(exc))
+            return 1
+        try:
+            self.state.status = await self.run_seq(tree)
+        except ExitShell as exc:
+            self.exited = True
+            code = await run_trap(self, 0)
+            self.state.status = exc.code if code is None else code
+        return self.state.status
+
+    async def finish(self) -> int:
+        """End of input for an interactive session: the EXIT trap runs; the status is the last command's."""
+        self.jobs.cancel_all()
+        code = await run_trap(self, 0)
+        return self.state.status if code is None else code
+
+    async def run_subcommand_here(self, text: str) -> int:
+        """Run `text` in this shell itself (a trap's action; `exit` there exits the shell)."""
+        try:
+            return await self.run_seq(parse(text))
+        except ShellSyntaxError as exc:
+            await self.err(str(exc))
+            return 1
 
     # -- compound structure --------------------------------------------------------------------
     async def run_seq(self, seq: Seq) -> int:
@@ -186,7 +244,7 @@ class Interp:
         for item, background in seq.items:
             if background:
                 sub = Interp(self.shell, self.state.copy(), self.fds.copy())
-                self.background.append(asyncio.ensure_future(sub.run_and_or(item)))
+                self.jobs.start(self, sub.run_and_or(item))
                 status = 0
             else:
                 status = await self.run_and_or(item)
@@ -220,8 +278,8 @@ class Interp:
                 fds.fds[0] = pipes[i - 1]
             if i < len(nodes) - 1:
                 fds.fds[1] = pipes[i]
-            last = i == len(nodes) - 1
-            interp = self if last else Interp(self.shell, self.state.copy(), fds)
+            is_last = i == len(nodes) - 1
+            interp = self if is_last else Interp(self.shell, self.state.copy(), fds)
             tasks.append(asyncio.ensure_future(self._stage(interp, node, fds, pipes, i)))
         pending = set(tasks)
         try:
@@ -284,8 +342,8 @@ class Interp:
             if isinstance(node, While):
                 status = 0
                 for _ in range(100_000):
-                    cond = await self.run_seq(node.cond)
-                    if (cond == 0) == node.until:
+                    cond_status = await self.run_seq(node.cond)
+                    if (cond_status == 0) == node.until:
                         break
                     status = await self.run_seq(node.body)
                     await asyncio.sleep(0)
@@ -299,7 +357,7 @@ class Interp:
                 return 0
             if isinstance(node, Group):
                 if node.subshell:
-                    sub = Interp(self.shell, self.state.copy(), self.fds)
+                    sub = Interp(self.shell, self.state.copy(), self.fds.copy())
                     try:
                         return await sub.run_seq(node.body)
                     except ExitShell as exc:
@@ -323,6 +381,8 @@ class Interp:
             local = await self.apply_redirs(cmd.redirs, fds, opened)
         except OSError:
             return 1
+        if argv[:1] == ["exec"]:
+            return await self._exec(argv[1:], assigns, fds, local)
         try:
             if not argv:
                 for name, value in assigns:
@@ -332,6 +392,14 @@ class Interp:
         finally:
             for stream in opened:
                 stream.close()
+
+    async def _exec(self, argv: list[str], assigns: list[tuple[str, str]], fds: FdTable, local: FdTable) -> int:
+        """`exec CMD`: the shell becomes CMD (its status is the shell's); `exec >f 2>&1`: redirect the shell."""
+        if not argv:
+            fds.fds.clear()
+            fds.fds.update(local.fds)  # the descriptors stay open for the rest of the shell
+            return 0
+        raise ExitShell(await self.exec_argv(argv, assigns, local))
 
     async def call_function(self, body: Node, argv: list[str], fds: FdTable) -> int:
         """Run a shell function: its own $1..., the caller's variables; `return N` ends it."""
@@ -414,7 +482,15 @@ class Interp:
         except asyncio.CancelledError:
             if task.cancelled() and not _current_cancelling():
                 return 137  # killed by `kill`/`am force-stop`
-            raise
+            trap = kill_trap(self)
+            current = asyncio.current_task()
+            if trap is None or current is None or not _current_cancelling():
+                raise
+            current.uncancel()  # the shell itself was killed, and it traps that: run the trap, go on
+            code = await run_trap(self, trap[0])
+            if code is not None:
+                raise ExitShell(code) from None
+            return 0 if task.done() and not task.cancelled() else trap[1]
         except BrokenPipeError:
             return 141
         except OSError:
@@ -433,7 +509,7 @@ class Interp:
         return await sub.run_text(text)
 
     # -- redirections --------------------------------------------------------------------------
-    async def apply_redirs(self, redirs: list, fds: FdTable, opened: list[FileStream]) -> FdTable:
+    async def apply_redirs(self, redirs: list[Redir], fds: FdTable, opened: list[FileStream]) -> FdTable:
         if not redirs:
             return fds
         local = fds.copy()
@@ -491,7 +567,9 @@ class Interp:
         if name.isdigit():
             idx = int(name)
             return st.positional[idx - 1] if idx <= len(st.positional) else ""
-        if name == "!" or name == "-":
+        if name == "!":
+            return self.jobs.last_pid
+        if name == "-":
             return ""
         if name.startswith("(("):
             return arithmetic(name[2:], st.vars)

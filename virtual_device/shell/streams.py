@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from typing import BinaryIO, Protocol
+from typing import IO, TYPE_CHECKING, Protocol
+
+from virtual_device.fs.handles import WriteHandle
+
+if TYPE_CHECKING:
+    from virtual_device.commands import ProcessIO
 
 
 class Reader(Protocol):
@@ -77,11 +82,11 @@ class Capture:
 class FileStream:
     """A device file opened through VirtualFS."""
 
-    def __init__(self, fh: BinaryIO) -> None:
+    def __init__(self, fh: IO[bytes] | WriteHandle) -> None:
         self.fh = fh
 
     async def read(self, n: int = 65536) -> bytes:
-        return self.fh.read(n)
+        return b"" if isinstance(self.fh, WriteHandle) else self.fh.read(n)
 
     async def write(self, data: bytes) -> None:
         self.fh.write(data)
@@ -91,7 +96,7 @@ class FileStream:
 
 
 class OuterStdin:
-    def __init__(self, io) -> None:
+    def __init__(self, io: ProcessIO) -> None:
         self.io = io
 
     async def read(self, n: int = 65536) -> bytes:
@@ -99,7 +104,7 @@ class OuterStdin:
 
 
 class OuterStdout:
-    def __init__(self, io) -> None:
+    def __init__(self, io: ProcessIO) -> None:
         self.io = io
 
     async def write(self, data: bytes) -> None:
@@ -107,7 +112,7 @@ class OuterStdout:
 
 
 class OuterStderr:
-    def __init__(self, io) -> None:
+    def __init__(self, io: ProcessIO) -> None:
         self.io = io
 
     async def write(self, data: bytes) -> None:
@@ -127,7 +132,7 @@ class FdTable:
         stream = self.fds.get(0)
         if stream is None or not hasattr(stream, "read"):
             return b""
-        return await stream.read(n)  # type: ignore[union-attr]
+        return await stream.read(n)
 
     async def write_stdout(self, data: bytes) -> None:
         await self._write(1, data)
@@ -139,4 +144,4 @@ class FdTable:
         stream = self.fds.get(fd)
         if stream is None or not hasattr(stream, "write") or not data:
             return
-        await stream.write(data)  # type: ignore[union-attr]
+        await stream.write(data)
