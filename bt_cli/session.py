@@ -1,4 +1,4 @@
-"""`bt session start|show|list|use|join|transfer|end`."""
+"""`bt session start|show|list|use|join|transfer|end|host-status`."""
 
 from __future__ import annotations
 
@@ -34,9 +34,12 @@ def start(
     attr: Annotated[list[str], typer.Option("--attr", help="Custom attribute KEY=VALUE (repeatable).")] = [],  # noqa: B006
     external_key: Annotated[str, typer.Option(help="A key from your ticketing system.")] = "",
     no_join: Annotated[bool, typer.Option("--no-join", help="Leave it Waiting in the queue for a technician.")] = False,
+    shared: Annotated[
+        bool, typer.Option("--shared", help="Allow it beside another open session on the same device.")
+    ] = False,
     json_out: JSON_OPTION = False,
 ) -> None:
-    """Start a session on a device; it becomes your current session."""
+    """Start a session on a device; it becomes your current session and its host starts."""
     cli = context.get(ctx)
     record = cli.services.sessions.start(
         device or cli.settings.device or None,
@@ -48,6 +51,7 @@ def start(
         attributes=attr,
         external_key=external_key or None,
         join=not no_join,
+        shared=shared,
     )
     if json_out:
         from bt_core.info_panel import info_json
@@ -76,8 +80,9 @@ def show(
 
         how = copy_text(info_text(record))
         cli.info(f"copied the info panel ({how})")
+    host = cli.services.host.status(record.id)
     if json_out:
-        context.emit_json(info_json(record))
+        context.emit_json({**info_json(record), "host": _host_summary(host)})
         return
     from rich.table import Table
 
@@ -86,7 +91,60 @@ def show(
     table.add_column()
     for label, value in info_rows(record):
         table.add_row(label, value)
+    table.add_row("Session host", _host_line(host, record.ended))
     cli.console.print(table, markup=False)
+
+
+def _host_summary(host) -> dict:  # noqa: ANN001 - a HostStatus
+    return {"running": host.running, "pid": host.pid, "heartbeat_age_s": host.heartbeat_age_s}
+
+
+def _host_line(host, ended: bool) -> str:  # noqa: ANN001 - a HostStatus
+    if host.running:
+        return f"running (pid {host.pid}, heartbeat {host.heartbeat_age_s} s ago)"
+    return "stopped (the session has ended)" if ended else "not running (any bt command on the session restarts it)"
+
+
+@session_app.command("host-status")
+def host_status(ctx: typer.Context, session_id: SESSION_ARG = None, json_out: JSON_OPTION = False) -> None:
+    """Show the session host: its process, heartbeat, the customer page mapping and the indicator."""
+    from bt_core.sanitize import for_terminal
+
+    cli = context.get(ctx)
+    status = cli.services.host.status(_session_id(ctx, session_id))
+    if json_out:
+        data = status.to_json()
+        data["state"] = {k: v for k, v in data["state"].items() if k != "token"}
+        context.emit_json(data)
+        return
+    from rich.table import Table
+
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column()
+    present = {True: "present", False: "absent", None: "unknown"}[status.device_present]
+    mapping = status.mapping or "-"
+    if status.mapping_error:
+        mapping += f" ({status.mapping_error})"
+    indicator = status.indicator or "-"
+    if status.indicator_error:
+        indicator += f" ({status.indicator_error})"
+    rows = [
+        ("Session", status.session_id),
+        ("Host", "running" if status.running else "not running"),
+        ("PID", f"{status.pid} on {status.hostname}" if status.pid else "-"),
+        ("Heartbeat", f"{status.heartbeat_age_s} s ago" if status.heartbeat_age_s is not None else "-"),
+        ("Device", present),
+        ("Customer page", f"{status.page_url or '-'} (this computer: 127.0.0.1:{status.page_port})"),
+        ("Page mapping", mapping),
+        ("Pages open", str(status.page_connected)),
+        ("Indicator", indicator),
+    ]
+    for label, value in rows:
+        table.add_row(label, for_terminal(value))
+    cli.console.print(table, markup=False)
+    if status.mapping == "failed":
+        cli.warn(f"the customer page is not reachable on the device: {status.mapping_error}")
 
 
 @session_app.command("list")

@@ -121,6 +121,12 @@ class NeedsGrant(PermissionDenied):
     default_title = "Screen access needed"
 
 
+class DeviceBusy(PermissionDenied):
+    """The device already has an open session (one per device unless the technician asks for --shared)."""
+
+    default_title = "Device in another session"
+
+
 def from_backend(error: Exception) -> BtError:
     """The BtError for an adb_backend error, keeping its message."""
     from adb_backend import errors as backend

@@ -39,7 +39,19 @@ def _v2_transfer_runner(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE bt_transfers ADD COLUMN runner VARCHAR(255)"))
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1_initial, _v2_transfer_runner]
+def _v3_session_hosts(conn: Connection) -> None:
+    """The session host of each open session: its process, heartbeat and live state (page, presence)."""
+    conn.execute(
+        text(
+            "CREATE TABLE IF NOT EXISTS bt_session_hosts ("
+            " session_id VARCHAR(32) PRIMARY KEY REFERENCES bt_sessions (id), pid INTEGER NOT NULL,"
+            " hostname VARCHAR(255) NOT NULL, started_at BIGINT NOT NULL, heartbeat_at BIGINT NOT NULL,"
+            " state TEXT NOT NULL)"
+        )
+    )
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1_initial, _v2_transfer_runner, _v3_session_hosts]
 LATEST = len(MIGRATIONS)
 
 

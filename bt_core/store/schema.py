@@ -109,3 +109,14 @@ transfers = Table(
     Column("runner", String(255)),  # "host:pid" of the process running it (migration 2)
 )
 Index("bt_transfers_session", transfers.c.session_id)
+
+session_hosts = Table(
+    "bt_session_hosts",
+    metadata,
+    Column("session_id", String(32), ForeignKey("bt_sessions.id"), primary_key=True),
+    Column("pid", Integer, nullable=False),
+    Column("hostname", String(255), nullable=False),
+    Column("started_at", BigInteger, nullable=False),
+    Column("heartbeat_at", BigInteger, nullable=False),
+    Column("state", Text, nullable=False, default="{}"),  # JSON: page, mapping, presence, indicator (migration 3)
+)
