@@ -68,6 +68,8 @@ async def notification_command(ctx: CommandContext, args: list[str]) -> int:
         elif a in ("-t", "--title") and i + 1 < len(rest):
             title = rest[i + 1]
             i += 1
+        elif a in ("-c", "--content-intent", "--intent"):
+            i = _skip_intent(rest, i + 1) - 1  # Intent.parseCommandArgs takes `am start`-style options
         elif a in (
             "-i",
             "--icon",
@@ -75,8 +77,6 @@ async def notification_command(ctx: CommandContext, args: list[str]) -> int:
             "--large-icon",
             "-S",
             "--style",
-            "-c",
-            "--content-intent",
             "--bigtext",
             "--picture",
             "--line",
@@ -104,3 +104,23 @@ async def notification_command(ctx: CommandContext, args: list[str]) -> int:
             f"id=2020 tag={tag} importance=3 key=0|com.android.shell|2020|{tag}|2000: {summary})\n"
         )
     return 0
+
+
+_INTENT_ONE = {"-a", "-d", "-t", "-c", "-n", "-f", "-p", "-i", "--user"}
+_INTENT_TWO = {"--es", "--ei", "--el", "--ef", "--ez", "--eu", "--esn", "--ecn", "--eia", "--esa"}
+
+
+def _skip_intent(args: list[str], i: int) -> int:
+    """The index after an intentspec: `[activity|broadcast|service] {-a X | -d X | --es K V | ...}`."""
+    if i < len(args) and args[i] in ("activity", "broadcast", "service"):
+        i += 1
+    while i < len(args):
+        if args[i] in _INTENT_ONE:
+            i += 2
+        elif args[i] in _INTENT_TWO:
+            i += 3
+        elif args[i] == "--esn" or args[i].startswith("--activity-") or args[i].startswith("--receiver-"):
+            i += 1
+        else:
+            break
+    return i
