@@ -130,6 +130,8 @@ class ChatService:
             if not 0 <= value < 65536:
                 raise UsageError(f"port {value} is out of range (0-65535)")
         sessions = self.services.sessions
+        if port:
+            _check_free(port)
         status = self.services.host.restart(session_id, device_port=device_port, port=port)
         if not status.running:
             raise BtError(f"the session host did not start: see {_host_log(status.session_id)}")
@@ -185,6 +187,19 @@ class ChatService:
         from bt_core.spelling import check
 
         return [asdict(m) for m in check(text, self.ignore_list())]
+
+
+def _check_free(port: int) -> None:
+    """Refuse a page port this computer cannot listen on before the host is restarted for it."""
+    import socket
+
+    from bt_core.customer_page.runner import BIND_HOST
+
+    with socket.socket() as probe:
+        try:
+            probe.bind((BIND_HOST, port))
+        except OSError as error:
+            raise UsageError(f"cannot listen on {BIND_HOST}:{port}: {error.strerror or error}") from None
 
 
 def _host_log(session_id: str) -> str:

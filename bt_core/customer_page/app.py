@@ -26,7 +26,7 @@ MAX_BODY = 16 * 1024
 MAX_AVATAR = 2 * 1024 * 1024
 POLL_SECONDS = 0.3
 CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self'; "
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "connect-src 'self'; "
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )

@@ -94,7 +94,9 @@ def notifications(vdevice) -> dict[str, tuple[str, str]]:
 def test_indicator_during_the_session_replaced_at_the_end_and_the_host_stops(live, vdevice):
     session_id = live.start(vdevice.serial)
     tag = f"bt-session-{session_id}"
-    eventually(lambda: notifications(vdevice).get(tag, ("",))[0] == "Support session with Alice Martin", what="indicator")
+    eventually(
+        lambda: notifications(vdevice).get(tag, ("",))[0] == "Support session with Alice Martin", what="indicator"
+    )
     host = eventually(lambda: (h := live.host(session_id))["mapping"] == "mapped" and h, what="page mapped")
     assert host["running"] and host["pid"] and host["device_present"] is True and host["indicator"] == "shown"
     shown = live.run("session", "show", session_id)
