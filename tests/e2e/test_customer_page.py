@@ -282,3 +282,25 @@ def test_serve_refuses_a_busy_port_and_needs_a_session(bt_env, vdevice):
         result = bt_env.run("chat", "serve", "--port", str(port), "--no-open", timeout=30)
     assert result.returncode == 2
     assert result.stderr.startswith(f"bt: error: cannot listen on 127.0.0.1:{port}")
+
+
+def test_the_customer_starts_the_camera_from_the_page(served):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch(p, served.vdevice)
+        try:
+            page = browser.new_page()
+            page.goto(served.url)
+            expect(page.locator("#camera-button")).to_be_visible()
+            asked = served.bt_env.run("camera", "request")
+            assert asked.returncode == 0, asked.stderr
+            expect(page.locator("#camera-request")).to_be_visible()
+            page.click("#camera-start")
+            expect(page.locator("#camera-request")).to_be_hidden()
+            expect(page.locator(".msg.kind-camera .text").last).to_have_text("You started the camera.")
+        finally:
+            browser.close()
+    assert served.vdevice.state.screen.snapshot().page.kind == "camera"
+    [opened] = served.events("camera.opened")
+    assert opened["actor"] == "customer" and served.session()["grant"] == "none"  # no grant was needed
