@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bt_cli import context
 from bt_cli.options import JSON_OPTION, SESSION_ARG
+
+if TYPE_CHECKING:
+    from bt_core.host import HostStatus
 
 session_app = typer.Typer(
     help="Support sessions: start, show the info panel, list, switch, join, end.", no_args_is_help=True
@@ -95,11 +98,11 @@ def show(
     cli.console.print(table, markup=False)
 
 
-def _host_summary(host) -> dict:  # noqa: ANN001 - a HostStatus
+def _host_summary(host: HostStatus) -> dict[str, object]:
     return {"running": host.running, "pid": host.pid, "heartbeat_age_s": host.heartbeat_age_s}
 
 
-def _host_line(host, ended: bool) -> str:  # noqa: ANN001 - a HostStatus
+def _host_line(host: HostStatus, ended: bool) -> str:
     if host.running:
         return f"running (pid {host.pid}, heartbeat {host.heartbeat_age_s} s ago)"
     return "stopped (the session has ended)" if ended else "not running (any bt command on the session restarts it)"

@@ -113,7 +113,7 @@ class HostService:
             return False
         if row["hostname"] == socket.gethostname():
             return lock_is_held(session_id)
-        return time.time() * 1000 - row["heartbeat_at"] < STALE_MS
+        return bool(time.time() * 1000 - int(row["heartbeat_at"]) < STALE_MS)
 
     def running(self, session_id: str) -> bool:
         return self._alive(session_id, self.services.store.get_host(session_id))

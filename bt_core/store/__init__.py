@@ -356,7 +356,7 @@ class Store:
         query = update(t).where(and_(t.c.session_id == session_id, t.c.pid == pid))
         with self._tx() as conn:
             values = {"heartbeat_at": now_ms(), "state": json.dumps(state, default=str)}
-            return conn.execute(query.values(**values)).rowcount > 0
+            return bool(conn.execute(query.values(**values)).rowcount > 0)
 
     def get_host(self, session_id: str) -> dict[str, Any] | None:
         """The session host's row (pid, hostname, started_at, heartbeat_at in ms, state), or None."""
