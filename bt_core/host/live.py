@@ -33,7 +33,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("bt.host")
 
-TICK = 0.1
+TICK = 0.25
+"""How often the store is read (the end, requests); a presence change wakes the loop at once."""
 HEARTBEAT = 1.0
 SERVER_GIVE_UP = 60.0
 """Seconds without an adb server before the host gives up (a command restarts it later)."""
@@ -58,6 +59,7 @@ class SessionHost:
         self.requested_port = port
         self.pid = os.getpid()
         self.stop = threading.Event()
+        self.wake = threading.Event()
         self.presence: queue.Queue[str | None] = queue.Queue()
         self.present: bool | None = None
         self.device_state: str | None = None
@@ -98,8 +100,8 @@ class SessionHost:
         record = self.store.get_session(self.session_id)
         if record.ended:
             return 0
-        signal.signal(signal.SIGTERM, lambda *_: self.stop.set())
-        signal.signal(signal.SIGINT, lambda *_: self.stop.set())
+        signal.signal(signal.SIGTERM, self._stop)
+        signal.signal(signal.SIGINT, self._stop)
         device_port = self.requested_device_port or int(old.get("device_port") or 0) or _random_port()
         self.page = PageServer(
             self.services,
@@ -132,7 +134,10 @@ class SessionHost:
     def _loop(self) -> None:
         last_beat = 0.0
         store_failed_since: float | None = None
-        while not self.stop.wait(TICK):
+        while not self.stop.is_set():
+            self._wait_for_change(TICK)
+            if self.stop.is_set():
+                return
             try:
                 record = self.store.get_session(self.session_id)
                 store_failed_since = None
@@ -156,6 +161,15 @@ class SessionHost:
                 if not self._beat():
                     self.exit_reason = "another host took the session over"
                     return
+
+    def _wait_for_change(self, timeout: float) -> None:
+        """Sleep until the tracker reports something, the host is asked to stop, or `timeout`."""
+        self.wake.wait(timeout)
+        self.wake.clear()
+
+    def _stop(self, *_: object) -> None:
+        self.stop.set()
+        self.wake.set()
 
     def _beat(self) -> bool:
         assert self.page is not None
@@ -193,6 +207,7 @@ class SessionHost:
                 for devices in self._tracker.snapshots():
                     down_since = None
                     self.presence.put(devices.get(record.serial, ""))
+                    self.wake.set()
                     if self.stop.is_set():
                         return
             except BackendError as error:
@@ -200,10 +215,11 @@ class SessionHost:
             if self.stop.is_set():
                 return
             self.presence.put("")  # no server, no device
+            self.wake.set()
             down_since = down_since or time.monotonic()
             if time.monotonic() - down_since > SERVER_GIVE_UP:
                 self.exit_reason = "the adb server is gone"
-                self.stop.set()
+                self._stop()
                 return
             self.stop.wait(1.0)
 
