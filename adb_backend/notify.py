@@ -43,11 +43,24 @@ def post_notification(
             serial=device.serial,
         )
     result = device.shell(post_command(tag, title, text, open_url=open_url, big=big), timeout=20)
-    output = f"{result.stdout}\n{result.stderr}"
-    if result.ok and "posting:" in result.stdout and "Error occurred" not in output:
-        return
-    reason = _reason(output) or result.reason
-    raise DeviceRefused(f"the device did not show the notification: {reason}", reason=reason, serial=device.serial)
+    refusal = post_refusal(result.stdout, result.stderr, result.exit_code)
+    if refusal is not None:
+        raise DeviceRefused(
+            f"the device did not show the notification: {refusal}", reason=refusal, serial=device.serial
+        )
+
+
+def post_refusal(stdout: str, stderr: str, exit_code: int) -> str | None:
+    """None when `cmd notification post` posted (its "posting:" line), else the device's reason.
+
+    Judged by the output, not the exit code: NotificationShellCmd catches every exception, prints
+    "Error occurred. Check logcat for details. <message>" and returns 0; an option it does not know makes
+    it print its usage text, also with 0.
+    """
+    output = f"{stdout}\n{stderr}"
+    if exit_code == 0 and "posting:" in stdout and "Error occurred" not in output:
+        return None
+    return _reason(output) or f"exit code {exit_code}"
 
 
 def _reason(output: str) -> str:

@@ -244,3 +244,18 @@ def test_a_transfer_in_flight_stops_at_the_end_with_nothing_after_it(live, vdevi
     ended_event = live.store.events(session_id, kinds=["session.ended"])[0]
     assert ended_event.data["transfers_stopped"] == [transfer.id]
     assert live.run("files", "push", str(src), "/sdcard/again.bin").returncode == 12
+
+
+def test_a_dead_host_is_restarted_by_the_next_command_and_keeps_its_page(live, vdevice):
+    session_id = live.start(vdevice.serial)
+    before = eventually(lambda: (h := live.host(session_id))["mapping"] == "mapped" and h, what="page mapped")
+    os.kill(before["pid"], signal.SIGKILL)  # a crash: no cleanup at all
+    eventually(lambda: not live.host(session_id)["running"], what="host seen dead")
+    assert "not running" in live.run("session", "show", session_id).stdout  # show reads, it does not restart
+
+    assert live.run("chat", "send", "still with you").returncode == 0
+    after = eventually(
+        lambda: (h := live.host(session_id))["running"] and h["mapping"] == "mapped" and h, what="host back"
+    )
+    assert after["pid"] != before["pid"]
+    assert after["page_url"] == before["page_url"]  # the indicator's link stays valid
