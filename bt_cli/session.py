@@ -64,6 +64,14 @@ def start(
         cli.console.print(record.id, markup=False, highlight=False)
         where = record.computer_name or record.serial
         cli.info(f"session {record.id} started on {where}; it is now your current session")
+    _warn_without_host(cli, record.id)
+
+
+def _warn_without_host(cli: context.CliContext, session_id: str) -> None:
+    from bt_core.host.control import enabled, log_path
+
+    if enabled() and not cli.services.host.status(session_id).running:
+        cli.warn(f"the session host did not start (no indicator, page or presence tracking): see {log_path(session_id)}")
 
 
 @session_app.command("show")

@@ -151,10 +151,13 @@ class SessionHost:
                 self.exit_reason = "the session ended"
                 self._ended()
                 return
-            record = self._apply_presence(record)
-            if self.present and self.need_setup:
-                self._setup(record)
-            self._route_requests()
+            try:
+                record = self._apply_presence(record)
+                if self.present and self.need_setup:
+                    self._setup(record)
+                self._route_requests()
+            except BtError as error:  # one bad round (store busy, device gone mid-call) must not end the host
+                log.warning("%s", error)
             now = time.monotonic()
             if now - last_beat >= HEARTBEAT:
                 last_beat = now
