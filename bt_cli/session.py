@@ -71,7 +71,7 @@ def _warn_without_host(cli: context.CliContext, session_id: str) -> None:
     from bt_core.host.control import enabled, log_path
 
     if enabled() and not cli.services.host.status(session_id).running:
-        cli.warn(f"the session host did not start (no indicator, page or presence tracking): see {log_path(session_id)}")
+        cli.warn(f"the session host did not start (no indicator, page or presence): see {log_path(session_id)}")
 
 
 @session_app.command("show")
