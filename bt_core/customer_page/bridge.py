@@ -82,24 +82,18 @@ class CustomerBridge:
             view["text"] = f"{self.technician_name} asks you to start your camera so they can see the problem."
         elif event.kind == "camera.opened":
             view["text"] = "You started the camera." if who == "customer" else "The camera was started."
-        elif event.kind in ("file.pushed", "file.pulled"):
-            name = posixpath.basename(str(data.get("destination" if event.kind == "file.pushed" else "origin") or ""))
+        elif event.kind == "file.pushed":
+            destination = str(data.get("destination") or "")
             files = int(data.get("files") or 0)
-            what = f"{files} files" if files != 1 else (name or "a file")
-            if event.kind == "file.pushed":
-                view["text"] = f"{self.technician_name} sent {what} to your device ({data.get('destination', '')})."
+            if files == 1:
+                view["text"] = f"{self.technician_name} sent you {posixpath.basename(destination)} ({destination})."
             else:
-                view["text"] = f"{self.technician_name} copied {what} from your device."
-        elif event.kind == "url.pushed":
-            view["text"] = f"Opened a page for you: {data.get('url', '')}"
-        elif event.kind == "grant.requested":
-            level = str(data.get("level") or data.get("to") or "view")
-            view["level"] = level
-            view["text"] = f"{self.technician_name} asks for {GRANT_WORDS.get(level, level)} access to your screen."
-        elif event.kind == "grant.changed":
-            level = str(data.get("to") or "none")
-            view["level"] = level
-            view["text"] = f"Screen access is now: {GRANT_WORDS.get(level, level)}."
+                view["text"] = f"{self.technician_name} sent you {files} files (in {destination})."
+        elif event.kind == "file.pulled":
+            origin = str(data.get("origin") or "")
+            files = int(data.get("files") or 0)
+            what = posixpath.basename(origin.rstrip("/")) if files == 1 else f"{files} files"
+            view["text"] = f"{self.technician_name} copied {what} from your device ({origin})."
         elif event.kind == "session.ended":
             view["text"] = "The support session has ended. The technician can no longer access this device."
         else:

@@ -304,3 +304,31 @@ def test_the_customer_starts_the_camera_from_the_page(served):
     assert served.vdevice.state.screen.snapshot().page.kind == "camera"
     [opened] = served.events("camera.opened")
     assert opened["actor"] == "customer" and served.session()["grant"] == "none"  # no grant was needed
+
+
+def test_files_moved_to_and_from_the_device_are_noticed_on_the_page(served, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    served.bt_env.policy_path.write_text(f"[files]\nlocal_paths = [{json.dumps(str(tmp_path))}]\n")
+    src = tmp_path / "router [notes].txt"
+    src.write_text("reset the router")
+    with sync_playwright() as p:
+        browser = launch(p, served.vdevice)
+        try:
+            page = browser.new_page()
+            page.goto(served.url)
+            pushed = served.bt_env.run("files", "push", str(src), "/sdcard/Download/")
+            assert pushed.returncode == 0, pushed.stderr
+            notice = page.locator(".msg.kind-file .text")
+            expect(notice.last).to_have_text(
+                "Alice Martin sent you router [notes].txt (/sdcard/Download/router [notes].txt)."
+            )
+            pulled = served.bt_env.run(
+                "files", "pull", "/sdcard/Download/router [notes].txt", str(tmp_path / "back.txt")
+            )
+            assert pulled.returncode == 0, pulled.stderr
+            expect(notice.last).to_have_text(
+                "Alice Martin copied router [notes].txt from your device (/sdcard/Download/router [notes].txt)."
+            )
+        finally:
+            browser.close()
