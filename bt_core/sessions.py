@@ -34,6 +34,8 @@ T = TypeVar("T")
 
 END_TITLE = "Support session ended"
 END_TEXT = "Your support session has ended. The technician can no longer access this device."
+#: Events a technician may still add after "Session ended" (nothing that touches the device).
+AFTER_END_KINDS = ("note.added",)
 _ATTR_KEY = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
 
 
@@ -352,7 +354,13 @@ class SessionService:
         session_updates: dict[str, Any] | None = None,
     ) -> Event:
         return self.store.append_event(
-            record.id, actor or self.me, kind, text, data or {}, session_updates=session_updates, open_only=True
+            record.id,
+            actor or self.me,
+            kind,
+            text,
+            data or {},
+            session_updates=session_updates,
+            open_only=kind not in AFTER_END_KINDS,
         )
 
 

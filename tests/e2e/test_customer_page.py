@@ -31,10 +31,10 @@ CHROMIUM_ARGS = [
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
 
 
-def launch(playwright, vdevice):
-    """Chromium as the device's browser: its 127.0.0.1 is the virtual device's own loopback."""
-    rules = f"--host-resolver-rules=MAP 127.0.0.1 {loopback_host(vdevice.port)}"
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, rules])
+def launch(playwright, vdevice=None):
+    """Chromium; with a virtual device, as the device's browser (its 127.0.0.1 is the device's own)."""
+    rules = [f"--host-resolver-rules=MAP 127.0.0.1 {loopback_host(vdevice.port)}"] if vdevice else []
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, *rules])
 
 
 def eventually(check, timeout: float = 8.0, what: str = "condition"):
