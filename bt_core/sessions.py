@@ -111,7 +111,7 @@ class SessionService:
         except BackendError as error:
             raise from_backend(error) from None
         if not shared:
-            self._refuse_busy(info.serial)
+            self._refuse_busy(info.serial, info.adb_server)
         try:
             identity = read_identity(backend.open(info.serial))
         except BackendError as error:
@@ -163,8 +163,10 @@ class SessionService:
         self.services.host.ensure(record, wait=10)
         return self.store.get_session(record.id)
 
-    def _refuse_busy(self, serial: str) -> None:
-        open_ = [r for r in self.store.list_sessions(serial=serial) if not r.ended]
+    def _refuse_busy(self, serial: str, adb_server: str | None) -> None:
+        # the same serial on another lab host's adb server is another device
+        same = self.store.list_sessions(serial=serial)
+        open_ = [r for r in same if not r.ended and (r.adb_server or None) == (adb_server or None)]
         if not open_:
             return
         held = open_[0]

@@ -126,12 +126,6 @@ class PageServer:
         remote, local = f"tcp:{self.device_port}", f"tcp:{self.port}"
         sessions.on_device(record, lambda device: device.reverse(remote, local))
 
-    def mapped(self) -> bool:
-        """Whether the device lists the page's mapping right now (`adb reverse --list`)."""
-        record = self.services.store.get_session(self.session_id)
-        mappings = self.services.sessions.on_device(record, lambda device: device.reverse_list())
-        return mappings.get(f"tcp:{self.device_port}") == f"tcp:{self.port}"
-
     def unmap(self) -> None:
         from adb_backend.errors import BackendError
         from adb_backend.server import ServerAddress
