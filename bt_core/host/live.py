@@ -185,13 +185,14 @@ class SessionHost:
             return True
 
     def _ended(self) -> None:
-        """Let the page show the end, then remove the mapping (the end notice replaced the indicator)."""
+        """Let the page show the end before the mapping goes (the end notice replaced the indicator)."""
         self.stop.wait(END_GRACE)
-        if self.page is not None and self.present:
-            self.page.unmap()
 
     def _shutdown(self) -> None:
+        """Remove the device's mapping (a dead port must not linger there) and stop serving."""
         if self.page is not None:
+            if self.present:
+                self.page.unmap()
             self.page.close()
 
     # -- presence ----------------------------------------------------------------------------------
