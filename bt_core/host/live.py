@@ -161,6 +161,9 @@ class SessionHost:
             now = time.monotonic()
             if now - last_beat >= HEARTBEAT:
                 last_beat = now
+                if self._store_deleted():
+                    self.exit_reason = "the session store file was deleted"
+                    return
                 if not self._beat():
                     self.exit_reason = "another host took the session over"
                     return
@@ -173,6 +176,12 @@ class SessionHost:
     def _stop(self, *_: object) -> None:
         self.stop.set()
         self.wake.set()
+
+    def _store_deleted(self) -> bool:
+        """True when the local SQLite store this host writes to is gone (its data dir was removed)."""
+        from bt_core import locations
+
+        return not self.services.settings.database_url and not locations.database_file().exists()
 
     def _beat(self) -> bool:
         assert self.page is not None

@@ -74,7 +74,7 @@ def live(bt_env):
     bt_env.env["BT_DISPLAY_NAME"] = "Alice Martin"
     handle = Live(bt_env)
     yield handle
-    if handle._store is not None:  # stop hosts left running (we started them)
+    if (bt_env.data_dir / "bt.sqlite3").exists():  # stop hosts left running (we started them)
         from bt_core.store import schema
 
         with handle.store.engine.begin() as conn:
