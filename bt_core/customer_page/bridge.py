@@ -94,6 +94,16 @@ class CustomerBridge:
             files = int(data.get("files") or 0)
             what = posixpath.basename(origin.rstrip("/")) if files == 1 else f"{files} files"
             view["text"] = f"{self.technician_name} copied {what} from your device ({origin})."
+        elif event.kind == "url.pushed":
+            view["text"] = f"Opened a page for you: {data.get('url', '')}"
+        elif event.kind == "grant.requested":
+            level = str(data.get("level") or data.get("to") or "view")
+            view["level"] = level
+            view["text"] = f"{self.technician_name} asks for {GRANT_WORDS.get(level, level)} access to your screen."
+        elif event.kind == "grant.changed":
+            level = str(data.get("to") or "none")
+            view["level"] = level
+            view["text"] = f"Screen access is now: {GRANT_WORDS.get(level, level)}."
         elif event.kind == "session.ended":
             view["text"] = "The support session has ended. The technician can no longer access this device."
         else:
