@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from adb_backend.device import Device
-from adb_backend.errors import BackendError, DeviceRefused
+from adb_backend.errors import BackendError, DeviceRefused, DeviceTimeout
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 LEGACY_TIME_LIMIT = 180
@@ -431,11 +431,20 @@ class Recording:
     height: int
 
 
-def record_mp4(device: Device, out: Path, seconds: float, config: StreamConfig, *, api_level: int = 34) -> Recording:
+def record_mp4(
+    device: Device,
+    out: Path,
+    seconds: float,
+    config: StreamConfig,
+    *,
+    api_level: int = 34,
+    stop: Callable[[], bool] | None = None,
+) -> Recording | None:
     """Record `seconds` of screen into an MP4: screenrecord's H.264, remuxed by PyAV without re-encoding.
 
     Each access unit is stamped with its arrival time, so a screen that changes rarely still plays at the
-    right pace, and the file lasts as long as the recording did.
+    right pace, and the file lasts as long as the recording did. `stop` is asked at least every 0.2 s;
+    when it says yes, the device's screenrecord is hung up and nothing is written (returns None).
     """
     import av
 
@@ -450,8 +459,22 @@ def record_mp4(device: Device, out: Path, seconds: float, config: StreamConfig, 
         argv = screenrecord_argv(config, api_level, time_limit=segment)
         began = time.monotonic()
         with device.open_exec(argv, timeout=None) as stream:
+            if stop is not None:
+                stream.settimeout(0.2)  # a still screen sends nothing for long: wake to ask `stop`
             previous = time.monotonic() - start
-            while chunk := stream.read(1 << 18):
+            while True:
+                try:
+                    chunk = stream.read(1 << 18)
+                except DeviceTimeout:
+                    if stop is None:
+                        raise
+                    if stop():
+                        return None
+                    continue
+                if not chunk:
+                    break
+                if stop is not None and stop():
+                    return None
                 raw += chunk
                 now = time.monotonic() - start
                 for packet in parser.parse(chunk):  # a unit comes out when the next begins: it ended earlier

@@ -259,3 +259,30 @@ def test_a_dead_host_is_restarted_by_the_next_command_and_keeps_its_page(live, v
     )
     assert after["pid"] != before["pid"]
     assert after["page_url"] == before["page_url"]  # the indicator's link stays valid
+
+
+def test_a_screen_recording_in_flight_stops_at_the_end_and_saves_nothing(live, vdevice):
+    live.bt_env.env["BT_SESSION_HOST"] = "off"
+    session_id = live.start(vdevice.serial)
+    assert live.run("screen", "grant", "view").returncode == 0
+    out = live.bt_env.data_dir / "clip.mp4"
+    recorder = subprocess.Popen(
+        [sys.executable, "-m", "bt_cli", "screen", "record", "--seconds", "60", "--out", str(out)],
+        env=live.env,
+        cwd=str(live.bt_env.data_dir),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        eventually(lambda: vdevice.stream_count > 0, timeout=30, what="screenrecord streaming")
+        time.sleep(1.0)
+        assert live.run("session", "end").returncode == 0
+        ended_at = time.monotonic()
+        _out, err = recorder.communicate(timeout=20)
+        assert time.monotonic() - ended_at < 5
+    finally:
+        recorder.kill()
+    assert recorder.returncode == 12 and "nothing was saved" in err
+    assert not out.exists()
+    assert live.kinds(session_id)[-1] == "session.ended"
