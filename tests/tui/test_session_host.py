@@ -1,5 +1,6 @@
-"""A screen request from the TUI reaches the customer: as a notification while their page is closed, on
-the page once it is open, and the customer's answer there sets the grant (session host on)."""
+"""The TUI starts the session's host; a screen request from the TUI reaches the customer: as a
+notification while their page is closed, on the page once it is open, and the customer's answer there
+sets the grant."""
 
 from __future__ import annotations
 
@@ -32,14 +33,15 @@ async def test_a_screen_request_from_the_tui_reaches_the_page_and_the_answer_set
 ):
     from playwright.async_api import async_playwright, expect
 
-    monkeypatch.setenv("BT_SESSION_HOST", "on")
-    record = services.sessions.start(vdevice.serial, customer="Dee")
+    record = services.sessions.start(vdevice.serial, customer="Dee")  # hosts off: none started yet
     host = services.host
+    assert not host.status(record.id).running
+    monkeypatch.setenv("BT_SESSION_HOST", "on")
     try:
-        status = await until(lambda: (s := host.status(record.id)).mapping == "mapped" and s, what="page mapped")
         app = make_app(services, session_id=record.id, start_stream=False)
         async with app.run_test(size=(120, 40)) as pilot:
-            await settle(app, pilot)
+            await settle(app, pilot)  # the TUI's live view starts the session's host
+            status = await until(lambda: (s := host.status(record.id)).mapping == "mapped" and s, what="mapped")
             await pilot.press("ctrl+g")  # the page is closed: a notification says where to answer
             await settle(app, pilot)
             tag = f"bt-request-{record.id}"
