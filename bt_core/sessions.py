@@ -139,7 +139,11 @@ class SessionService:
             started_at=now if join else None,
             adb_server=info.adb_server,
         )
-        self.store.create_session(record)
+        if shared:
+            self.store.create_session(record)
+        elif not self.store.create_session_if_device_free(record):
+            self._refuse_busy(info.serial, info.adb_server)  # another start won the race: say who
+            raise DeviceBusy(f"device {info.serial} was just taken by another session: try again")
         who = f" for {customer}" if customer else ""
         self.store.append_event(
             record.id,

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, and_, create_engine, event, func, select, update
+from sqlalchemy import Engine, and_, create_engine, event, exists, func, literal, select, text, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from bt_core.errors import NotFound, SessionEnded, SessionNotFound, StoreError, UsageError
@@ -113,6 +113,26 @@ class Store:
         with self._tx() as conn:
             conn.execute(schema.sessions.insert().values(**values, next_seq=0))
         return record
+
+    def create_session_if_device_free(self, record: SessionRecord) -> bool:
+        """Insert a session only when its device (serial on its adb server) has no open session, decided
+        atomically; False when another session holds the device.
+
+        SQLite: one INSERT … SELECT … WHERE NOT EXISTS statement runs under the write lock. PostgreSQL:
+        the same statement after a transaction-scoped advisory lock on the device, since READ COMMITTED
+        would let two concurrent inserts both see "no open session".
+        """
+        values = {**_session_values(record), "next_seq": 0}
+        t = schema.sessions
+        with self._tx() as conn:
+            if conn.dialect.name == "postgresql":
+                key = f"bt-device:{record.adb_server}:{record.serial}"
+                conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
+            same_server = t.c.adb_server.is_(None) if record.adb_server is None else t.c.adb_server == record.adb_server
+            busy = select(t.c.id).where(and_(t.c.serial == record.serial, same_server, t.c.status != "ended"))
+            names = list(values)
+            row = select(*[literal(values[n], type_=t.c[n].type) for n in names]).where(~exists(busy))
+            return bool(conn.execute(t.insert().from_select(names, row)).rowcount == 1)
 
     @staticmethod
     def new_session_id() -> str:
