@@ -224,12 +224,42 @@ class Device:
         return self.open_stream(f"exec:{quote_command(command)}", timeout=timeout)
 
     # -- port mapping ------------------------------------------------------------------------------
-    def reverse(self, remote: str, local: str) -> None:
-        """`adb reverse REMOTE LOCAL`: the device's REMOTE socket reaches this machine's LOCAL one."""
-        try:
-            self._client.reverse(self.serial, remote, local)
-        except Exception as error:
-            raise translate(error, self.serial) from None
+    def reverse(self, remote: str, local: str, *, norebind: bool = False) -> int | None:
+        """`adb reverse REMOTE LOCAL`, verified: the device's REMOTE socket reaches this machine's LOCAL one.
+
+        adbd answers twice: the server's OKAY for the stream, then the device's own OKAY or FAIL for the
+        bind ("1st OKAY is connect, 2nd OKAY is status" in adb.cpp). adbutils reads only the first, so a
+        port the device cannot listen on would look mapped; this reads the second. Returns the port the
+        device chose for `tcp:0`, else None.
+
+        Raises:
+            DeviceRefused: the device could not listen (its own reason, e.g. the port is in use).
+        """
+        rule = f"{'norebind:' if norebind else ''}{remote};{local}"
+        with self.open_stream(f"reverse:forward:{rule}", timeout=10) as stream:
+            status = stream.read_exact(4)
+            if status == b"FAIL":
+                reason = _read_block(stream)
+                raise DeviceRefused(
+                    f"{self.serial} could not listen on {remote}: {reason}", reason=reason, serial=self.serial
+                )
+            if status != b"OKAY":
+                raise DeviceRefused(f"{self.serial}: unexpected reverse answer {status!r}", serial=self.serial)
+            if remote == "tcp:0":
+                chosen = _read_block(stream)
+                return int(chosen) if chosen.isdigit() else None
+        return None
+
+    def reverse_list(self) -> dict[str, str]:
+        """The device's reverse mappings, {device socket: host socket} (`adb reverse --list`)."""
+        with self.open_stream("reverse:list-forward", timeout=10) as stream:
+            text = _read_block(stream)
+        mappings: dict[str, str] = {}
+        for line in text.splitlines():
+            parts = line.split()
+            if len(parts) == 3:
+                mappings[parts[1]] = parts[2]
+        return mappings
 
     def reverse_remove(self, remote: str) -> None:
         try:
@@ -242,6 +272,16 @@ class Device:
 def strip_pty(data: bytes) -> bytes:
     """Undo a PTY's output processing: CRLF back to LF (what `shell:` gives before Android 7)."""
     return data.replace(b"\r\n", b"\n")
+
+
+def _read_block(stream: Stream) -> str:
+    """A hex4-length-prefixed string, as adbd frames its answers."""
+    size = stream.read_exact(4)
+    try:
+        length = int(size, 16)
+    except ValueError:
+        raise DeviceRefused(f"{stream.serial}: malformed answer {size!r}", serial=stream.serial) from None
+    return stream.read_exact(length).decode("utf-8", "replace") if length else ""
 
 
 def _between(text: str, token: str, index: int, *, with_code: bool) -> tuple[str | None, int]:

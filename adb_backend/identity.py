@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from adb_backend.device import Device
 
 _PROP = re.compile(r"^\[([^\]]+)\]: \[(.*)\]$")
+_USER = re.compile(r"UserInfo\{(\d+):([^:}]*):[0-9a-fA-F]+\}(.*)")
+#: Names Android gives the device's first user when its person never set one: not a person's name.
+_GENERIC_USERS = {"", "owner", "null", "user"}
 _INET = re.compile(r"^\s*inet6?\s+([0-9a-fA-F.:]+)/\d+.*?(?:scope\s+(\w+))?")
 
 
@@ -21,6 +24,8 @@ class DeviceIdentity:
     sdk: int | None
     build_id: str | None
     ip_addresses: tuple[str, ...]
+    user_name: str | None = None
+    """The device user's own name (`pm list users`), when they set one; None for "Owner"."""
 
     @property
     def platform(self) -> str:
@@ -41,6 +46,7 @@ def read_identity(device: Device) -> DeviceIdentity:
             "props": "getprop",
             "name": "settings get global device_name",
             "ip": "ip addr",
+            "users": "pm list users",
         },
         timeout=20,
     )
@@ -71,4 +77,12 @@ def read_identity(device: Device) -> DeviceIdentity:
         sdk=int(sdk_text) if sdk_text.isdigit() else None,
         build_id=props.get("ro.build.id") or props.get("ro.build.display.id"),
         ip_addresses=tuple(dict.fromkeys(addresses)),
+        user_name=parse_user_name(batch["users"].stdout) if batch["users"].ok else None,
     )
+
+
+def parse_user_name(text: str) -> str | None:
+    """The name of the running (else the first) user in `pm list users`, unless it is a generic one."""
+    users = [(m.group(2).strip(), "running" in m.group(3)) for m in map(_USER.search, text.splitlines()) if m]
+    chosen = next((name for name, running in users if running), users[0][0] if users else "")
+    return None if chosen.lower() in _GENERIC_USERS else chosen

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from adb_backend.device import Device, Stream
-from adb_backend.errors import BackendError, DeviceRefused
+from adb_backend.errors import BackendError, DeviceRefused, DeviceTimeout
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 LEGACY_TIME_LIMIT = 180
@@ -552,17 +552,33 @@ class _NoVideo(Exception):
     """A screenrecord run ended without any H.264 (its words, if it printed any, are the message)."""
 
 
-def record_mp4(device: Device, out: Path, seconds: float, config: StreamConfig, *, api_level: int = 34) -> Recording:
+class _Stopped(Exception):
+    """The caller asked the recording to stop (the session ended): nothing is written."""
+
+
+def record_mp4(
+    device: Device,
+    out: Path,
+    seconds: float,
+    config: StreamConfig,
+    *,
+    api_level: int = 34,
+    stop: Callable[[], bool] | None = None,
+) -> Recording | None:
     """Record `seconds` of screen into an MP4: screenrecord's H.264, remuxed by PyAV without re-encoding.
 
     Each access unit is stamped with its arrival time, so a screen that changes rarely still plays at the
     right pace, and the file lasts as long as the recording did. When the encoder refuses the size, the
     recording steps down to a smaller one (see `fallback_sizes`); the device's words end it otherwise.
+    `stop` is asked at least every 0.2 s; when it says yes, the device's screenrecord is hung up and
+    nothing is written (returns None).
     """
     said = ""
     for size in [config.size, *fallback_sizes(config.size)]:
         try:
-            return _record_mp4(device, out, seconds, with_size(config, size), api_level)
+            return _record_mp4(device, out, seconds, with_size(config, size), api_level, stop)
+        except _Stopped:
+            return None
         except _NoVideo as failure:
             said = str(failure) or said
     w, h = config.size
@@ -574,7 +590,25 @@ def record_mp4(device: Device, out: Path, seconds: float, config: StreamConfig, 
     )
 
 
-def _record_mp4(device: Device, out: Path, seconds: float, config: StreamConfig, api_level: int) -> Recording:
+def _read_or_stop(stream: Stream, stop: Callable[[], bool] | None) -> bytes:
+    """The next chunk of the recording ('' at its end); raises _Stopped as soon as `stop` says so."""
+    while True:
+        try:
+            chunk = stream.read(1 << 18)
+        except DeviceTimeout:
+            if stop is None:
+                raise
+            if stop():
+                raise _Stopped from None
+            continue
+        if chunk and stop is not None and stop():
+            raise _Stopped
+        return chunk
+
+
+def _record_mp4(
+    device: Device, out: Path, seconds: float, config: StreamConfig, api_level: int, stop: Callable[[], bool] | None
+) -> Recording:
     import av
 
     parser = av.CodecContext.create("h264", "r")
@@ -590,8 +624,10 @@ def _record_mp4(device: Device, out: Path, seconds: float, config: StreamConfig,
         head = bytearray()
         video = False
         with device.open_exec(argv, timeout=None) as stream:
+            if stop is not None:
+                stream.settimeout(0.2)  # a still screen sends nothing for long: wake to ask `stop`
             previous = time.monotonic() - start
-            while chunk := stream.read(1 << 18):
+            while chunk := _read_or_stop(stream, stop):
                 if not video:  # text the device printed before the video (exec: merges stderr)
                     head += chunk
                     split = split_device_text(bytes(head))

@@ -56,3 +56,14 @@ def clear(ctx: typer.Context, json_out: JSON_OPTION = False) -> None:
         context.emit_json(event.to_json())
     else:
         cli.info("back to the live camera")
+
+
+@camera_app.command("request")
+def request(ctx: typer.Context, json_out: JSON_OPTION = False) -> None:
+    """Ask the customer to start their camera (their support page shows a Start camera button)."""
+    cli = context.get(ctx)
+    event = cli.services.camera.request(None)
+    if json_out:
+        context.emit_json(event.to_json())
+    else:
+        cli.info("asked the customer to start the camera (on their support page, or as a notification)")

@@ -121,33 +121,22 @@ def serve(
     ctx: typer.Context,
     port: Annotated[int, typer.Option("--port", help="Port on this computer (0: any free one).")] = 0,
     device_port: Annotated[
-        int, typer.Option("--device-port", help="Port on the device's localhost (default: the same as --port).")
+        int, typer.Option("--device-port", help="Port on the device's localhost (default: the host's choice).")
     ] = 0,
     no_open: Annotated[bool, typer.Option("--no-open", help="Map the port but do not open the page.")] = False,
     session: SESSION_OPTION = "",
     json_out: Annotated[bool, typer.Option("--json", help="Print the page's address as one JSON line.")] = False,
 ) -> None:
-    """Serve the customer page on the device (adb reverse) until Ctrl-C or the session ends."""
-    from bt_core.customer_page import PageServer
-
+    """Restart the session host's customer page (served and mapped onto the device) and open it there."""
     cli = context.get(ctx)
-    server = PageServer(cli.services, session or None, port=port, device_port=device_port or None)
-    try:
-        server.start(open_page=not no_open)
-        if json_out:
-            context.emit_json_line(
-                {"session_id": server.session_id, "device_url": server.device_url, "port": server.port}
-            )
-        else:
-            cli.console.print(server.device_url, markup=False, highlight=False, soft_wrap=True)
-        cli.info(
-            f"customer page for session {server.session_id} on the device at {server.device_url} "
-            f"(this computer: 127.0.0.1:{server.port}); Ctrl-C stops"
+    status = cli.services.chat.restart_page(session or None, port=port, device_port=device_port, open_page=not no_open)
+    if json_out:
+        context.emit_json_line(
+            {"session_id": status.session_id, "device_url": status.page_url, "port": status.page_port}
         )
-        ended = server.wait()
-        if ended:
-            cli.info("the session has ended; the customer page is closed")
-    except KeyboardInterrupt:
-        cli.info("stopping the customer page")
-    finally:
-        server.stop()
+    else:
+        cli.console.print(status.page_url, markup=False, highlight=False, soft_wrap=True)
+    cli.info(
+        f"customer page for session {status.session_id} on the device at {status.page_url} "
+        f"(this computer: 127.0.0.1:{status.page_port}); the session host keeps it until the session ends"
+    )

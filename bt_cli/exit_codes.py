@@ -48,7 +48,7 @@ MEANINGS: dict[ExitCode, str] = {
     ExitCode.CANCELLED: "Cancelled by the user or from another process.",
     ExitCode.STORE: "The session store (SQLite or PostgreSQL) failed.",
     ExitCode.CONFIG: "A configuration, policy or canned-messages file is invalid.",
-    ExitCode.BUSY: "Every matching device is claimed by someone else (bt claim --wait waits for one).",
+    ExitCode.BUSY: "The device is held by someone else: a lab claim (bt claim --wait waits) or an open session.",
     ExitCode.INTERRUPTED: "Interrupted with Ctrl-C.",
 }
 

@@ -120,15 +120,32 @@ class CameraService:
     def __init__(self, services: Services) -> None:
         self.services = services
 
-    def open(self, session_id: str | None) -> None:
-        """Open the device's camera app; the session's live stream switches to Video Optimized."""
-        record = self.services.grants.require(session_id, "control")
-        self.services.sessions.on_device(record, intents.open_camera)
-        self.services.sessions.log(
+    def open(self, session_id: str | None, *, by_customer: bool = False) -> None:
+        """Open the device's camera app; the session's live stream switches to Video Optimized.
+
+        The technician needs the customer's control grant; the customer (from their page) needs none.
+        """
+        sessions = self.services.sessions
+        if by_customer:
+            record = sessions.guard(session_id)
+        else:
+            record = self.services.grants.require(session_id, "control")
+        sessions.on_device(record, intents.open_camera)
+        sessions.log(
             record,
             EventKind.CAMERA_OPENED,
-            "Opened the device's camera; the live screen switches to Video Optimized",
-            {"stream_mode": "video"},
+            ("The customer started the camera" if by_customer else "Opened the device's camera")
+            + "; the live screen switches to Video Optimized",
+            {"stream_mode": "video", "by": "customer" if by_customer else sessions.me},
+            actor="customer" if by_customer else None,
+        )
+
+    def request(self, session_id: str | None) -> Event:
+        """Ask the customer to start their camera (InSight); the page shows a Start camera button."""
+        sessions = self.services.sessions
+        record = sessions.guard(session_id, "screen.view")
+        return sessions.log(
+            record, EventKind.CAMERA_REQUESTED, f"{sessions.me} asked the customer to start the camera", {}
         )
 
     def annotate(self, session_id: str | None, notes: Annotations) -> Annotated:

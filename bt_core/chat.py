@@ -22,6 +22,7 @@ from bt_core.events import EventKind
 
 if TYPE_CHECKING:
     from bt_core.canned import CannedLibrary, CannedMessage
+    from bt_core.host import HostStatus
     from bt_core.models import SessionRecord
     from bt_core.services import Services
     from bt_core.spelling import IgnoreList
@@ -118,6 +119,37 @@ class ChatService:
         return sdk if isinstance(sdk, int) else None
 
     # -- the customer's side -----------------------------------------------------------------------
+    def restart_page(
+        self, session_id: str | None, *, port: int = 0, device_port: int = 0, open_page: bool = True
+    ) -> HostStatus:
+        """Restart the session host's page (`bt chat serve`); opens it on the device unless told not to.
+
+        Raises:
+            DeviceRefusedError: the device could not listen on the port (the host logged it too).
+            BtError: the host did not come up.
+        """
+        from bt_core.errors import BtError, DeviceRefusedError
+
+        for value in (port, device_port):
+            if not 0 <= value < 65536:
+                raise UsageError(f"port {value} is out of range (0-65535)")
+        sessions = self.services.sessions
+        if port:
+            _check_free(port)
+        status = self.services.host.restart(session_id, device_port=device_port, port=port)
+        if not status.running:
+            raise BtError(f"the session host did not start: see {_host_log(status.session_id)}")
+        if status.mapping != "mapped":
+            raise DeviceRefusedError(
+                f"the customer page could not be mapped onto the device: {status.mapping_error or 'no answer'}"
+            )
+        if open_page and status.page_url:
+            record = sessions.guard(status.session_id, "chat.send")
+            url = status.page_url
+            sessions.on_device(record, lambda device: intents.open_url(device, url))
+            sessions.log(record, "chat.page", "Opened the chat page on the device", {"opened": True})
+        return status
+
     def receive(self, session_id: str | None, text: str) -> Any:
         """The device user's words (from the customer page), logged as theirs; never sent back."""
         if not isinstance(text, str) or not text.strip():
@@ -159,3 +191,22 @@ class ChatService:
         from bt_core.spelling import check
 
         return [asdict(m) for m in check(text, self.ignore_list())]
+
+
+def _check_free(port: int) -> None:
+    """Refuse a page port this computer cannot listen on before the host is restarted for it."""
+    import socket
+
+    from bt_core.customer_page.runner import BIND_HOST
+
+    with socket.socket() as probe:
+        try:
+            probe.bind((BIND_HOST, port))
+        except OSError as error:
+            raise UsageError(f"cannot listen on {BIND_HOST}:{port}: {error.strerror or error}") from None
+
+
+def _host_log(session_id: str) -> str:
+    from bt_core.host.control import log_path
+
+    return str(log_path(session_id))

@@ -62,7 +62,8 @@ class Offline(BtError):
 
 
 class DeviceBusy(BtError):
-    """Every matching device is claimed by someone else (labs: `bt claim`)."""
+    """The device is held by someone else: a lab claim (`bt claim`), or an open session (one per device
+    unless the technician asks for --shared)."""
 
     default_title = "Device busy"
 

@@ -37,11 +37,14 @@ class EventKind(StrEnum):
     SESSION_TRANSFERRED = "session.transferred"
     SESSION_STATUS = "session.status"
     SESSION_ENDED = "session.ended"
+    SESSION_INDICATOR = "session.indicator"
+    SESSION_INDICATOR_FAILED = "session.indicator_failed"
     PERMISSION_DENIED = "permission.denied"
     CHAT_SENT = "chat.sent"
     CHAT_RECEIVED = "chat.received"
     CHAT_REFUSED = "chat.refused"
     CHAT_PAGE = "chat.page"
+    CHAT_PAGE_FAILED = "chat.page_failed"
     URL_PUSHED = "url.pushed"
     NOTE_ADDED = "note.added"
     GRANT_REQUESTED = "grant.requested"
@@ -52,6 +55,7 @@ class EventKind(StrEnum):
     SCREEN_STREAM_CLOSED = "screen.stream_closed"
     SCREEN_PAUSED = "screen.paused"
     SCREEN_RESUMED = "screen.resumed"
+    CAMERA_REQUESTED = "camera.requested"
     CAMERA_OPENED = "camera.opened"
     CAMERA_ANNOTATED = "camera.annotated"
     CAMERA_CLEARED = "camera.cleared"
@@ -119,11 +123,14 @@ _TABLE: dict[EventKind, tuple[str, Severity, bool]] = {
     EventKind.SESSION_TRANSFERRED: ("Transferred", Severity.INFO, False),
     EventKind.SESSION_STATUS: ("Status", Severity.INFO, False),
     EventKind.SESSION_ENDED: ("Session ended", Severity.INFO, True),
+    EventKind.SESSION_INDICATOR: ("Session indicator", Severity.INFO, False),
+    EventKind.SESSION_INDICATOR_FAILED: ("Session indicator failed", _F, False),
     EventKind.PERMISSION_DENIED: ("Denied", _F, False),
     EventKind.CHAT_SENT: ("Message", Severity.INFO, True),
     EventKind.CHAT_RECEIVED: ("Customer message", Severity.INFO, True),
     EventKind.CHAT_REFUSED: ("Message refused", _F, False),
     EventKind.CHAT_PAGE: ("Chat page", Severity.INFO, False),
+    EventKind.CHAT_PAGE_FAILED: ("Chat page not mapped", _F, False),
     EventKind.URL_PUSHED: ("URL pushed", Severity.INFO, True),
     EventKind.NOTE_ADDED: ("Private note", Severity.INFO, False),
     EventKind.GRANT_REQUESTED: ("Access requested", Severity.INFO, True),
@@ -134,7 +141,8 @@ _TABLE: dict[EventKind, tuple[str, Severity, bool]] = {
     EventKind.SCREEN_STREAM_CLOSED: ("Live screen closed", Severity.INFO, False),
     EventKind.SCREEN_PAUSED: ("Screen paused", _W, False),
     EventKind.SCREEN_RESUMED: ("Screen resumed", Severity.INFO, False),
-    EventKind.CAMERA_OPENED: ("Camera opened", Severity.INFO, False),
+    EventKind.CAMERA_REQUESTED: ("Camera requested", Severity.INFO, True),
+    EventKind.CAMERA_OPENED: ("Camera opened", Severity.INFO, True),
     EventKind.CAMERA_ANNOTATED: ("Camera annotation", Severity.INFO, False),
     EventKind.CAMERA_CLEARED: ("Annotations cleared", Severity.INFO, False),
     EventKind.INPUT_TAP: ("Tap", Severity.INFO, False),
@@ -144,8 +152,8 @@ _TABLE: dict[EventKind, tuple[str, Severity, bool]] = {
     EventKind.FOLDER_CREATED: ("Folder created", _S, False),
     EventKind.FILE_RENAMED: ("File renamed", _S, False),
     EventKind.FILE_DELETED: ("File deleted", _S, False),
-    EventKind.FILE_PUSHED: ("File sent", _S, False),
-    EventKind.FILE_PULLED: ("File received", _S, False),
+    EventKind.FILE_PUSHED: ("File sent", _S, True),
+    EventKind.FILE_PULLED: ("File received", _S, True),
     EventKind.TRANSFER_SKIPPED: ("Transfer skipped", _W, False),
     EventKind.TRANSFER_CANCELLED: ("Transfer cancelled", _W, False),
     EventKind.TRANSFER_FAILED: ("Transfer failed", _F, False),

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bt_core.errors import UsageError
+from bt_core.errors import BtError, SessionEnded, UsageError
 from bt_core.events import EventKind
 from bt_core.models import SessionRecord, iso
 
@@ -134,12 +134,16 @@ class ScreenService:
             raise UsageError(f"{out.name}: recordings are MP4 files; name it something.mp4")
         record = self._viewable(session_id)
 
-        def work(device: Device) -> Recording:
+        ended = _ended_check(self.services, record.id)
+
+        def work(device: Device) -> Recording | None:
             api = backend.api_level(device)
             config = self._config(device, mode or "full", size or "actual")
-            return backend.record_mp4(device, out, seconds, config, api_level=api)
+            return backend.record_mp4(device, out, seconds, config, api_level=api, stop=ended)
 
         result = self.sessions.on_device(record, work)
+        if result is None:
+            raise SessionEnded(f"session {record.id} ended during the recording: it stopped and nothing was saved")
         self.sessions.log(
             record,
             EventKind.SCREEN_RECORDED,
@@ -240,6 +244,25 @@ class ScreenService:
         )
         updated: SessionRecord = self.services.store.get_session(record.id)
         return updated
+
+
+def _ended_check(services: Services, session_id: str, every: float = 0.2) -> Callable[[], bool]:
+    """A `stop` for long device work: has the session ended? (asks the store at most every `every` s)."""
+    import time
+
+    last = [0.0, False]
+
+    def ended() -> bool:
+        now = time.monotonic()
+        if not last[1] and now - last[0] >= every:
+            last[0] = now
+            try:
+                last[1] = services.store.get_session(session_id).ended
+            except BtError:
+                pass
+        return bool(last[1])
+
+    return ended
 
 
 def _device_size(device: Device) -> tuple[int, int]:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from bt_core.files import FilesService
     from bt_core.fleet import FleetService
     from bt_core.grants import GrantService
+    from bt_core.host import HostService
     from bt_core.notes import NotesService
     from bt_core.policy import Policy
     from bt_core.reports import ReportService
@@ -39,6 +40,8 @@ class Services:
 
     def __init__(self, settings: Settings, *, store: Store | None = None, backend: AdbBackend | None = None) -> None:
         self.settings = settings
+        #: True inside a session host process, which must never try to start another host.
+        self.is_host = False
         if store is not None:
             self.__dict__["store"] = store
         if backend is not None:
@@ -185,6 +188,12 @@ class Services:
         from bt_core.work_queue import QueueService
 
         return QueueService(self)
+
+    @cached_property
+    def host(self) -> HostService:
+        from bt_core.host import HostService
+
+        return HostService(self)
 
     def close(self) -> None:
         if "store" in self.__dict__:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from bt_core import locations
 from bt_core.errors import (
+    DeviceBusy,
     NoDevice,
     Offline,
     PermissionDenied,
@@ -33,6 +34,8 @@ T = TypeVar("T")
 
 END_TITLE = "Support session ended"
 END_TEXT = "Your support session has ended. The technician can no longer access this device."
+#: Events a technician may still add after "Session ended" (nothing that touches the device).
+AFTER_END_KINDS = ("note.added",)
 _ATTR_KEY = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
 
 
@@ -89,8 +92,13 @@ class SessionService:
         attributes: list[str] | None = None,
         external_key: str | None = None,
         join: bool = True,
+        shared: bool = False,
     ) -> SessionRecord:
-        """Open a session on a device; the device's identity fills the info panel (one round trip)."""
+        """Open a session on a device; the device's identity fills the info panel (one round trip).
+
+        One open session per device unless `shared`: a second one is refused with who holds the first.
+        The session host starts with it (the indicator, the customer page, presence tracking).
+        """
         from adb_backend.errors import BackendError
         from adb_backend.identity import read_identity
 
@@ -100,19 +108,26 @@ class SessionService:
         backend = self.services.backend
         try:
             info = backend.find(serial or self.services.settings.device or None)
+        except BackendError as error:
+            raise from_backend(error) from None
+        if not shared:
+            self._refuse_busy(info.serial, info.adb_server)
+        try:
             identity = read_identity(backend.open(info.serial))
         except BackendError as error:
             raise from_backend(error) from None
         now = utcnow()
         session_id = self.store.new_session_id()
-        self.services.claims.hold_for_session(info.serial, info.adb_server, session_id)  # busy elsewhere: refused
+        if not (shared and self._open_sessions(info.serial, info.adb_server)):
+            # the session holds its device (a lab job's claim refuses it); a shared one rides on the first's
+            self.services.claims.hold_for_session(info.serial, info.adb_server, session_id)
         record = SessionRecord(
             id=session_id,
             serial=info.serial,
             status=SessionStatus.IN_PROGRESS if join else SessionStatus.WAITING,
             priority=Priority(priority),
             queue=queue,
-            customer=customer,
+            customer=customer or identity.user_name or identity.device_name,
             computer_name=identity.device_name,
             platform=identity.platform,
             issue=issue,
@@ -128,7 +143,11 @@ class SessionService:
             started_at=now if join else None,
             adb_server=info.adb_server,
         )
-        self.store.create_session(record)
+        if shared:
+            self.store.create_session(record)
+        elif not self.store.create_session_if_device_free(record):
+            self._refuse_busy(info.serial, info.adb_server)  # another start won the race: say who
+            raise DeviceBusy(f"device {info.serial} was just taken by another session: try again")
         who = f" for {customer}" if customer else ""
         self.store.append_event(
             record.id,
@@ -144,10 +163,29 @@ class SessionService:
                 "queue": queue,
                 "priority": priority,
                 "joined": join,
+                "shared": shared,
+                "customer_from": "technician" if customer else ("device user" if identity.user_name else "device"),
             },
         )
         self.use(record.id)
+        self.services.host.ensure(record, wait=10)
         return self.store.get_session(record.id)
+
+    def _open_sessions(self, serial: str, adb_server: str | None) -> list[SessionRecord]:
+        """Open sessions on this device (the same serial on another lab host's adb server is another one)."""
+        same = self.store.list_sessions(serial=serial)
+        return [r for r in same if not r.ended and (r.adb_server or None) == (adb_server or None)]
+
+    def _refuse_busy(self, serial: str, adb_server: str | None) -> None:
+        open_ = self._open_sessions(serial, adb_server)
+        if not open_:
+            return
+        held = open_[0]
+        who = held.technician or "no technician yet (waiting in the queue)"
+        raise DeviceBusy(
+            f"device {serial} is already in session {held.id} (held by {who}, {held.status.replace('_', ' ')}): "
+            f"join it with 'bt session join {held.id}', end it, or start a shared session with --shared"
+        )
 
     def join(self, session_id: str | None) -> SessionRecord:
         record = self.resolve(session_id)
@@ -159,7 +197,9 @@ class SessionService:
         self.store.append_event(
             record.id, self.me, EventKind.SESSION_JOINED, f"{self.me} joined the session", {}, session_updates=updates
         )
-        return self.use(record.id)
+        joined = self.use(record.id)
+        self.services.host.ensure(joined, wait=10)
+        return joined
 
     def transfer(self, session_id: str | None, to: str) -> SessionRecord:
         record = self.resolve(session_id)
@@ -178,9 +218,16 @@ class SessionService:
         return self.store.get_session(record.id)
 
     def end(self, session_id: str | None, *, by_customer: bool = False) -> Outcome:
-        """End the session and tell the device user; later device actions on it refuse."""
+        """End the session: stop its device work, tell the device user, and refuse later device actions.
+
+        Transfers in flight are cancelled through the store (their runners stop within 0.2 s, removing
+        their temporary files) and waited for, so their last event lands before "Session ended" and
+        nothing lands after it. The end notice replaces the session indicator (same tag): the shell
+        cannot remove a notification it posted. The session host sees the end and stops.
+        """
         record = self.resolve(session_id)
         self._require_open(record)
+        stopped = self._stop_device_work(record)
         told = False
         reason = None
         if not by_customer:
@@ -200,11 +247,33 @@ class SessionService:
             actor,
             EventKind.SESSION_ENDED,
             text,
-            {"device_notified": told, "reason": reason},
+            {"device_notified": told, "reason": reason, "transfers_stopped": stopped},
             session_updates={"status": SessionStatus.ENDED, "ended_at": utcnow()},
+            open_only=True,
         )
         self.services.claims.release_session(record.id)
         return Outcome(self.store.get_session(record.id), event)
+
+    def _stop_device_work(self, record: SessionRecord, wait: float = 1.0) -> list[int]:
+        """Cancel the session's queued and running transfers; wait (up to `wait` s) for runners to stop."""
+        import time
+
+        from bt_core.errors import UsageError as AlreadyFinished
+
+        transfers = self.services.transfers
+        active = self.store.list_transfers(record.id, ["queued", "running"])
+        for transfer in active:
+            try:
+                transfers.cancel(transfer.id)
+            except AlreadyFinished:
+                continue
+        deadline = time.monotonic() + wait
+        ids = [t.id for t in active]
+        while ids and time.monotonic() < deadline:
+            if not self.store.list_transfers(record.id, ["running"]):
+                break
+            time.sleep(0.05)
+        return ids
 
     def list(self, status: str | None = None) -> list[SessionRecord]:
         try:
@@ -224,6 +293,7 @@ class SessionService:
         self._require_open(record)
         if action:
             self.check_policy(record, action, detail=detail)
+        self.services.host.ensure(record)  # any command that finds the session's host dead restarts it
         return record
 
     def check_policy(self, record: SessionRecord, action: str, *, detail: str = "") -> None:
@@ -284,6 +354,7 @@ class SessionService:
             text,
             {"from": record.status, "to": status},
             session_updates={"status": status},
+            open_only=True,
         )
         return replace(record, status=status)
 
@@ -298,7 +369,13 @@ class SessionService:
         session_updates: dict[str, Any] | None = None,
     ) -> Event:
         return self.store.append_event(
-            record.id, actor or self.me, kind, text, data or {}, session_updates=session_updates
+            record.id,
+            actor or self.me,
+            kind,
+            text,
+            data or {},
+            session_updates=session_updates,
+            open_only=kind not in AFTER_END_KINDS,
         )
 
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 class TranscriptService:
     def __init__(self, services: Services) -> None:
         self.services = services
+        self._host_checked: dict[str, float] = {}
 
     def events(
         self,
@@ -34,9 +35,17 @@ class TranscriptService:
         return found[-1] if found else None
 
     def poll(self, session_id: str, after_seq: int, *, limit: int = 500) -> tuple[list[Event], SessionRecord]:
-        """Events after `after_seq` and the session record as it is now (one read for a live view)."""
+        """Events after `after_seq` and the session record as it is now (one read for a live view).
+
+        A live view (the TUI) keeps the open session's host running: checked every 2 s, restarted if dead.
+        """
         store = self.services.store
-        return store.events(session_id, after_seq=after_seq, limit=limit), store.get_session(session_id)
+        events, record = store.events(session_id, after_seq=after_seq, limit=limit), store.get_session(session_id)
+        now = time.monotonic()
+        if not record.ended and now - self._host_checked.get(session_id, 0.0) >= 2.0:
+            self._host_checked[session_id] = now
+            self.services.host.ensure(record)
+        return events, record
 
     def follow(
         self,

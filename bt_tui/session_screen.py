@@ -215,8 +215,11 @@ class SessionScreen(DeviceWork, Screen[None]):
 
     def action_grant(self) -> None:
         grants, session_id = self.services.grants, self.record.id
+        where = " (on their support page, or as a notification while it is closed)"
         self.run_device(
-            "grant", lambda: grants.request(session_id, "control"), lambda outcome: ActionDone(outcome.event.text)
+            "grant",
+            lambda: grants.request(session_id, "control"),
+            lambda outcome: ActionDone(outcome.event.text + where),
         )
 
     def action_end(self) -> None:

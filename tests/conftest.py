@@ -160,6 +160,8 @@ def bt_env(adb_server: AdbServerHandle, tmp_path: Path) -> BtEnv:
         ANDROID_ADB_SERVER_PORT=str(adb_server.port),
         NO_COLOR="1",
         COLUMNS="200",
+        # no session host per test (a background process each); tests of the live side turn it on
+        BT_SESSION_HOST="off",
     )
     env.pop("BT_DATABASE_URL", None)
     env.pop("BT_SESSION", None)

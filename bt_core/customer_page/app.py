@@ -26,7 +26,8 @@ MAX_BODY = 16 * 1024
 MAX_AVATAR = 2 * 1024 * 1024
 POLL_SECONDS = 0.3
 CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "connect-src 'self'; "
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 SECURITY_HEADERS = {
@@ -75,7 +76,6 @@ class CustomerPageApp:
         self.executor = executor
         self.avatar = avatar
         self.sockets: set[web.WebSocketResponse] = set()
-        self.stopping = False
 
     def build(self) -> web.Application:
         app = web.Application(middlewares=[self._checks], client_max_size=MAX_BODY)
@@ -88,6 +88,7 @@ class CustomerPageApp:
         app.router.add_post("/s/{token}/api/say", self.say)
         app.router.add_post("/s/{token}/api/grant", self.grant)
         app.router.add_post("/s/{token}/api/end", self.end)
+        app.router.add_post("/s/{token}/api/camera", self.camera)
         app.on_shutdown.append(self._close_sockets)
         return app
 
@@ -187,6 +188,11 @@ class CustomerPageApp:
             raise _bad("level must be none, view or control")
         return await self._act(self.bridge.answer, level)
 
+    async def camera(self, request: web.Request) -> web.Response:
+        if (await self._body(request, {"start": bool}))["start"] is not True:
+            raise _bad("start must be true")
+        return await self._act(self.bridge.camera)
+
     async def end(self, request: web.Request) -> web.Response:
         if (await self._body(request, {"confirm": bool}))["confirm"] is not True:
             raise _bad("confirm must be true")
@@ -200,8 +206,6 @@ class CustomerPageApp:
         self.bridge.connected += 1
         pusher = asyncio.ensure_future(self._push(ws))
         try:
-            if self.bridge.connected == 1:
-                await self.run(self.bridge.present)
             async for message in ws:
                 if message.type in (WSMsgType.ERROR, WSMsgType.CLOSE):
                     break
@@ -209,11 +213,6 @@ class CustomerPageApp:
             pusher.cancel()
             self.sockets.discard(ws)
             self.bridge.connected -= 1
-            if self.bridge.connected == 0 and not self.stopping:
-                try:
-                    await self.run(self.bridge.absent)
-                except BtError:
-                    pass
         return ws
 
     async def _push(self, ws: web.WebSocketResponse) -> None:
@@ -235,7 +234,7 @@ class CustomerPageApp:
         return events, last, self.bridge.state()
 
     async def _close_sockets(self, app: web.Application) -> None:
-        self.stopping = True
+        self.bridge.stopping = True
         for ws in list(self.sockets):
             await ws.close(code=1001, message=b"server stopped")
 

@@ -1,14 +1,16 @@
 """What the device user may see and do, in terms of the session's services (all blocking calls).
 
-Only customer-facing events leave this module: chat both ways, URL pushes, screen-access requests and
-answers, and the session's end. Notes, denials, file and system events never reach the page.
+Only customer-facing events leave this module: chat both ways (the technician's BBCode as safe HTML), URL
+pushes, screen-access and camera requests and answers, notices of files moved to or from the device, and
+the session's end. Notes, denials and system events never reach the page.
 """
 
 from __future__ import annotations
 
+import posixpath
 from typing import TYPE_CHECKING, Any
 
-from bt_core.bbcode import to_plain
+from bt_core.bbcode import to_html, to_plain
 from bt_core.errors import UsageError
 from bt_core.events import CUSTOMER_KINDS
 from bt_core.models import GRANTS, iso
@@ -28,6 +30,7 @@ class CustomerBridge:
         self.services = services
         self.session_id = session_id
         self.connected = 0
+        self.stopping = False
 
     @property
     def technician_name(self) -> str:
@@ -64,6 +67,23 @@ class CustomerBridge:
         }
         if event.kind == "chat.sent":
             view["text"] = str(data.get("plain") or to_plain(event.text))
+            view["html"] = to_html(event.text)  # escaped text, http(s) links and checked colours only
+        elif event.kind == "camera.requested":
+            view["text"] = f"{self.technician_name} asks you to start your camera so they can see the problem."
+        elif event.kind == "camera.opened":
+            view["text"] = "You started the camera." if who == "customer" else "The camera was started."
+        elif event.kind == "file.pushed":
+            destination = str(data.get("destination") or "")
+            files = int(data.get("files") or 0)
+            if files == 1:
+                view["text"] = f"{self.technician_name} sent you {posixpath.basename(destination)} ({destination})."
+            else:
+                view["text"] = f"{self.technician_name} sent you {files} files (in {destination})."
+        elif event.kind == "file.pulled":
+            origin = str(data.get("origin") or "")
+            files = int(data.get("files") or 0)
+            what = posixpath.basename(origin.rstrip("/")) if files == 1 else f"{files} files"
+            view["text"] = f"{self.technician_name} copied {what} from your device ({origin})."
         elif event.kind == "url.pushed":
             view["text"] = f"Opened a page for you: {data.get('url', '')}"
         elif event.kind == "grant.requested":
@@ -90,15 +110,9 @@ class CustomerBridge:
             raise UsageError(f"level must be one of {', '.join(GRANTS)}")
         self.services.grants.set(self.session_id, level, by="customer")
 
-    def present(self) -> None:
-        record = self.record()
-        if record.status == "customer_absent":
-            self.services.sessions.set_status(record, "in_progress", "The customer opened the chat page")
-
-    def absent(self) -> None:
-        record = self.record()
-        if record.status == "in_progress":
-            self.services.sessions.set_status(record, "customer_absent", "Customer absent: the chat page was closed")
+    def camera(self) -> None:
+        """The device user starts their own camera (InSight) from the page: no grant needed for that."""
+        self.services.camera.open(self.session_id, by_customer=True)
 
     def end(self) -> None:
         record = self.record()

@@ -1,7 +1,9 @@
-"""Serve the customer page for one session: bind 127.0.0.1 only, `adb reverse` it onto the device's
-localhost, open it there with a VIEW intent, and undo the mapping when stopped.
+"""Serve the customer page for one session: bind 127.0.0.1 only, map it onto the device's localhost with
+a verified `adb reverse`, and undo the mapping when stopped.
 
-The aiohttp loop runs in a background thread so the CLI (and tests) can block, poll and stop it.
+The session host owns one PageServer for the session's lifetime and maps it again after every
+reconnect (adbd forgets reverse mappings when the connection drops). The aiohttp loop runs in a
+background thread so the host's own loop can block, poll and stop it.
 """
 
 from __future__ import annotations
@@ -9,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import secrets
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
@@ -17,8 +18,7 @@ from aiohttp import web
 
 from bt_core.customer_page.app import CustomerPageApp
 from bt_core.customer_page.bridge import CustomerBridge
-from bt_core.errors import BtError, UsageError
-from bt_core.events import EventKind
+from bt_core.errors import UsageError
 
 if TYPE_CHECKING:
     from bt_core.services import Services
@@ -28,54 +28,39 @@ BIND_HOST = "127.0.0.1"
 
 
 class PageServer:
-    """One session's customer page; `start()`, then `wait()` (blocks) and `stop()`."""
+    """One session's customer page: `serve()`, then `map()` (again after each reconnect), `close()`."""
 
     def __init__(
-        self, services: Services, session_id: str | None, *, port: int = 0, device_port: int | None = None
+        self, services: Services, session_id: str, *, port: int = 0, device_port: int = 0, token: str = ""
     ) -> None:
-        for value in (port, device_port or 0):
+        for value in (port, device_port):
             if not 0 <= value < 65536:
                 raise UsageError(f"port {value} is out of range (0-65535)")
         self.services = services
-        record = services.sessions.guard(session_id, "chat.send")
-        self.session_id = record.id
-        self.token = secrets.token_urlsafe(24)
+        self.session_id = session_id
+        self.token = token or secrets.token_urlsafe(24)
         self._requested_port = port
-        self._device_port = device_port
         self.port = 0
-        self.device_port = 0
+        self.device_port = device_port
+        self.bridge = CustomerBridge(services, session_id)
+        self._allowed: set[str] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._runner: web.AppRunner | None = None
         self._thread: threading.Thread | None = None
         self._executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="bt-page")
-        self._mapped = False
-        self._stopped = threading.Event()
 
     @property
     def device_url(self) -> str:
         return f"http://127.0.0.1:{self.device_port}/s/{self.token}"
 
-    # -- lifecycle ---------------------------------------------------------------------------------------
-    def start(self, open_page: bool = True) -> None:
-        """Serve, map the port onto the device, and (unless told not to) open the page there."""
-        self._serve()
-        sessions = self.services.sessions
-        record = sessions.guard(self.session_id)
-        remote, local = f"tcp:{self.device_port}", f"tcp:{self.port}"
-        sessions.on_device(record, lambda device: device.reverse(remote, local))
-        self._mapped = True
-        if open_page:
-            from adb_backend.intents import open_url
+    @property
+    def connected(self) -> int:
+        """How many pages are open on the device right now (WebSockets)."""
+        return self.bridge.connected
 
-            sessions.on_device(record, lambda device: open_url(device, self.device_url))
-        sessions.log(
-            record,
-            EventKind.CHAT_PAGE,
-            "Opened the chat page on the device" if open_page else "Chat page ready on the device",
-            {"port": self.port, "device_port": self.device_port, "opened": open_page},
-        )
-
-    def _serve(self) -> None:
+    # -- serving -----------------------------------------------------------------------------------------
+    def serve(self) -> None:
+        """Listen on 127.0.0.1 (the requested port, else any free one)."""
         ready = threading.Event()
         failure: list[BaseException] = []
 
@@ -104,44 +89,60 @@ class PageServer:
             raise error
 
     async def _bind(self) -> None:
-        bridge = CustomerBridge(self.services, self.session_id)
-        # Host names are filled in once the ports are known; the set is shared with the app.
-        allowed: set[str] = set()
-        page = CustomerPageApp(bridge, self.token, allowed, self._executor, avatar=self.services.settings.avatar)
+        page = CustomerPageApp(
+            self.bridge, self.token, self._allowed, self._executor, avatar=self.services.settings.avatar
+        )
         self._runner = web.AppRunner(page.build(), access_log=None, shutdown_timeout=2)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, BIND_HOST, self._requested_port)
-        await site.start()
+        try:
+            site = web.TCPSite(self._runner, BIND_HOST, self._requested_port)
+            await site.start()
+        except OSError:
+            if not self._requested_port:
+                raise
+            site = web.TCPSite(self._runner, BIND_HOST, 0)  # a restarted host's old port may be taken
+            await site.start()
         self.port = int(self._runner.addresses[0][1])
-        self.device_port = self._device_port or self.port
-        for port in {self.port, self.device_port}:
-            allowed.update({f"127.0.0.1:{port}", f"localhost:{port}"})
+        self.device_port = self.device_port or self.port
+        self._allow(self.port)
+        self._allow(self.device_port)
 
-    def wait(self, poll: float = 0.5, grace: float = 1.5) -> bool:
-        """Block until stop() or the session ends; True when it ended (after a grace for the page)."""
-        while not self._stopped.wait(poll):
-            try:
-                ended = self.services.store.get_session(self.session_id).ended
-            except BtError:
-                continue
-            if ended:
-                time.sleep(grace)  # let the page show the end before the mapping goes
-                return True
-        return False
+    def _allow(self, port: int) -> None:
+        self._allowed.update({f"127.0.0.1:{port}", f"localhost:{port}"})
 
-    def stop(self) -> None:
-        """Remove the device mapping and stop serving; safe to call twice."""
-        self._stopped.set()
-        if self._mapped:
-            self._mapped = False
-            record = self.services.store.get_session(self.session_id)
-            try:
-                remote = f"tcp:{self.device_port}"
-                self.services.sessions.on_device(record, lambda device: device.reverse_remove(remote))
-            except BtError:
-                pass
+    # -- the device side ---------------------------------------------------------------------------------
+    def map(self, device_port: int | None = None) -> None:
+        """`adb reverse` the device's localhost port onto the page, verified by adbd's bind status.
+
+        Raises:
+            DeviceRefusedError: the device could not listen on the port (its reason).
+            Offline: the device is not there.
+        """
+        if device_port:
+            self.device_port = device_port
+            self._allow(device_port)
+        sessions = self.services.sessions
+        record = self.services.store.get_session(self.session_id)
+        remote, local = f"tcp:{self.device_port}", f"tcp:{self.port}"
+        sessions.on_device(record, lambda device: device.reverse(remote, local))
+
+    def unmap(self) -> None:
+        from adb_backend.errors import BackendError
+        from adb_backend.server import ServerAddress
+
+        record = self.services.store.get_session(self.session_id)
+        server = ServerAddress.parse(record.adb_server) if record.adb_server else None
+        try:
+            device = self.services.backend.open(record.serial, server=server)
+            device.reverse_remove(f"tcp:{self.device_port}")
+        except BackendError:
+            pass
+
+    def close(self) -> None:
+        """Stop serving; safe to call twice."""
         loop, thread = self._loop, self._thread
         if loop is not None and thread is not None and thread.is_alive():
+            self.bridge.stopping = True
             loop.call_soon_threadsafe(loop.stop)
             thread.join(10)
         self._executor.shutdown(wait=False, cancel_futures=True)

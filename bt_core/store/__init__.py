@@ -16,10 +16,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, and_, create_engine, event, func, select, update
+from sqlalchemy import Engine, and_, create_engine, event, exists, func, literal, select, text, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from bt_core.errors import NotFound, SessionNotFound, StoreError, UsageError
+from bt_core.errors import NotFound, SessionEnded, SessionNotFound, StoreError, UsageError
 from bt_core.models import (
     Choice,
     Direction,
@@ -126,6 +126,26 @@ class Store:
             conn.execute(schema.sessions.insert().values(**values, next_seq=0))
         return record
 
+    def create_session_if_device_free(self, record: SessionRecord) -> bool:
+        """Insert a session only when its device (serial on its adb server) has no open session, decided
+        atomically; False when another session holds the device.
+
+        SQLite: one INSERT … SELECT … WHERE NOT EXISTS statement runs under the write lock. PostgreSQL:
+        the same statement after a transaction-scoped advisory lock on the device, since READ COMMITTED
+        would let two concurrent inserts both see "no open session".
+        """
+        values = {**_session_values(record), "next_seq": 0}
+        t = schema.sessions
+        with self._tx() as conn:
+            if conn.dialect.name == "postgresql":
+                key = f"bt-device:{record.adb_server}:{record.serial}"
+                conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
+            same_server = t.c.adb_server.is_(None) if record.adb_server is None else t.c.adb_server == record.adb_server
+            busy = select(t.c.id).where(and_(t.c.serial == record.serial, same_server, t.c.status != "ended"))
+            names = list(values)
+            row = select(*[literal(values[n], type_=t.c[n].type) for n in names]).where(~exists(busy))
+            return bool(conn.execute(t.insert().from_select(names, row)).rowcount == 1)
+
     @staticmethod
     def new_session_id() -> str:
         return secrets.token_hex(4)
@@ -145,11 +165,13 @@ class Store:
             raise SessionNotFound(f"no session {session_id!r}: 'bt session list' shows them")
         return _session_from_row(row)
 
-    def list_sessions(self, status: str | None = None) -> list[SessionRecord]:
+    def list_sessions(self, status: str | None = None, *, serial: str | None = None) -> list[SessionRecord]:
         t = schema.sessions
         query = select(t).order_by(t.c.created_at)
         if status:
             query = query.where(t.c.status == status)
+        if serial:
+            query = query.where(t.c.serial == serial)
         with self._tx() as conn:
             return [_session_from_row(r) for r in conn.execute(query).mappings()]
 
@@ -171,14 +193,18 @@ class Store:
         data: dict[str, Any] | None = None,
         *,
         session_updates: dict[str, Any] | None = None,
+        open_only: bool = False,
     ) -> Event:
         """Append one event with the next gapless seq, committed before returning.
 
         The seq comes from an UPDATE … RETURNING on the session row, which serialises concurrent writers
         (row lock on PostgreSQL, the write lock on SQLite); `session_updates` change the session in the
-        same transaction, so a status change and its event land together or not at all.
+        same transaction, so a status change and its event land together or not at all. With `open_only`
+        nothing is written once the session has ended (SessionEnded): no event lands after "Session ended".
         """
-        return self.append_events(session_id, [(actor, kind, text, data or {})], session_updates=session_updates)[0]
+        return self.append_events(
+            session_id, [(actor, kind, text, data or {})], session_updates=session_updates, open_only=open_only
+        )[0]
 
     def append_events(
         self,
@@ -186,6 +212,7 @@ class Store:
         items: Sequence[tuple[str, str, str, dict[str, Any]]],
         *,
         session_updates: dict[str, Any] | None = None,
+        open_only: bool = False,
     ) -> list[Event]:
         t = schema.sessions
         at = now_ms()
@@ -194,8 +221,13 @@ class Store:
             values: dict[str, Any] = {"next_seq": t.c.next_seq + count}
             if session_updates:
                 values.update(_session_values_partial(session_updates))
-            row = conn.execute(update(t).where(t.c.id == session_id).values(**values).returning(t.c.next_seq)).first()
+            where = t.c.id == session_id
+            if open_only:
+                where = and_(where, t.c.status != "ended")
+            row = conn.execute(update(t).where(where).values(**values).returning(t.c.next_seq)).first()
             if row is None:
+                if open_only and conn.execute(select(t.c.id).where(t.c.id == session_id)).first() is not None:
+                    raise SessionEnded(f"session {session_id} has ended: device actions are no longer allowed")
                 raise SessionNotFound(f"no session {session_id!r}")
             first = int(row[0]) - count + 1
             rows = [
@@ -336,6 +368,44 @@ class Store:
         t = schema.transfers
         with self._tx() as conn:
             return conn.execute(t.delete().where(t.c.id.in_(list(ids)))).rowcount
+
+    # -- session hosts -------------------------------------------------------------------------------
+    def claim_host(self, session_id: str, pid: int, hostname: str) -> None:
+        """Record this process as the session's host (replacing a dead one's row)."""
+        t = schema.session_hosts
+        at = now_ms()
+        with self._tx() as conn:
+            conn.execute(t.delete().where(t.c.session_id == session_id))
+            conn.execute(
+                t.insert().values(
+                    session_id=session_id, pid=pid, hostname=hostname, started_at=at, heartbeat_at=at, state="{}"
+                )
+            )
+
+    def host_heartbeat(self, session_id: str, pid: int, state: dict[str, Any]) -> bool:
+        """Refresh the heartbeat and live state; False when another process has taken the session over."""
+        t = schema.session_hosts
+        query = update(t).where(and_(t.c.session_id == session_id, t.c.pid == pid))
+        with self._tx() as conn:
+            values = {"heartbeat_at": now_ms(), "state": json.dumps(state, default=str)}
+            return bool(conn.execute(query.values(**values)).rowcount > 0)
+
+    def get_host(self, session_id: str) -> dict[str, Any] | None:
+        """The session host's row (pid, hostname, started_at, heartbeat_at in ms, state), or None."""
+        t = schema.session_hosts
+        with self._tx() as conn:
+            row = conn.execute(select(t).where(t.c.session_id == session_id)).mappings().first()
+        if row is None:
+            return None
+        return {**dict(row), "state": json.loads(row["state"] or "{}")}
+
+    def release_host(self, session_id: str, pid: int | None = None) -> None:
+        t = schema.session_hosts
+        query = t.delete().where(t.c.session_id == session_id)
+        if pid is not None:
+            query = query.where(t.c.pid == pid)
+        with self._tx() as conn:
+            conn.execute(query)
 
 
 def _tune_sqlite(engine: Engine) -> None:

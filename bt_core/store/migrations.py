@@ -61,10 +61,34 @@ def _v2_transfer_runner(conn: Connection) -> None:
 
 def _v3_device_claims(conn: Connection) -> None:
     """Device claims for labs: one row per device ever claimed; a NULL holder means free."""
-    schema.metadata.create_all(conn, tables=[schema.claims], checkfirst=True)
+    conn.execute(
+        text(
+            "CREATE TABLE IF NOT EXISTS bt_claims ("
+            " serial VARCHAR(255) NOT NULL, adb_server VARCHAR(255), holder VARCHAR(128), token VARCHAR(64),"
+            " purpose TEXT, owner VARCHAR(255), claimed_at BIGINT, heartbeat_at BIGINT, expires_at BIGINT,"
+            " ttl_ms BIGINT, PRIMARY KEY (serial))"
+        )
+    )
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1_initial, _v2_transfer_runner, _v3_device_claims]
+def _v4_session_hosts(conn: Connection) -> None:
+    """The session host of each open session: its process, heartbeat and live state (page, presence)."""
+    conn.execute(
+        text(
+            "CREATE TABLE IF NOT EXISTS bt_session_hosts ("
+            " session_id VARCHAR(32) PRIMARY KEY REFERENCES bt_sessions (id), pid INTEGER NOT NULL,"
+            " hostname VARCHAR(255) NOT NULL, started_at BIGINT NOT NULL, heartbeat_at BIGINT NOT NULL,"
+            " state TEXT NOT NULL)"
+        )
+    )
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [
+    _v1_initial,
+    _v2_transfer_runner,
+    _v3_device_claims,
+    _v4_session_hosts,
+]
 LATEST = len(MIGRATIONS)
 
 

@@ -124,3 +124,14 @@ claims = Table(
     Column("expires_at", BigInteger),  # NULL while held: until released (a session's claim)
     Column("ttl_ms", BigInteger),
 )
+
+session_hosts = Table(
+    "bt_session_hosts",
+    metadata,
+    Column("session_id", String(32), ForeignKey("bt_sessions.id"), primary_key=True),
+    Column("pid", Integer, nullable=False),
+    Column("hostname", String(255), nullable=False),
+    Column("started_at", BigInteger, nullable=False),
+    Column("heartbeat_at", BigInteger, nullable=False),
+    Column("state", Text, nullable=False, default="{}"),  # JSON: page, mapping, presence, indicator (migration 4)
+)

@@ -209,3 +209,31 @@ def test_a_fresh_store_has_exactly_the_columns_of_the_live_schema(store_url):
         stored = {column["name"] for column in inspector.get_columns(table.name)}
         assert stored == {column.name for column in table.columns}, table.name
     store.close()
+
+
+def test_one_open_session_per_device_is_decided_by_the_store_even_under_a_race(store_url):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bt_core.models import SessionRecord
+
+    stores = [open_store(store_url) for _ in range(6)]
+    try:
+
+        def attempt(s) -> bool:
+            record = SessionRecord(id=s.new_session_id(), serial="R58M", status="in_progress", adb_server="lab1:5037")
+            return s.create_session_if_device_free(record)
+
+        with ThreadPoolExecutor(len(stores)) as pool:
+            won = list(pool.map(attempt, stores))
+        assert won.count(True) == 1
+        store = stores[0]
+        [holder] = store.list_sessions(serial="R58M")
+        other = SessionRecord(id=store.new_session_id(), serial="R58M", status="in_progress", adb_server="lab2:5037")
+        assert store.create_session_if_device_free(other)  # the same serial on another lab host is another device
+        store.update_session(holder.id, status="ended")
+        again = SessionRecord(id=store.new_session_id(), serial="R58M", status="waiting", adb_server="lab1:5037")
+        assert store.create_session_if_device_free(again)
+        assert store.get_session(again.id).status == "waiting"
+    finally:
+        for s in stores:
+            s.close()

@@ -1,15 +1,13 @@
 """The customer page in a real headless Chromium, reached the way the device reaches it: through the
-virtual device's `adb reverse` listener (the device's localhost), the stock adb server, and
-`bt chat serve` running as its own process."""
+virtual device's own localhost (its `adb reverse` listener), the stock adb server, and the session host
+(`bt chat serve` restarts the host's page and opens it on the device)."""
 
 from __future__ import annotations
 
 import http.client
 import json
+import os
 import signal
-import subprocess
-import sys
-import threading
 import time
 from pathlib import Path
 
@@ -17,6 +15,7 @@ import pytest
 
 from tests.conftest import free_port
 from tests.e2e.test_foundation import start_session
+from virtual_device.services.reverse import loopback_host
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -32,8 +31,10 @@ CHROMIUM_ARGS = [
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
 
 
-def launch(playwright):
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+def launch(playwright, vdevice=None):
+    """Chromium; with a virtual device, as the device's browser (its 127.0.0.1 is the device's own)."""
+    rules = [f"--host-resolver-rules=MAP 127.0.0.1 {loopback_host(vdevice.port)}"] if vdevice else []
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, *rules])
 
 
 def eventually(check, timeout: float = 8.0, what: str = "condition"):
@@ -48,20 +49,25 @@ def eventually(check, timeout: float = 8.0, what: str = "condition"):
 
 
 class Served:
-    def __init__(self, bt_env, session_id: str, proc: subprocess.Popen, url: str, device_port: int) -> None:
-        self.bt_env, self.session_id, self.proc, self.url, self.device_port = bt_env, session_id, proc, url, device_port
+    def __init__(self, bt_env, vdevice, session_id: str, url: str, device_port: int) -> None:
+        self.bt_env, self.vdevice, self.session_id = bt_env, vdevice, session_id
+        self.url, self.device_port = url, device_port
 
     def session(self) -> dict:
         return json.loads(self.bt_env.run("session", "show", self.session_id, "--json").stdout)
+
+    def host(self) -> dict:
+        return json.loads(self.bt_env.run("session", "host-status", self.session_id, "--json").stdout)
 
     def events(self, kind: str) -> list[dict]:
         log = json.loads(self.bt_env.run("log", "--json", "--session", self.session_id).stdout)
         return [e for e in log if e["kind"] == kind]
 
     def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
+        """An HTTP request from "on the device" (its own 127.0.0.1) to the page."""
         origin = f"http://127.0.0.1:{self.device_port}"
-        conn = http.client.HTTPConnection("127.0.0.1", self.device_port, timeout=10)
-        base = {"Origin": origin, "Content-Type": "application/json"}
+        conn = http.client.HTTPConnection(loopback_host(self.vdevice.port), self.device_port, timeout=10)
+        base = {"Host": f"127.0.0.1:{self.device_port}", "Origin": origin, "Content-Type": "application/json"}
         conn.request(method, path, body=body, headers={**base, **(headers or {})})
         response = conn.getresponse()
         data = response.read()
@@ -76,43 +82,29 @@ class Served:
 @pytest.fixture
 def served(bt_env, vdevice):
     bt_env.env["BT_DISPLAY_NAME"] = "Alice Martin"
+    bt_env.env["BT_SESSION_HOST"] = "on"
     session_id = start_session(bt_env, vdevice.serial, "--customer", "Dana")["id"]
     device_port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bt_cli", "chat", "serve", "--port", "0", "--device-port", str(device_port)],
-        env=bt_env.env,
-        cwd=str(bt_env.data_dir),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    line: list[str] = []
-    reader = threading.Thread(target=lambda: line.append(proc.stdout.readline()), daemon=True)
-    reader.start()
-    reader.join(30)
-    if not line or not line[0].strip():
-        proc.kill()
-        raise AssertionError(f"bt chat serve printed no URL: {proc.stderr.read()}")
-    served = Served(bt_env, session_id, proc, line[0].strip(), device_port)
+    out = bt_env.run("chat", "serve", "--device-port", str(device_port), "--json")
+    assert out.returncode == 0, out.stderr
+    line = json.loads(out.stdout)
+    served = Served(bt_env, vdevice, session_id, line["device_url"], device_port)
     yield served
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    pid = served.host().get("pid")
+    if pid and served.host()["running"]:
+        os.kill(pid, signal.SIGTERM)
 
 
 def test_two_way_chat_presence_and_end_session(served, vdevice, adb_server):
     from playwright.sync_api import expect, sync_playwright
 
     assert served.url.startswith(f"http://127.0.0.1:{served.device_port}/s/")
-    assert vdevice.state.screen.snapshot().page.url == served.url  # opened on the device
+    assert vdevice.state.screen.snapshot().page.url == served.url  # opened on the device by `bt chat serve`
     listed = adb_server.adb("-s", vdevice.serial, "reverse", "--list").stdout.decode()
     assert f"tcp:{served.device_port}" in listed
     dialogs: list[str] = []
     with sync_playwright() as p:
-        browser = launch(p)
+        browser = launch(p, served.vdevice)
         try:
             page = browser.new_page()
             page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -120,8 +112,13 @@ def test_two_way_chat_presence_and_end_session(served, vdevice, adb_server):
             expect(page.locator("#tech-name")).to_have_text("Alice Martin")
             assert page.locator("#avatar").evaluate("i => i.complete && i.naturalWidth > 0")
 
-            assert served.bt_env.run("chat", "send", "Hello [b]Dana[/b], I'm here").returncode == 0
-            expect(page.locator(".msg.from-technician .text").last).to_have_text("Hello Dana, I'm here")
+            sent = served.bt_env.run("chat", "send", "Hello [b]Dana[/b], see [url]https://x.org[/url] <b>hi</b>")
+            assert sent.returncode == 0, sent.stderr
+            last = page.locator(".msg.from-technician .text").last
+            expect(last).to_have_text("Hello Dana, see https://x.org <b>hi</b>")  # BBCode as HTML, HTML as text
+            assert last.locator("strong").inner_text() == "Dana"
+            assert last.locator("a").get_attribute("href") == "https://x.org"
+            assert last.locator("b").count() == 0
 
             hostile = "Thanks! <script>alert(1)</script><img src=x onerror=alert(2)>"
             page.fill("#text", hostile)
@@ -133,11 +130,12 @@ def test_two_way_chat_presence_and_end_session(served, vdevice, adb_server):
             log = served.bt_env.run("log", "--session", served.session_id).stdout
             assert "customer › Thanks! <script>" in log
 
+            eventually(lambda: served.host()["page_connected"] == 1, what="page counted open")
             page.close()
-            eventually(lambda: served.session()["status"] == "customer_absent", what="customer absent")
+            eventually(lambda: served.host()["page_connected"] == 0, what="page counted closed")
+            assert served.session()["status"] == "in_progress"  # presence is the device's, not the tab's
             page = browser.new_page()
             page.goto(served.url)
-            eventually(lambda: served.session()["status"] == "in_progress", what="customer back")
             expect(page.locator(".msg.from-customer .text")).to_have_text(hostile)  # history is shown again
 
             page.click("#end-button")
@@ -152,7 +150,7 @@ def test_two_way_chat_presence_and_end_session(served, vdevice, adb_server):
     assert ended[0]["actor"] == "customer"
     late = served.bt_env.run("chat", "send", "are you there?")
     assert late.returncode == 12  # bt's device access for the session has stopped
-    assert served.proc.wait(15) == 0  # the page server stops by itself once the session ends
+    eventually(lambda: not served.host()["running"], what="the host stops once the session ends")
     listed = adb_server.adb("-s", vdevice.serial, "reverse", "--list").stdout.decode()
     assert f"tcp:{served.device_port}" not in listed
 
@@ -180,7 +178,7 @@ def test_grant_answers_set_what_bt_may_do(served, bt_env, monkeypatch):
             )
 
     with sync_playwright() as p:
-        browser = launch(p)
+        browser = launch(p, served.vdevice)
         try:
             page = browser.new_page()
             page.goto(served.url)
@@ -243,7 +241,7 @@ def test_hostile_requests_do_no_harm(served, bt_env, vdevice, adb_server):
 
     # A 1 MB message typed into the page itself is refused, and the page keeps working.
     with sync_playwright() as p:
-        browser = launch(p)
+        browser = launch(p, served.vdevice)
         try:
             page = browser.new_page()
             page.goto(served.url)
@@ -259,12 +257,12 @@ def test_hostile_requests_do_no_harm(served, bt_env, vdevice, adb_server):
         finally:
             browser.close()
     assert [e["text"] for e in served.events("chat.received")] == ["still here"]
-    assert served.proc.poll() is None, "the page server must survive hostile input"
+    assert served.host()["running"], "the page server must survive hostile input"
     assert served.session()["status"] != "ended"
 
-    # Ctrl-C stops the server and removes the device's port mapping.
-    served.proc.send_signal(signal.SIGINT)
-    assert served.proc.wait(15) == 0
+    # The end stops the host and removes the device's port mapping.
+    assert served.bt_env.run("session", "end").returncode == 0
+    eventually(lambda: not served.host()["running"], what="host stopped")
     listed = adb_server.adb("-s", vdevice.serial, "reverse", "--list").stdout.decode()
     assert f"tcp:{served.device_port}" not in listed
     with pytest.raises(OSError):
@@ -284,3 +282,53 @@ def test_serve_refuses_a_busy_port_and_needs_a_session(bt_env, vdevice):
         result = bt_env.run("chat", "serve", "--port", str(port), "--no-open", timeout=30)
     assert result.returncode == 2
     assert result.stderr.startswith(f"bt: error: cannot listen on 127.0.0.1:{port}")
+
+
+def test_the_customer_starts_the_camera_from_the_page(served):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch(p, served.vdevice)
+        try:
+            page = browser.new_page()
+            page.goto(served.url)
+            expect(page.locator("#camera-button")).to_be_visible()
+            asked = served.bt_env.run("camera", "request")
+            assert asked.returncode == 0, asked.stderr
+            expect(page.locator("#camera-request")).to_be_visible()
+            page.click("#camera-start")
+            expect(page.locator("#camera-request")).to_be_hidden()
+            expect(page.locator(".msg.kind-camera .text").last).to_have_text("You started the camera.")
+        finally:
+            browser.close()
+    assert served.vdevice.state.screen.snapshot().page.kind == "camera"
+    [opened] = served.events("camera.opened")
+    assert opened["actor"] == "customer" and served.session()["grant"] == "none"  # no grant was needed
+
+
+def test_files_moved_to_and_from_the_device_are_noticed_on_the_page(served, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    served.bt_env.policy_path.write_text(f"[files]\nlocal_paths = [{json.dumps(str(tmp_path))}]\n")
+    src = tmp_path / "router [notes].txt"
+    src.write_text("reset the router")
+    with sync_playwright() as p:
+        browser = launch(p, served.vdevice)
+        try:
+            page = browser.new_page()
+            page.goto(served.url)
+            pushed = served.bt_env.run("files", "push", str(src), "/sdcard/Download/")
+            assert pushed.returncode == 0, pushed.stderr
+            notice = page.locator(".msg.kind-file .text")
+            expect(notice.last).to_have_text(
+                "Alice Martin sent you router [notes].txt (/sdcard/Download/router [notes].txt)."
+            )
+            pulled = served.bt_env.run(
+                "files", "pull", "/sdcard/Download/router [notes].txt", str(tmp_path / "back.txt")
+            )
+            assert pulled.returncode == 0, pulled.stderr
+            expect(notice.last).to_have_text(
+                "Alice Martin copied router [notes].txt from your device (/sdcard/Download/router [notes].txt)."
+            )
+        finally:
+            browser.close()

@@ -29,6 +29,7 @@ def tui_env(adb_server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path
     monkeypatch.setenv("BT_CONFIG_DIR", str(config_dir))
     monkeypatch.setenv("BT_POLICY", str(config_dir / "policy.toml"))
     monkeypatch.setenv("BT_TECHNICIAN", "alice")
+    monkeypatch.setenv("BT_SESSION_HOST", "off")  # tests of the live side turn the session host on
     for name in ("BT_DATABASE_URL", "BT_SESSION", "BT_DEVICE"):
         monkeypatch.delenv(name, raising=False)
     return data_dir

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import AdbServerHandle, free_port
+from virtual_device.services.reverse import loopback_host
 
 
 def _sha(path: Path) -> str:
@@ -109,13 +110,29 @@ def test_reverse_carries_bytes_both_ways(adb_server: AdbServerHandle, vdevice) -
     device_port = int(r.stdout.strip())
     listed = adb_server.adb("-s", vdevice.serial, "reverse", "--list").stdout.decode()
     assert f"tcp:{device_port} tcp:{host_port}" in listed
-    with socket.create_connection(("127.0.0.1", device_port), timeout=10) as s:  # "on the device"
+    device_loopback = loopback_host(vdevice.port)  # the device's own 127.0.0.1
+    with socket.create_connection((device_loopback, device_port), timeout=10) as s:  # "on the device"
         s.sendall(b"hello from the phone")
         assert s.recv(100) == b"HELLO FROM THE PHONE"
     t.join(5)
     host_srv.close()
     adb_server.adb("-s", vdevice.serial, "reverse", "--remove-all")
     assert adb_server.adb("-s", vdevice.serial, "reverse", "--list").stdout.strip() == b""
+
+
+def test_reverse_onto_a_port_taken_on_the_device_fails_as_on_a_phone(adb_server: AdbServerHandle, vdevice) -> None:
+    taken = socket.create_server((loopback_host(vdevice.port), 0))  # an app on the device listens there
+    port = taken.getsockname()[1]
+    try:
+        r = adb_server.adb("-s", vdevice.serial, "reverse", f"tcp:{port}", "tcp:9", check=False)
+        assert r.returncode != 0 and b"cannot bind" in r.stderr + r.stdout
+        assert f"tcp:{port}".encode() not in adb_server.adb("-s", vdevice.serial, "reverse", "--list").stdout
+        with socket.create_server(("127.0.0.1", 0)) as host_side:  # the computer's port P does not matter
+            free_here = host_side.getsockname()[1]
+            r = adb_server.adb("-s", vdevice.serial, "reverse", f"tcp:{free_here}", "tcp:9", check=False)
+            assert r.returncode == 0, r.stderr
+    finally:
+        taken.close()
 
 
 def test_forward_reaches_only_registered_device_ports(adb_server: AdbServerHandle, vdevice) -> None:

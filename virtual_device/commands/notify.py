@@ -98,11 +98,13 @@ async def _post(ctx: CommandContext, rest: list[str]) -> int:
     title = ""
     verbose = False
     i = 0
-    valued = ("-t", "--title", "title", "-i", "--icon", "icon", "-I", "--large-icon", "-c", "--content-intent")
+    valued = ("-t", "--title", "title", "-i", "--icon", "icon", "-I", "--large-icon")
     while i < len(rest) and rest[i].startswith("-") or (i < len(rest) and rest[i] in ("title", "icon")):
         opt = rest[i]
         if opt in ("-v", "--verbose"):
             verbose = True
+        elif opt in ("-c", "--content-intent", "--intent"):
+            i = _skip_intent(rest, i + 1) - 1  # Intent.parseCommandArgs takes `am start`-style options
         elif opt in valued or opt in ("-S", "--style", "--bigtext", "--picture", "--line", "--message"):
             if i + 1 >= len(rest):
                 raise _ShellError(f'Argument expected after "{opt}"')
@@ -144,3 +146,23 @@ async def _post(ctx: CommandContext, rest: list[str]) -> int:
             f"key=0|com.android.shell|{NOTIFICATION_ID}|{tag}|2000: {summary})\n"
         )
     return 0
+
+
+_INTENT_ONE = {"-a", "-d", "-t", "-c", "-n", "-f", "-p", "-i", "--user"}
+_INTENT_TWO = {"--es", "--ei", "--el", "--ef", "--ez", "--eu", "--esn", "--ecn", "--eia", "--esa"}
+
+
+def _skip_intent(args: list[str], i: int) -> int:
+    """The index after an intentspec: `[activity|broadcast|service] {-a X | -d X | --es K V | ...}`."""
+    if i < len(args) and args[i] in ("activity", "broadcast", "service"):
+        i += 1
+    while i < len(args):
+        if args[i] in _INTENT_ONE:
+            i += 2
+        elif args[i] in _INTENT_TWO:
+            i += 3
+        elif args[i] == "--esn" or args[i].startswith("--activity-") or args[i].startswith("--receiver-"):
+            i += 1
+        else:
+            break
+    return i

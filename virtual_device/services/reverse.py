@@ -1,8 +1,11 @@
 """`reverse:` — device-side listeners tunnelled back to the host (`adb reverse`).
 
-The device's localhost is this machine's 127.0.0.1: a `tcp:PORT` listener really listens there, and
-each accepted socket becomes a device-initiated OPEN of the configured host target (only configured
-targets are ever opened: newer adb servers abort on anything else).
+A phone's localhost is its own: `adb reverse tcp:P …` binds P on the phone, which is taken or free
+regardless of what listens on the computer. So each virtual device listens on a loopback address of
+its own (`loopback_host(port)`, 127.1.x.y, derived from its adb port); a port already taken there makes
+the bind FAIL as on a phone. Each accepted socket becomes a device-initiated OPEN of the configured host
+target (only configured targets are ever opened: newer adb servers abort on anything else). A browser
+standing in for the device's reaches it with `--host-resolver-rules="MAP 127.0.0.1 <loopback_host>"`.
 """
 
 from __future__ import annotations
@@ -59,6 +62,11 @@ async def pipe(stream: Stream, reader: asyncio.StreamReader, writer: asyncio.Str
             await stream.close()
 
 
+def loopback_host(device_port: int) -> str:
+    """The address standing in for the device's 127.0.0.1 (unique per virtual device on this machine)."""
+    return f"127.1.{(device_port >> 8) & 255}.{device_port & 255}"
+
+
 def _parse_tcp(spec: str) -> int | None:
     kind, _, port = spec.partition(":")
     if kind != "tcp" or not port.isdigit() or int(port) > 65535:
@@ -97,7 +105,7 @@ async def _forward(conn: Connection, args: str) -> bytes:
         await pipe(stream, reader, writer)
 
     try:
-        server = await asyncio.start_server(accepted, "127.0.0.1", port)
+        server = await asyncio.start_server(accepted, loopback_host(conn.device.port), port)
     except OSError as exc:
         return _fail(f"cannot bind listener: {exc.strerror}")
     bound = server.sockets[0].getsockname()[1]

@@ -1,5 +1,6 @@
 // The customer page: events arrive over a WebSocket, answers go out as JSON POSTs.
-// User text is only ever written with textContent, never as HTML.
+// User text is only ever written with textContent; the one exception is the technician's chat message,
+// whose HTML the server renders from BBCode (every character escaped, only http(s) links).
 "use strict";
 (function () {
   const base = location.pathname.replace(/\/+$/, "");
@@ -45,7 +46,8 @@
     name.textContent = event.name;
     const text = document.createElement("span");
     text.className = "text";
-    text.textContent = event.text;
+    if (event.kind === "chat.sent" && typeof event.html === "string") text.innerHTML = event.html;
+    else text.textContent = event.text;
     item.append(name, text);
     $("messages").append(item);
     item.scrollIntoView({ block: "end" });
@@ -60,6 +62,10 @@
       $("request").hidden = false;
     } else if (event.kind === "grant.changed") {
       $("request").hidden = true;
+    } else if (event.kind === "camera.requested") {
+      $("camera-request").hidden = false;
+    } else if (event.kind === "camera.opened") {
+      $("camera-request").hidden = true;
     } else if (event.kind === "session.ended") {
       finish();
     }
@@ -79,8 +85,11 @@
     ended = true;
     $("ended").hidden = false;
     $("request").hidden = true;
+    $("camera-request").hidden = true;
     $("composer").hidden = true;
     $("end-button").hidden = true;
+    $("camera-button").hidden = true;
+    document.body.classList.add("ended");
     $("status").textContent = "Ended";
   }
 
@@ -118,6 +127,9 @@
     });
     for (const id of ["allow-view", "allow-control", "deny"]) {
       $(id).addEventListener("click", (e) => post("grant", { level: e.currentTarget.dataset.level }));
+    }
+    for (const id of ["camera-button", "camera-start"]) {
+      $(id).addEventListener("click", () => post("camera", { start: true }));
     }
     $("end-button").addEventListener("click", () => $("confirm-end").showModal());
     $("confirm-no").addEventListener("click", () => $("confirm-end").close());
