@@ -164,6 +164,10 @@ def test_severities_labels_and_unknown_kinds() -> None:
         "url.pushed",
         "grant.requested",
         "grant.changed",
+        "camera.requested",
+        "camera.opened",
+        "file.pushed",
+        "file.pulled",
         "session.ended",
     }
     assert json.dumps({"kind": EventKind.INPUT_TEXT}) == '{"kind": "input.text"}'  # stored as the same string

@@ -215,6 +215,6 @@ def test_a_session_holds_its_device_until_it_ends(bt_env, lab):
     refused = bt_env.run(*lab.flags, "claim", "--serial", serial, env=as_bob)
     assert refused.returncode == 17
     bobs_session = bt_env.run(*lab.flags, "session", "start", "--device", serial, env=as_bob)
-    assert bobs_session.returncode == 17 and "claimed by alice" in bobs_session.stderr
+    assert bobs_session.returncode == 17 and "held by alice" in bobs_session.stderr
     assert bt_env.run("session", "end").returncode == 0
     assert bt_env.run(*lab.flags, "claim", "--serial", serial, "--json", env=as_bob).returncode == 0
