@@ -30,9 +30,8 @@ class NotesService:
             raise UsageError(f"the note is {len(text)} characters long; the limit is {MAX_NOTE_CHARS}")
         sessions = self.services.sessions
         record = sessions.resolve(session_id)
-        note = self.services.store.add_note(record.id, sessions.me, text)
-        sessions.log(record, "note.added", text, {"note_id": note.id, "private": True})
-        return note
+        # The note and its note.added event are one transaction: a kill between them cannot split them.
+        return self.services.store.add_note(record.id, sessions.me, text, event=("note.added", text, {"private": True}))
 
     def list(self, session_id: str | None) -> list[Note]:
         record = self.services.sessions.resolve(session_id)

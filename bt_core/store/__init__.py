@@ -175,34 +175,8 @@ class Store:
         *,
         session_updates: dict[str, Any] | None = None,
     ) -> list[Event]:
-        t = schema.sessions
-        at = now_ms()
-        count = len(items)
         with self._tx() as conn:
-            values: dict[str, Any] = {"next_seq": t.c.next_seq + count}
-            if session_updates:
-                values.update(_session_values_partial(session_updates))
-            row = conn.execute(update(t).where(t.c.id == session_id).values(**values).returning(t.c.next_seq)).first()
-            if row is None:
-                raise SessionNotFound(f"no session {session_id!r}")
-            first = int(row[0]) - count + 1
-            rows = [
-                {
-                    "session_id": session_id,
-                    "seq": first + i,
-                    "at": at,
-                    "actor": actor,
-                    "kind": kind,
-                    "text": text,
-                    "data": json.dumps(data, default=str, ensure_ascii=False),
-                }
-                for i, (actor, kind, text, data) in enumerate(items)
-            ]
-            conn.execute(schema.events.insert(), rows)
-        return [
-            Event(session_id, first + i, to_dt(at), actor, kind, text, data)  # type: ignore[arg-type]
-            for i, (actor, kind, text, data) in enumerate(items)
-        ]
+            return _append_in(conn, session_id, items, session_updates)
 
     def events(
         self, session_id: str, *, after_seq: int = 0, limit: int | None = None, kinds: Sequence[str] | None = None
@@ -252,11 +226,18 @@ class Store:
             return int(conn.execute(select(func.count()).where(t.c.session_id == session_id)).scalar_one())
 
     # -- notes -------------------------------------------------------------------------------------
-    def add_note(self, session_id: str, author: str, text: str) -> Note:
+    def add_note(
+        self, session_id: str, author: str, text: str, *, event: tuple[str, str, dict[str, Any]] | None = None
+    ) -> Note:
+        """Insert a note; with `event` = (kind, text, data), its transcript event lands in the same
+        transaction (data gets `note_id`), so a note never exists without its event or the reverse."""
         at = now_ms()
         with self._tx() as conn:
             result = conn.execute(schema.notes.insert().values(session_id=session_id, author=author, at=at, text=text))
             note_id = int(result.inserted_primary_key[0])
+            if event is not None:
+                kind, event_text, data = event
+                _append_in(conn, session_id, [(author, kind, event_text, {"note_id": note_id, **data})], None)
         return Note(note_id, session_id, author, to_dt(at), text)  # type: ignore[arg-type]
 
     def notes(self, session_id: str) -> list[Note]:
@@ -324,6 +305,42 @@ class Store:
         t = schema.transfers
         with self._tx() as conn:
             return conn.execute(t.delete().where(t.c.id.in_(list(ids)))).rowcount
+
+
+def _append_in(
+    conn: Any,
+    session_id: str,
+    items: Sequence[tuple[str, str, str, dict[str, Any]]],
+    session_updates: dict[str, Any] | None,
+) -> list[Event]:
+    """Append events inside the caller's transaction (seq from UPDATE … RETURNING on the session row)."""
+    t = schema.sessions
+    at = now_ms()
+    count = len(items)
+    values: dict[str, Any] = {"next_seq": t.c.next_seq + count}
+    if session_updates:
+        values.update(_session_values_partial(session_updates))
+    row = conn.execute(update(t).where(t.c.id == session_id).values(**values).returning(t.c.next_seq)).first()
+    if row is None:
+        raise SessionNotFound(f"no session {session_id!r}")
+    first = int(row[0]) - count + 1
+    rows = [
+        {
+            "session_id": session_id,
+            "seq": first + i,
+            "at": at,
+            "actor": actor,
+            "kind": kind,
+            "text": text,
+            "data": json.dumps(data, default=str, ensure_ascii=False),
+        }
+        for i, (actor, kind, text, data) in enumerate(items)
+    ]
+    conn.execute(schema.events.insert(), rows)
+    return [
+        Event(session_id, first + i, to_dt(at), actor, kind, text, data)  # type: ignore[arg-type]
+        for i, (actor, kind, text, data) in enumerate(items)
+    ]
 
 
 def _tune_sqlite(engine: Engine) -> None:
