@@ -186,8 +186,10 @@ class TransferManager:
         pairs = []
         for remote in remotes:
             name = posixpath.basename(remote.rstrip("/")) or "root"
-            final = local / name if into else local
-            pairs.append((remote, str(self._local(record, "files.download", final))))
+            final = self._local(record, "files.download", local / name if into else local)
+            if not final.parent.is_dir():
+                raise NotFound(f"no such local folder: {final.parent}")
+            pairs.append((remote, str(final)))
         return pairs
 
     # -- running -----------------------------------------------------------------------------------
@@ -252,11 +254,10 @@ class TransferManager:
             transfer_id = int(transfer_id)
         except (TypeError, ValueError):
             raise UsageError(f"transfer id must be a number, not {transfer_id!r}") from None
+        if not 0 < transfer_id < 2**63:  # no row has it, and the store's integer column cannot hold it
+            raise NotFound(f"no transfer {transfer_id}: 'bt transfers list' shows them")
         self.reap_orphans()
-        try:
-            return self.store.get_transfer(int(transfer_id))
-        except (TypeError, ValueError):
-            raise UsageError(f"transfer id must be a number, not {transfer_id!r}") from None
+        return self.store.get_transfer(transfer_id)
 
     def list(
         self, session_id: str | None = None, *, all_sessions: bool = False, states: list[str] | None = None

@@ -20,14 +20,28 @@ def _accept_after(text: str) -> float | None:
     return value
 
 
+def _port(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{value} is not a TCP port (0-65535)")
+    return value
+
+
+def _profile(text: str) -> Path:
+    path = Path(text)
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"no profile folder {text}")
+    return path
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="virtual-device",
         description="A virtual Android phone that `adb connect 127.0.0.1:PORT` reaches.",
     )
-    p.add_argument("--port", type=int, default=None, help=f"TCP port (default {DEFAULT_PORT}, or a free one)")
+    p.add_argument("--port", type=_port, default=None, help=f"TCP port (default {DEFAULT_PORT}, or a free one)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--profile", type=Path, default=None, help="profile directory (default: Pixel 8, Android 14)")
+    p.add_argument("--profile", type=_profile, default=None, help="profile directory (default: Pixel 8, Android 14)")
     p.add_argument("--data-dir", type=Path, default=None, help="where the device keeps its files (default: temp)")
     p.add_argument("--keep-state", action="store_true", help="reuse the data dir's files and state")
     p.add_argument("--latency-ms", type=float, default=0.0, help="delay added to every packet sent")

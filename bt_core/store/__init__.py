@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, and_, create_engine, event, func, select, update
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DatabaseError, IntegrityError, SQLAlchemyError
 
 from bt_core.errors import NotFound, SessionNotFound, StoreError, UsageError
 from bt_core.models import Event, Note, SessionRecord, Transfer
@@ -75,7 +75,12 @@ class Store:
                 _tune_sqlite(engine)
         else:
             assert sqlite_path is not None
-            sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise StoreError(
+                    f"cannot use {sqlite_path.parent} as the data folder: {error.strerror} (check BT_DATA_DIR)"
+                ) from None
             engine = create_engine(sqlite_url(sqlite_path))
             _tune_sqlite(engine)
         store = cls(engine)
@@ -90,8 +95,11 @@ class Store:
                 fcntl.flock(lock_file, fcntl.LOCK_EX)
             with self.engine.begin() as conn:
                 migrations.migrate(conn)
-        except OperationalError as error:
-            raise StoreError(f"cannot open the session store: {error.orig}") from None
+        except OSError as error:
+            raise StoreError(f"cannot open the session store at {sqlite_path}: {error.strerror}") from None
+        except DatabaseError as error:
+            where = f" at {sqlite_path}" if sqlite_path is not None else ""
+            raise StoreError(f"cannot open the session store{where}: {_one_line(error)}") from None
         finally:
             if lock_file is not None:
                 lock_file.close()
@@ -104,8 +112,10 @@ class Store:
         try:
             with self.engine.begin() as conn:
                 yield conn
-        except OperationalError as error:
-            raise StoreError(f"session store error: {error.orig}") from None
+        except IntegrityError:
+            raise
+        except DatabaseError as error:
+            raise StoreError(f"session store error: {_one_line(error)}") from None
 
     # -- sessions ----------------------------------------------------------------------------------
     def create_session(self, record: SessionRecord) -> SessionRecord:
@@ -305,6 +315,12 @@ class Store:
         t = schema.transfers
         with self._tx() as conn:
             return conn.execute(t.delete().where(t.c.id.in_(list(ids)))).rowcount
+
+
+def _one_line(error: DatabaseError) -> str:
+    """The driver's message without SQLAlchemy's statement dump and background link."""
+    lines = str(error.orig).strip().splitlines()
+    return lines[0] if lines else error.__class__.__name__
 
 
 def _append_in(
