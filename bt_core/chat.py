@@ -40,6 +40,8 @@ class ChatResult:
     url: str | None = None
     canned: str | None = None
     misspellings: list[dict[str, Any]] = field(default_factory=list)
+    note: str | None = None
+    """Said to the sender, e.g. that a tel: link was sent as text rather than opened."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -99,7 +101,16 @@ class ChatService:
             text,
             {"plain": plain, "canned": canned_name, "misspellings": misspellings, "tag": tag},
         )
-        return ChatResult(record.id, "chat", text, plain, event.seq, canned=canned_name, misspellings=misspellings)
+        return ChatResult(
+            record.id,
+            "chat",
+            text,
+            plain,
+            event.seq,
+            canned=canned_name,
+            misspellings=misspellings,
+            note=urls.sent_as_text_note(text),
+        )
 
     def _push_url(self, session_id: str | None, url: str, canned_name: str | None) -> ChatResult:
         sessions = self.services.sessions
