@@ -452,8 +452,12 @@ def execute_push(
     cancelled: CancelCheck | None = None,
     file_done: Callable[[FileJob], None] | None = None,
     sync: SyncClient | None = None,
+    acked: Progress | None = None,
 ) -> None:
-    """SEND every file to a temporary name, then create empty folders and rename everything into place."""
+    """SEND every file to a temporary name, then create empty folders and rename everything into place.
+
+    `progress` hears bytes as they are sent; `acked` hears each file's bytes once the device has them.
+    """
     token = secrets.token_hex(4)
     jobs = [j for j in plan.files if not j.skip]
     root = plan.dirs[0] if plan.dirs and plan.dirs[0] in plan.new_dirs else None
@@ -483,7 +487,9 @@ def execute_push(
         now = int(time.time())
         if jobs:
             with _sync(device, sync, timeout=None) as client:
-                client.push_many(_open_items(jobs, temps, preserve_times, now), progress=progress, cancelled=cancelled)
+                client.push_many(
+                    _open_items(jobs, temps, preserve_times, now), progress=progress, cancelled=cancelled, acked=acked
+                )
         if cancelled is not None and cancelled():
             raise TransferCancelled("transfer cancelled")
         if finisher is not None:

@@ -319,7 +319,11 @@ class _Run:
         self.progress_fn = progress
         self.ask = ask
         self.warn = warn or (lambda _m: None)
+        self.bytes_sent = 0
+        """Bytes moved so far, for the progress bar."""
         self.bytes_done = 0
+        """Bytes that arrived: received here (pull) or acknowledged by the device (push). The record
+        keeps only these, so a failed transfer never claims bytes the device did not take."""
         self.bytes_total = 0
         self.files_done = 0
         self.files_total = 0
@@ -332,11 +336,16 @@ class _Run:
 
     # callbacks from adb_backend ------------------------------------------------------------------
     def on_bytes(self, n: int) -> None:
-        self.bytes_done += n
+        self.bytes_sent += n
+        if self.t.direction == "pull":  # a received chunk has arrived; a sent one only once acknowledged
+            self.bytes_done += n
         now = time.monotonic()
         if now - self._last_progress >= _PROGRESS_SECONDS:
             self._last_progress = now
             self._report()
+
+    def on_acked(self, n: int) -> None:
+        self.bytes_done += n
 
     def on_file(self, _job: FileJob) -> None:
         self.files_done += 1
@@ -346,7 +355,8 @@ class _Run:
         if not self._cancel and now - self._last_poll >= _POLL_SECONDS:
             self._last_poll = now
             self._cancel = self.m.store.get_transfer(self.t.id).cancel_requested
-            self.m.store.update_transfer(self.t.id, bytes_done=self.bytes_done, files_done=self.files_done)
+            # live progress for other processes; the finished record keeps only what arrived (_close)
+            self.m.store.update_transfer(self.t.id, bytes_done=self.bytes_sent, files_done=self.files_done)
         return self._cancel
 
     def _report(self, state: str = "running") -> None:
@@ -357,7 +367,7 @@ class _Run:
                     self.t.direction,
                     self.t.origin,
                     self.t.destination,
-                    self.bytes_done,
+                    self.bytes_done if state != "running" else self.bytes_sent,
                     self.bytes_total,
                     self.files_done,
                     self.files_total,
@@ -404,16 +414,17 @@ class _Run:
                 self._log_skipped()
                 return None
             self._report()
-            execute = files.execute_push if t.direction == "push" else files.execute_pull
-            execute(
-                device,
-                plan,
-                preserve_times=t.preserve_times,
-                progress=self.on_bytes,
-                cancelled=self.cancelled,
-                file_done=self.on_file,
-                sync=sync,
-            )
+            common: dict[str, Any] = {
+                "preserve_times": t.preserve_times,
+                "progress": self.on_bytes,
+                "cancelled": self.cancelled,
+                "file_done": self.on_file,
+                "sync": sync,
+            }
+            if t.direction == "push":
+                files.execute_push(device, plan, acked=self.on_acked, **common)
+            else:
+                files.execute_pull(device, plan, **common)
         return plan
 
     def _plan(self, device: Any, sync: Any = None) -> TreePlan:
