@@ -126,6 +126,55 @@ def list_dir(device: Device, path: str, *, hidden: bool = False) -> list[RemoteE
     return sorted(entries, key=lambda e: e.name)
 
 
+def resolve_paths(device: Device, paths: list[str]) -> dict[str, str | None]:
+    """Canonical device paths (every symlink and `..` resolved on the device), in one shell round trip.
+
+    `readlink -f` (toybox) fails when a folder on the way is missing, so every ancestor is resolved in
+    the same batch and a path that does not exist yet resolves through its deepest existing ancestor.
+    None means the device could not say (no readlink, e.g. before toybox).
+    """
+    prefixes: set[str] = set()
+    for path in paths:
+        parts = [p for p in path.split("/") if p]
+        prefixes.update("/" + "/".join(parts[:i]) for i in range(len(parts) + 1))
+    ordered = sorted(prefixes)
+    result = device.batch({prefix: f"readlink -f {shlex.quote(prefix)}" for prefix in ordered})
+    known: dict[str, str] = {}
+    for prefix, res in result.results.items():
+        text = res.stdout.strip("\n")
+        if res.ok and text.startswith("/") and "\n" not in text:
+            known[prefix] = text
+    out: dict[str, str | None] = {}
+    for path in paths:
+        parts = [p for p in path.split("/") if p]
+        out[path] = None
+        for depth in range(len(parts), -1, -1):
+            base = known.get("/" + "/".join(parts[:depth]))
+            if base is not None:
+                out[path] = posixpath.normpath(posixpath.join(base, *parts[depth:]))
+                break
+    return out
+
+
+def links_below(device: Device, checks: list[tuple[str, str]], *, sync: SyncClient | None = None) -> list[str]:
+    """The paths, of (path, root) pairs, with a symbolic link among their components below `root`.
+
+    Only such a link can lead a path out of the root it is written under; one pipelined lstat per
+    component on the sync connection (the caller's when given) finds them without a shell.
+    """
+    components: dict[str, list[str]] = {}
+    for path, root in checks:
+        below = path[len(root.rstrip("/")) :].strip("/").split("/") if path != root else []
+        base = root.rstrip("/")
+        components[path] = [f"{base}/{'/'.join(below[: i + 1])}" for i in range(len(below)) if below[i]]
+    wanted = sorted({c for cs in components.values() for c in cs})
+    if not wanted:
+        return []
+    with _sync(device, sync) as client:
+        stats = dict(zip(wanted, client.stat_many(wanted), strict=True))
+    return [path for path, cs in components.items() if any(stats[c].exists and stats[c].is_link for c in cs)]
+
+
 def _check_listable(device: Device, path: str) -> None:
     """An empty LIST may hide a refusal (adbd sends DONE when opendir fails): ask `ls` for the reason."""
     result = device.shell(["ls", "-a", path])
@@ -340,7 +389,13 @@ def plan_push(
     for path, st in zip(plan.dirs[1:], stats[len(plan.files) :], strict=True):
         if not st.exists:
             plan.new_dirs.append(path)
-        elif not st.is_dir and not st.is_link:
+        elif st.is_link:  # adbd would follow it, wherever it leads: never push through a link below the root
+            raise DeviceRefused(
+                f"cannot push into {path}: it is a symbolic link on the device",
+                reason="Symbolic link",
+                serial=device.serial,
+            )
+        elif not st.is_dir:
             raise DeviceRefused(
                 f"cannot push into {path}: a file is in the way", reason="Not a directory", serial=device.serial
             )

@@ -29,10 +29,12 @@ class FilesService:
         if not path:
             raise UsageError("name a device path, e.g. /sdcard/Download")
         try:
-            return self.services.policy.check_remote_path(path)
+            clean = self.services.policy.check_remote_path(path)
         except PermissionDenied as error:
             self.services.sessions.deny(record, action, str(error), detail=path)
             raise
+        confine(self.services, record, action, [clean])
+        return clean
 
     # -- browsing ----------------------------------------------------------------------------------
     def list(self, session_id: str | None, path: str, hidden: bool = False) -> list[RemoteEntry]:
@@ -157,6 +159,54 @@ class FilesService:
         if first_error is not None:
             raise first_error
         return done
+
+
+def confine(
+    services: Services,
+    record: SessionRecord,
+    action: str,
+    paths: list[str],
+    *,
+    device: Any = None,
+    sync: Any = None,
+) -> None:
+    """Refuse (permission.denied, exit 10) a device path whose real location, with every symlink
+    resolved on the device, lies outside the allowed folders: a link in /data/local/tmp to / or to
+    /sdcard/DCIM must not carry an action past the policy.
+
+    Only a link below the allowed root a path is written under can lead it out, so one pipelined lstat
+    on the sync connection (the caller's `sync` when given) looks for links; only paths with one cost a
+    shell round trip (`readlink -f`, batched). With `device`, runs on it (already inside on_device).
+    """
+    from adb_backend import files
+
+    roots = services.policy.remote_paths
+    if "/" in roots or not paths:
+        return
+    checks = [(path, root) for path in paths if (root := _root_of(path, roots)) is not None]
+
+    def work(handle: Any) -> dict[str, str | None]:
+        suspects = files.links_below(handle, checks, sync=sync)
+        return files.resolve_paths(handle, [*roots, *suspects]) if suspects else {}
+
+    resolved = work(device) if device is not None else services.sessions.on_device(record, work)
+    allowed = set(roots) | {real for root in roots if (real := resolved.get(root))}
+    for path in paths:
+        real = resolved.get(path)
+        if real is None:  # no link on the way, or the device cannot resolve links: the path check stands
+            continue
+        if not any(real == root or real.startswith(root.rstrip("/") + "/") for root in allowed):
+            message = (
+                f"device path {path} leads to {real} through a symbolic link, outside the allowed folders "
+                f"({', '.join(roots)})"
+            )
+            services.sessions.deny(record, action, message, detail=path)
+
+
+def _root_of(path: str, roots: list[str]) -> str | None:
+    """The deepest allowed root that `path` (already normalised) is written under."""
+    inside = [r for r in roots if path == r or path.startswith(r.rstrip("/") + "/")]
+    return max(inside, key=len) if inside else None
 
 
 def _refused(message: str) -> Exception:

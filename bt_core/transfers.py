@@ -399,9 +399,13 @@ class _Run:
         """Plan, settle clashes and move the bytes over one device handle and one sync connection."""
         from adb_backend import files
         from adb_backend.sync import SyncClient
+        from bt_core.files import confine
 
         t = self.t
         with SyncClient.open(device) as sync:
+            # a device path that a symlink leads out of the allowed folders is refused before planning
+            remote = t.destination if t.direction == "push" else t.origin
+            confine(self.m.services, self.record, ACTION[t.direction], [remote], device=device, sync=sync)
             plan = self._plan(device, sync)
             self._settle(plan)
             moving = [j for j in plan.files if not j.skip]

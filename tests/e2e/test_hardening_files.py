@@ -44,3 +44,37 @@ def test_a_failed_push_records_only_the_bytes_the_device_acknowledged(sess, vdev
     assert transfer["bytes_done"] % size == 0 and transfer["bytes_done"] <= 2 * size, transfer
     failed = json.loads(sess.run("log", "--json", "--kind=transfer.failed").stdout)[-1]
     assert failed["data"]["bytes"] == transfer["bytes_done"]
+
+
+# -- 1. device-side symlinks never carry an action past the allowed folders --------------------------
+def test_device_symlinks_out_of_the_allowed_folders_are_refused_with_an_event(bt_env, adb_server, vdevice, tmp_path):
+    _policy(bt_env, tmp_path, remote_paths=["/data/local/tmp"])
+    assert bt_env.run("session", "start", "--device", vdevice.serial).returncode == 0
+    fs = vdevice.state.fs
+    fs.write_bytes("/sdcard/DCIM/Camera/IMG_0001.jpg", b"a private photo")
+    shell = "ln -s /sdcard/DCIM /data/local/tmp/dcimlink; ln -s / /data/local/tmp/rootlink"
+    adb_server.adb("-s", vdevice.serial, "shell", shell)
+    fs.write_bytes("/data/local/tmp/plain.txt", b"inside")
+    attempts = [
+        ("files", "ls", "/data/local/tmp/dcimlink/Camera"),
+        ("files", "pull", "/data/local/tmp/dcimlink/Camera/IMG_0001.jpg", str(tmp_path / "x.jpg")),
+        ("files", "rm", "--yes", "/data/local/tmp/dcimlink/Camera/IMG_0001.jpg"),
+        ("files", "ls", "/data/local/tmp/rootlink/system"),
+        ("files", "mkdir", "/data/local/tmp/rootlink/sdcard/new/deeper"),
+        ("files", "push", str(tmp_path / "up.txt"), "/data/local/tmp/rootlink/sdcard/"),
+        ("files", "mv", "/data/local/tmp/plain.txt", "/data/local/tmp/dcimlink/stolen.txt"),
+    ]
+    (tmp_path / "up.txt").write_bytes(b"upload")
+    for args in attempts:
+        result = bt_env.run(*args)
+        assert result.returncode == 10, (args, result.stderr)
+        assert "outside the allowed folders" in result.stderr and result.stderr.count("\n") == 1
+    denied = json.loads(bt_env.run("log", "--json", "--kind=permission.denied").stdout)
+    assert len(denied) == len(attempts)
+    assert fs.exists("/sdcard/DCIM/Camera/IMG_0001.jpg") and fs.exists("/data/local/tmp/plain.txt")
+    assert not (tmp_path / "x.jpg").exists() and not fs.exists("/sdcard/up.txt")
+    assert not fs.exists("/sdcard/new") and not fs.exists("/sdcard/DCIM/stolen.txt")
+    # the links themselves, and paths that stay inside, still work
+    listed = bt_env.run("files", "ls", "/data/local/tmp", "--json")
+    assert listed.returncode == 0 and {"dcimlink", "rootlink"} <= {e["name"] for e in json.loads(listed.stdout)}
+    assert bt_env.run("files", "mkdir", "/data/local/tmp/a/b/c").returncode == 0
