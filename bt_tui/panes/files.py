@@ -24,6 +24,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Label
 
 from bt_tui.messages import ActionDone
+from bt_tui.tables import safe_cell
 from bt_tui.work import DeviceWork
 
 UP = ".."
@@ -287,8 +288,8 @@ class FilesPane(DeviceWork, Vertical):
             table.add_row(
                 Text(str(t.id)),
                 Text("upload" if t.direction == "push" else "download"),
-                Text(t.origin),
-                Text(t.destination),
+                safe_cell(Text(t.origin)),
+                safe_cell(Text(t.destination)),
                 Text(t.state, style=style),
                 Text(progress),
                 key=str(t.id),

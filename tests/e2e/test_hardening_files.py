@@ -78,3 +78,38 @@ def test_device_symlinks_out_of_the_allowed_folders_are_refused_with_an_event(bt
     listed = bt_env.run("files", "ls", "/data/local/tmp", "--json")
     assert listed.returncode == 0 and {"dcimlink", "rootlink"} <= {e["name"] for e in json.loads(listed.stdout)}
     assert bt_env.run("files", "mkdir", "/data/local/tmp/a/b/c").returncode == 0
+
+
+# -- 3. no escape sequence from a device or a customer reaches the technician's terminal -------------
+OSC52 = "\x1b]52;c;cm0gLXJmIH4K\x1b\\"
+CLEAR = "\x1b[2J"
+
+
+def test_hostile_names_notes_and_messages_never_put_an_escape_on_the_terminal(sess, vdevice, tmp_path):
+    from bt_core.store import Store
+
+    name = f"photo{OSC52}{CLEAR}\x9b31m.jpg"
+    vdevice.state.fs.write_bytes(f"/sdcard/Download/{name}", b"x")
+    assert sess.run("notes", "add", f"customer pasted {OSC52} and {CLEAR}").returncode == 0
+    store = Store.open(None, sqlite_path=sess.data_dir / "bt.sqlite3")
+    session_id = json.loads(sess.run("session", "show", "--json").stdout)["id"]
+    # what the customer page writes when the customer sends a message
+    store.append_event(session_id, "customer", "chat.received", f"hi {OSC52}{CLEAR} there", {})
+    store.close()
+    pulled = sess.run("files", "pull", f"/sdcard/Download/{name}", str(tmp_path / "got.jpg"))
+    assert pulled.returncode == 0, pulled.stderr
+    runs = [
+        ("files", "ls", "/sdcard/Download"),
+        ("files", "ls", "-l", "/sdcard/Download"),
+        ("notes", "list"),
+        ("log",),
+        ("transfers", "list"),
+        ("transfers", "show", "1"),
+        ("files", "rm", "--yes", f"/sdcard/Download/{name}/nope"),
+    ]
+    for args in runs:
+        result = sess.run(*args)
+        for stream in (result.stdout, result.stderr):
+            assert "\x1b" not in stream and "\x9b" not in stream, (args, stream)
+        if args[:2] == ("files", "ls"):
+            assert r"photo\e]52;c;cm0gLXJmIH4K\e\\e[2J\x9b31m.jpg" in result.stdout, result.stdout
