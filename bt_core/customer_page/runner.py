@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from bt_core.customer_page import errorlog
 from bt_core.customer_page.app import CustomerPageApp
 from bt_core.customer_page.bridge import CustomerBridge
 from bt_core.errors import BtError, UsageError
@@ -103,6 +104,7 @@ class PageServer:
             raise error
 
     async def _bind(self) -> None:
+        errorlog.install()  # a broken request is one line on stderr, not a traceback
         bridge = CustomerBridge(self.services, self.session_id)
         # Host names are filled in once the ports are known; the set is shared with the app.
         allowed: set[str] = set()
