@@ -12,6 +12,7 @@ files are made by adbd itself (`fixed_push_mkdir`), only empty ones by that same
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import posixpath
 import secrets
@@ -326,6 +327,10 @@ class FileJob:
     mode: int = 0o644
     existing: RemoteStat | os.stat_result | None = None
     skip: bool = False
+    ident: tuple[int, int] | None = None
+    """(st_dev, st_ino) of the local file seen when planning a push: what is opened must be it."""
+    link: bool = False
+    """The planned local entry is a symbolic link (inside the allowed folders) and is followed."""
 
     @property
     def exists(self) -> bool:
@@ -347,6 +352,8 @@ class TreePlan:
     dirs: list[str] = field(default_factory=list)  # target folders to create (parents first)
     new_dirs: list[str] = field(default_factory=list)  # those that did not exist yet
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (source, why)
+    local_dirs: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Local folders walked for a push, with their (st_dev, st_ino): files are opened relative to them."""
 
     @property
     def bytes_total(self) -> int:
@@ -407,6 +414,8 @@ def _walk_local(plan: TreePlan, local_dir: str, remote_dir: str, allowed: LocalG
     pending = [(local_dir, remote_dir)]
     while pending:
         here, there = pending.pop(0)
+        seen = os.stat(here, follow_symlinks=here == local_dir)
+        plan.local_dirs[here] = (seen.st_dev, seen.st_ino)
         with os.scandir(here) as listing:
             entries = sorted(listing, key=lambda e: e.name)
         files = []
@@ -442,7 +451,11 @@ def _add_local(
     if link and allowed is not None and not allowed(Path(os.path.realpath(local))):
         plan.skipped.append((local, "a symbolic link out of the allowed folders"))
         return
-    plan.files.append(FileJob(local, remote, st.st_size, int(st.st_mtime), S.S_IMODE(st.st_mode)))
+    plan.files.append(
+        FileJob(
+            local, remote, st.st_size, int(st.st_mtime), S.S_IMODE(st.st_mode), ident=(st.st_dev, st.st_ino), link=link
+        )
+    )
 
 
 def plan_pull(device: Device, source: str, target: Path, *, sync: SyncClient | None = None) -> TreePlan:
@@ -543,7 +556,10 @@ def execute_push(
         if jobs:
             with _sync(device, sync, timeout=None) as client:
                 client.push_many(
-                    _open_items(jobs, temps, preserve_times, now), progress=progress, cancelled=cancelled, acked=acked
+                    _open_items(jobs, temps, preserve_times, now, plan.local_dirs),
+                    progress=progress,
+                    cancelled=cancelled,
+                    acked=acked,
                 )
         if cancelled is not None and cancelled():
             raise TransferCancelled("transfer cancelled")
@@ -579,17 +595,57 @@ def _folders_of(paths: Iterable[str]) -> set[str]:
     return folders
 
 
-def _open_items(jobs: list[FileJob], temps: dict[int, str], preserve: bool, now: int) -> Iterator[SendItem]:
-    flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
-    for job in jobs:
-        try:
-            fd = os.open(job.source, flags)
-        except OSError as error:
-            raise DeviceRefused(f"cannot read {job.source}: {error.strerror}", reason=error.strerror or "") from None
-        try:
-            yield SendItem(fd, temps[id(job)], job.mode, job.mtime if preserve else now, job.size)
-        finally:
-            os.close(fd)
+def _open_items(
+    jobs: list[FileJob], temps: dict[int, str], preserve: bool, now: int, dirs: dict[str, tuple[int, int]]
+) -> Iterator[SendItem]:
+    """Open each planned file as it is sent, and only that file.
+
+    A file or folder swapped for a symbolic link after planning must not be followed: each file is
+    opened relative to its folder's descriptor (checked to be the folder walked), without following a
+    final link unless the plan chose to, non-blocking (a FIFO put in its place cannot hang the push),
+    and its fstat must match the planned file.
+    """
+    folders: dict[str, int] = {}
+    try:
+        for job in jobs:
+            fd = _open_planned(job, folders, dirs)
+            try:
+                yield SendItem(fd, temps[id(job)], job.mode, job.mtime if preserve else now, job.size)
+            finally:
+                os.close(fd)
+    finally:
+        for folder_fd in folders.values():
+            os.close(folder_fd)
+
+
+def _open_planned(job: FileJob, folders: dict[str, int], dirs: dict[str, tuple[int, int]]) -> int:
+    cloexec = getattr(os, "O_CLOEXEC", 0)
+    folder, name = os.path.split(job.source)
+    changed = DeviceRefused(
+        f"cannot read {job.source}: it changed since the transfer was planned (replaced by a link?)",
+        reason="changed during the transfer",
+    )
+    try:
+        if folder not in folders:
+            # a walked folder swapped for a link opens elsewhere: its identity check below refuses it
+            folder_fd = os.open(folder or ".", os.O_RDONLY | os.O_DIRECTORY | cloexec)
+            folders[folder] = folder_fd
+            seen = os.fstat(folder_fd)
+            if folder in dirs and (seen.st_dev, seen.st_ino) != dirs[folder]:
+                raise changed
+        flags = os.O_RDONLY | os.O_NONBLOCK | cloexec | (0 if job.link else os.O_NOFOLLOW)
+        fd = os.open(name, flags, dir_fd=folders[folder])
+    except DeviceRefused:
+        raise
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise changed from None
+        raise DeviceRefused(f"cannot read {job.source}: {error.strerror}", reason=error.strerror or "") from None
+    opened = os.fstat(fd)
+    if not S.S_ISREG(opened.st_mode) or (job.ident is not None and (opened.st_dev, opened.st_ino) != job.ident):
+        os.close(fd)
+        raise changed
+    return fd
 
 
 def _cleanup_remote(device: Device, temps: list[str], new_dirs: list[str]) -> None:

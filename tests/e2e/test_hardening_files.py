@@ -113,3 +113,64 @@ def test_hostile_names_notes_and_messages_never_put_an_escape_on_the_terminal(se
             assert "\x1b" not in stream and "\x9b" not in stream, (args, stream)
         if args[:2] == ("files", "ls"):
             assert r"photo\e]52;c;cm0gLXJmIH4K\e\\e[2J\x9b31m.jpg" in result.stdout, result.stdout
+
+
+# -- 2. a local file swapped for a symlink during a tree push is not followed ------------------------
+def test_a_local_file_swapped_for_a_link_mid_push_is_not_sent(bt_env, vdevice_factory, tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    slow = vdevice_factory(bandwidth_mbps=8)
+    allowed = tmp_path / "allowed"
+    tree = allowed / "tree"
+    tree.mkdir(parents=True)
+    secret = tmp_path / "secret.txt"  # outside the allowed folders
+    secret.write_bytes(b"the technician's private key")
+    _policy(bt_env, allowed)
+    assert bt_env.run("session", "start", "--device", slow.serial).returncode == 0
+    (tree / "a-big.bin").write_bytes(os.urandom(12_000_000))  # ~12 s at 8 Mbit/s
+    (tree / "b-small.txt").write_bytes(b"harmless")
+    runner = subprocess.Popen(
+        [sys.executable, "-m", "bt_cli", "files", "push", str(tree), "/sdcard/Download/"],
+        env=bt_env.env,
+        cwd=str(bt_env.data_dir),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        from bt_core.store import Store
+
+        store = Store.open(None, sqlite_path=bt_env.data_dir / "bt.sqlite3")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:  # planned and moving bytes: b-small.txt is not opened yet
+            listed = store.list_transfers()
+            if listed and listed[0].state == "running" and listed[0].bytes_done > 0:
+                break
+            time.sleep(0.02)
+        store.close()
+        (tree / "b-small.txt").unlink()
+        (tree / "b-small.txt").symlink_to(secret)  # swapped while the big file is on its way
+        _out, err = runner.communicate(timeout=60)
+    finally:
+        runner.kill()
+    assert runner.returncode != 0, err
+    assert "changed since the transfer was planned" in err
+    fs = slow.state.fs
+    for path in ("/sdcard/Download/tree/b-small.txt", "/sdcard/Download/tree"):
+        assert not fs.exists(path)
+    assert not any(b"private key" in data for data in _all_bytes(slow, "/sdcard/Download"))
+
+
+def _all_bytes(device, folder: str) -> list[bytes]:
+    fs = device.state.fs
+    out = []
+    for name in fs.listdir(folder):
+        path = f"{folder}/{name}"
+        if fs.isdir(path):
+            out += _all_bytes(device, path)
+        else:
+            with fs.open_read(path) as handle:
+                out.append(handle.read())
+    return out
