@@ -15,8 +15,10 @@ import contextlib
 import errno
 import os
 import posixpath
+import re
 import secrets
 import shlex
+import shutil
 import stat as S
 import struct
 import time
@@ -673,31 +675,51 @@ def execute_pull(
     file_done: Callable[[FileJob], None] | None = None,
     sync: SyncClient | None = None,
 ) -> None:
-    """Create local folders, RECV every file to a temporary name, then rename them all into place."""
+    """Create local folders, RECV every file to a temporary name, then rename them all into place.
+
+    A new tree is built under a hidden stage folder beside it and renamed into place at the end, as a
+    tree push is: a killed pull leaves nothing under the final name (so a rerun does not nest the tree
+    one level down), and the reaper removes the stage later.
+    """
     token = secrets.token_hex(4)
     jobs = [j for j in plan.files if not j.skip]
-    temps = {id(j): _temp_name(j.target, token, i) for i, j in enumerate(jobs)}
+    root = plan.dirs[0] if plan.dirs and plan.dirs[0] in plan.new_dirs else None
+    if root is not None:
+        stage = os.path.join(os.path.dirname(root), f".bt-{token}.part")
+        temps = {id(j): stage + j.target[len(root) :] for j in jobs}
+        folders = [stage + d[len(root) :] for d in plan.dirs]
+    else:
+        temps = {id(j): _temp_name(j.target, token, i) for i, j in enumerate(jobs)}
+        folders = list(plan.dirs)
     created: list[str] = []
     try:
-        for path in plan.dirs:
+        for path in folders:
             if not os.path.isdir(path):
                 os.makedirs(path, exist_ok=True)
                 created.append(path)
         if jobs:
             with _sync(device, sync, timeout=None) as client:
                 client.pull_many(
-                    [(j.source, _opener(temps[id(j)]), _closer(j, temps[id(j)], preserve_times)) for j in jobs],
+                    [
+                        (j.source, _opener(temps[id(j)], j.target), _closer(j, temps[id(j)], preserve_times))
+                        for j in jobs
+                    ],
                     progress=progress,
                     cancelled=cancelled,
                 )
-            if cancelled is not None and cancelled():
-                raise TransferCancelled("transfer cancelled")
+        if cancelled is not None and cancelled():
+            raise TransferCancelled("transfer cancelled")
+        if root is not None:
+            os.rename(stage, root)  # one rename puts the whole tree in place
+        else:
             for job in jobs:
                 os.replace(temps[id(job)], job.target)
         for job in jobs:
             if file_done is not None:
                 file_done(job)
     except BaseException:
+        if root is not None:
+            shutil.rmtree(stage, ignore_errors=True)
         for temp in temps.values():
             with contextlib.suppress(OSError):
                 os.unlink(temp)
@@ -707,12 +729,52 @@ def execute_pull(
         raise
 
 
-def _opener(temp: str) -> Callable[[], object]:
+STAGING = re.compile(r"\.bt-[0-9a-f]{8}(?:-\d+)?\.part")
+"""Names of bt's staging files and folders (`.bt-TOKEN-N.part`, `.bt-TOKEN.part`), on both sides."""
+
+
+def reap_local(folders: Iterable[str]) -> list[str]:
+    """Remove bt's staging files and folders left in these local folders by a killed transfer.
+
+    Links are never followed; the caller makes sure no running transfer uses these folders.
+    """
+    removed = []
+    for folder in dict.fromkeys(folders):
+        try:
+            with os.scandir(folder) as listing:
+                stale = [e for e in listing if STAGING.fullmatch(e.name)]
+        except OSError:
+            continue
+        for entry in stale:
+            with contextlib.suppress(OSError):
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path)
+                else:
+                    os.unlink(entry.path)
+                removed.append(entry.path)
+    return removed
+
+
+def reap_remote(device: Device, folders: Iterable[str], *, sync: SyncClient | None = None) -> list[str]:
+    """Remove bt's staging files and folders left in these device folders (a LIST each on the sync
+    connection, then one shell only when something is found)."""
+    found = []
+    with _sync(device, sync) as client:
+        for folder in dict.fromkeys(folders):
+            st = client.stat(folder)
+            if st.exists and st.is_dir:
+                found += [posixpath.join(folder, e.name) for e in client.list(folder) if STAGING.fullmatch(e.name)]
+    if found:
+        _cleanup_remote(device, found, [])
+    return found
+
+
+def _opener(temp: str, target: str) -> Callable[[], object]:
     def open_sink():
         try:
             return open(temp, "wb")  # noqa: SIM115 - closed by _closer
-        except OSError as error:
-            raise DeviceRefused(f"cannot write {temp}: {error.strerror}", reason=error.strerror or "") from None
+        except OSError as error:  # named by the file the user asked for, not bt's temporary name
+            raise DeviceRefused(f"cannot write {target}: {error.strerror}", reason=error.strerror or "") from None
 
     return open_sink
 

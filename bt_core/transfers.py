@@ -9,13 +9,14 @@ event. A runner polls `cancel_requested` in the store between chunks, at most ev
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import hashlib
 import os
 import posixpath
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -295,6 +296,39 @@ class TransferManager:
                 reaped.append(transfer_id)
         return reaped
 
+    def clean(self, session_id: str | None = None) -> CleanResult:
+        """Remove the staging files and folders that killed transfers of this session left behind, on
+        the device and here, in every folder the session's transfers used (none that a running
+        transfer uses)."""
+        record = self.sessions.guard(session_id)
+        self.reap_orphans()
+        transfers = self.store.list_transfers(record.id)
+        result: CleanResult = self.sessions.on_device(record, lambda device: self._reap_staging(device, transfers))
+        return result
+
+    def _reap_staging(
+        self, device: Any, transfers: Sequence[Transfer], *, sync: Any = None, skip: int | None = None
+    ) -> CleanResult:
+        """The reaper: staging leftovers in the folders these transfers write to (the target and its
+        parent, where a stage folder or temporary files live), on both sides, except in folders that
+        another running transfer is writing to."""
+        from adb_backend import files
+
+        busy_remote: set[str] = set()
+        busy_local: set[str] = set()
+        for running in self.store.list_transfers(None, ["running"]):
+            if running.id != skip:
+                remote, local = _sides(running)
+                busy_remote.update({remote, posixpath.dirname(remote)})
+                busy_local.update({local, os.path.dirname(local)})
+        remote_dirs: builtins.list[str] = []
+        local_dirs: builtins.list[str] = []
+        for transfer in transfers:
+            remote, local = _sides(transfer)
+            remote_dirs += [d for d in (posixpath.dirname(remote), remote) if d not in busy_remote]
+            local_dirs += [d for d in (os.path.dirname(local), local) if d not in busy_local]
+        return CleanResult(files.reap_remote(device, remote_dirs, sync=sync), files.reap_local(local_dirs))
+
     def clear(self, session_id: str | None = None, *, all_sessions: bool = False) -> int:
         """Forget finished transfers (the transcript keeps their events)."""
         done = self.list(session_id, all_sessions=all_sessions, states=list(FINISHED))
@@ -406,6 +440,7 @@ class _Run:
             # a device path that a symlink leads out of the allowed folders is refused before planning
             remote = t.destination if t.direction == "push" else t.origin
             confine(self.m.services, self.record, ACTION[t.direction], [remote], device=device, sync=sync)
+            self.m._reap_staging(device, [t], sync=sync, skip=t.id)
             plan = self._plan(device, sync)
             self._settle(plan)
             moving = [j for j in plan.files if not j.skip]
@@ -572,6 +607,22 @@ class _Run:
         self.m.sessions.log(self.record, "transfer.cancelled", text, {**self._data(), "reason": said})
         self._close("cancelled", said)
         raise Cancelled(f"transfer {t.id} cancelled" + ("" if said == "cancelled" else f": {said}"))
+
+
+@dataclass(frozen=True)
+class CleanResult:
+    """Staging leftovers the reaper removed, on the device and on this computer."""
+
+    device: list[str]
+    local: list[str]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"device": self.device, "local": self.local}
+
+
+def _sides(t: Transfer) -> tuple[str, str]:
+    """(device path, local path) of a transfer."""
+    return (t.destination, t.origin) if t.direction == "push" else (t.origin, t.destination)
 
 
 def _label(t: Transfer) -> str:

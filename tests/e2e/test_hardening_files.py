@@ -174,3 +174,92 @@ def _all_bytes(device, folder: str) -> list[bytes]:
             with fs.open_read(path) as handle:
                 out.append(handle.read())
     return out
+
+
+# -- 4. staging leftovers: tree pulls staged like pushes, and a reaper on both sides -----------------
+def _start(bt_env, *args: str):
+    import subprocess
+    import sys
+
+    return subprocess.Popen(
+        [sys.executable, "-m", "bt_cli", *args],
+        env=bt_env.env,
+        cwd=str(bt_env.data_dir),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _kill_when_moving(bt_env, proc) -> None:
+    import signal
+    import time
+
+    from bt_core.store import Store
+
+    store = Store.open(None, sqlite_path=bt_env.data_dir / "bt.sqlite3")
+    deadline = time.monotonic() + 30
+    try:
+        while time.monotonic() < deadline:
+            running = [t for t in store.list_transfers(None, ["running"]) if t.bytes_done > 0]
+            if running:
+                break
+            time.sleep(0.02)
+        else:
+            raise AssertionError("the transfer never moved bytes")
+    finally:
+        store.close()
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(30)
+
+
+def _staging(names) -> list[str]:
+    from adb_backend.files import STAGING
+
+    return [n for n in names if STAGING.fullmatch(n)]
+
+
+def test_killed_transfers_leave_nothing_under_final_names_and_the_reaper_cleans_both_sides(
+    bt_env, vdevice_factory, tmp_path
+):
+    slow = vdevice_factory(bandwidth_mbps=16)
+    _policy(bt_env, tmp_path)
+    assert bt_env.run("session", "start", "--device", slow.serial).returncode == 0
+    fs = slow.state.fs
+    fs.mkdir("/sdcard/Download/tree/sub", parents=True)
+    fs.write_bytes("/sdcard/Download/tree/sub/a.txt", b"small")
+    fs.write_bytes("/sdcard/Download/tree/big.bin", os.urandom(6_000_000))  # ~3 s at 16 Mbit/s
+
+    # a killed tree pull leaves no half tree under the final name, only a stage folder beside it
+    out = tmp_path / "out"
+    _kill_when_moving(bt_env, _start(bt_env, "files", "pull", "/sdcard/Download/tree", str(out)))
+    assert not out.exists()
+    assert len(_staging(os.listdir(tmp_path))) == 1
+    # the rerun lands at the same place (no nesting) and reaps the stage
+    again = bt_env.run("files", "pull", "/sdcard/Download/tree", str(out))
+    assert again.returncode == 0, again.stderr
+    assert (out / "sub" / "a.txt").read_bytes() == b"small" and not (out / "tree").exists()
+    assert _staging(os.listdir(tmp_path)) == []
+
+    # a killed tree push leaves a hidden stage on the device; the next push there removes it
+    tree = tmp_path / "up"
+    (tree / "inner").mkdir(parents=True)
+    (tree / "big.bin").write_bytes(os.urandom(6_000_000))
+    (tree / "inner" / "x.txt").write_bytes(b"x")
+    _kill_when_moving(bt_env, _start(bt_env, "files", "push", str(tree), "/sdcard/Download/"))
+    assert not fs.exists("/sdcard/Download/up")
+    assert len(_staging(fs.listdir("/sdcard/Download"))) == 1
+    small = tmp_path / "note.txt"
+    small.write_bytes(b"hello")
+    assert bt_env.run("files", "push", str(small), "/sdcard/Download/").returncode == 0
+    assert _staging(fs.listdir("/sdcard/Download")) == []
+
+    # a killed single-file pull leaves a .part here; `bt transfers clean` removes it and says so
+    single = tmp_path / "single"
+    single.mkdir()
+    _kill_when_moving(bt_env, _start(bt_env, "files", "pull", "/sdcard/Download/tree/big.bin", str(single)))
+    assert len(_staging(os.listdir(single))) == 1 and not (single / "big.bin").exists()
+    cleaned = bt_env.run("transfers", "clean", "--json")
+    assert cleaned.returncode == 0, cleaned.stderr
+    assert len(json.loads(cleaned.stdout)["local"]) == 1
+    assert os.listdir(single) == []
