@@ -6,6 +6,7 @@ is asked; changes need `files.modify`, and each one is written to the transcript
 
 from __future__ import annotations
 
+import builtins
 from typing import TYPE_CHECKING, Any
 
 from bt_core.errors import PermissionDenied, UsageError
@@ -108,28 +109,28 @@ class FilesService:
     def push(
         self,
         session_id: str | None,
-        sources: list[str],
+        sources: builtins.list[str],
         destination: str,
         *,
         on_clash: str = "overwrite",
         preserve_times: bool = True,
         queue: bool = False,
         **callbacks: Any,
-    ) -> list[Transfer]:
+    ) -> builtins.list[Transfer]:
         """Upload files or folders; queued only with queue=True (start them with the manager)."""
         return self._transfer("push", session_id, sources, destination, on_clash, preserve_times, queue, callbacks)
 
     def pull(
         self,
         session_id: str | None,
-        sources: list[str],
+        sources: builtins.list[str],
         destination: str,
         *,
         on_clash: str = "overwrite",
         preserve_times: bool = True,
         queue: bool = False,
         **callbacks: Any,
-    ) -> list[Transfer]:
+    ) -> builtins.list[Transfer]:
         """Download files or folders from the device."""
         return self._transfer("pull", session_id, sources, destination, on_clash, preserve_times, queue, callbacks)
 
@@ -137,13 +138,13 @@ class FilesService:
         self,
         direction: str,
         session_id: str | None,
-        sources: list[str],
+        sources: builtins.list[str],
         destination: str,
         on_clash: str,
         preserve_times: bool,
         queue: bool,
         callbacks: dict[str, Any],
-    ) -> list[Transfer]:
+    ) -> builtins.list[Transfer]:
         manager = self.transfers
         queued = manager.enqueue(
             session_id, direction, sources, destination, on_clash=on_clash, preserve_times=preserve_times

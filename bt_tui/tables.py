@@ -9,10 +9,10 @@ from weakref import WeakKeyDictionary
 
 from textual.widgets import DataTable
 
-_shown: WeakKeyDictionary[DataTable, list[tuple[str, tuple[Any, ...]]]] = WeakKeyDictionary()
+_shown: WeakKeyDictionary[DataTable[Any], list[tuple[str, tuple[Any, ...]]]] = WeakKeyDictionary()
 
 
-def refill(table: DataTable, rows: Sequence[tuple[str, Sequence[Any]]], keep_cursor: bool = True) -> bool:
+def refill(table: DataTable[Any], rows: Sequence[tuple[str, Sequence[Any]]], keep_cursor: bool = True) -> bool:
     """Show `rows` (key, cells), keeping the cursor row (else back to the top); False (nothing done) when they
     are already shown."""
     wanted = [(key, tuple(safe_cell(c) for c in cells)) for key, cells in rows]
