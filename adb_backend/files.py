@@ -22,7 +22,7 @@ import shutil
 import stat as S
 import struct
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -185,25 +185,55 @@ def _check_listable(device: Device, path: str) -> None:
         raise DeviceRefused(f"cannot list {path}: {_reason(result.reason)}", reason=result.reason, serial=device.serial)
 
 
+class OutsideRoots(DeviceRefused):
+    """At the moment of the action, the device resolved a path (through a symlink) outside the allowed
+    folders, so the action did not run."""
+
+
+_OUTSIDE = 10  # the guard's exit code
+
+
+def _guard(paths: list[str], inside: Sequence[str] | None) -> str:
+    """A shell prefix that resolves each path on the device (`readlink -f`) and exits 10 unless it lies
+    under one of the `inside` folders (resolved too), so the action after it never follows a link out.
+    Devices without `readlink -f` skip it (the check before the action stands)."""
+    if not inside or "/" in inside:
+        return ""
+    roots = " ".join(shlex.quote(r) for r in inside)
+    checks = []
+    for path in paths:
+        refusal = shlex.quote(f"{path} leads outside the allowed folders")
+        checks.append(
+            f'ok=; d=$(readlink -f {shlex.quote(path)}) && for r in {roots}; do r=$(readlink -f "$r"); '
+            f'case "$d/" in "$r"/*) ok=1;; esac; done; [ -n "$ok" ] || {{ echo {refusal} >&2; exit {_OUTSIDE}; }}'
+        )
+    return f"if readlink -f / >/dev/null 2>&1; then {'; '.join(checks)}; fi; "
+
+
 def mkdir(device: Device, path: str) -> None:
     _run(device, ["mkdir", "-p", path], f"cannot create {path}")
 
 
-def rename(device: Device, source: str, target: str) -> None:
-    _run(device, ["mv", source, target], f"cannot rename {source}")
+def rename(device: Device, source: str, target: str, *, inside: Sequence[str] | None = None) -> None:
+    """`mv`; with `inside`, refused (OutsideRoots) when the source's folder or the target, resolved on
+    the device at that moment, leads out of those folders (mv moves into a linked folder)."""
+    guard = _guard([posixpath.dirname(source) or "/", target], inside)
+    _run(device, guard + shlex.join(["mv", source, target]), f"cannot rename {source}")
 
 
-def delete(device: Device, path: str, *, recursive: bool = False) -> None:
-    """Permanent: there is no trash on the device."""
+def delete(device: Device, path: str, *, recursive: bool = False, inside: Sequence[str] | None = None) -> None:
+    """Permanent: there is no trash on the device. With `inside`, the folder holding `path` must resolve
+    inside those folders at the moment of deletion (rm never follows the final link itself)."""
     entry = stat(device, path)
     if entry is None:
         raise DeviceRefused(
             f"cannot delete {path}: No such file or directory", reason="No such file or directory", serial=device.serial
         )
+    guard = _guard([posixpath.dirname(path) or "/"], inside)
     if entry.type == "dir" and not recursive:
-        _run(device, ["rmdir", path], f"cannot delete {path}")
+        _run(device, guard + shlex.join(["rmdir", path]), f"cannot delete {path}")
     else:
-        _run(device, ["rm", "-rf" if recursive else "-f", path], f"cannot delete {path}")
+        _run(device, guard + shlex.join(["rm", "-rf" if recursive else "-f", path]), f"cannot delete {path}")
 
 
 def hash_remote(device: Device, paths: list[str]) -> tuple[str, dict[str, str | None]]:
@@ -222,8 +252,10 @@ def hash_remote(device: Device, paths: list[str]) -> tuple[str, dict[str, str | 
     return "", {p: None for p in paths}
 
 
-def _run(device: Device, argv: list[str], what: str) -> None:
+def _run(device: Device, argv: list[str] | str, what: str) -> None:
     result = device.shell(argv)
+    if result.exit_code == _OUTSIDE and result.reason.endswith("leads outside the allowed folders"):
+        raise OutsideRoots(f"{what}: {result.reason}", reason=result.reason, serial=device.serial)
     if not result.ok:
         raise DeviceRefused(f"{what}: {_reason(result.reason)}", reason=result.reason, serial=device.serial)
 

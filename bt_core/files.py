@@ -7,6 +7,7 @@ is asked; changes need `files.modify`, and each one is written to the transcript
 from __future__ import annotations
 
 import builtins
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bt_core.errors import PermissionDenied, UsageError
@@ -70,7 +71,7 @@ class FilesService:
         src = self._path(record, "files.modify", source)
         dst = self._path(record, "files.modify", target)
 
-        def work(device: Any) -> str:
+        def work(device: Any) -> str | OutsideAtAction:
             if files.stat(device, src) is None:
                 raise _refused(f"cannot rename {src}: No such file or directory")
             existing = files.stat(device, dst)
@@ -80,10 +81,15 @@ class FilesService:
                 existing = files.stat(device, final)
             if existing is not None:
                 raise _refused(f"cannot rename {src}: {final} already exists")
-            files.rename(device, src, final)
+            try:
+                files.rename(device, src, final, inside=self.services.policy.remote_paths)
+            except files.OutsideRoots as error:
+                return OutsideAtAction(str(error))
             return final
 
         final = self.services.sessions.on_device(record, work)
+        if isinstance(final, OutsideAtAction):
+            self.services.sessions.deny(record, "files.modify", final.message, detail=f"{src} -> {dst}")
         self.services.sessions.log(record, "file.renamed", f"Renamed {src} to {final}", {"from": src, "to": final})
         return final
 
@@ -95,7 +101,17 @@ class FilesService:
         clean = self._path(record, "files.modify", path)
         if clean in self.services.policy.remote_paths or clean == "/":
             raise UsageError(f"refusing to delete {clean}: it is an allowed root folder")
-        self.services.sessions.on_device(record, lambda d: files.delete(d, clean, recursive=recursive))
+
+        def work(device: Any) -> OutsideAtAction | None:
+            try:
+                files.delete(device, clean, recursive=recursive, inside=self.services.policy.remote_paths)
+            except files.OutsideRoots as error:
+                return OutsideAtAction(str(error))
+            return None
+
+        outside = self.services.sessions.on_device(record, work)
+        if outside is not None:
+            self.services.sessions.deny(record, "files.modify", outside.message, detail=clean)
         what = "folder and everything in it" if recursive else "file"
         self.services.sessions.log(
             record,
@@ -202,6 +218,13 @@ def confine(
                 f"({', '.join(roots)})"
             )
             services.sessions.deny(record, action, message, detail=path)
+
+
+@dataclass(frozen=True)
+class OutsideAtAction:
+    """The device refused an action because a path led out of the allowed folders at that moment."""
+
+    message: str
 
 
 def _root_of(path: str, roots: list[str]) -> str | None:

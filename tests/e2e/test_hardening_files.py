@@ -263,3 +263,28 @@ def test_killed_transfers_leave_nothing_under_final_names_and_the_reaper_cleans_
     assert cleaned.returncode == 0, cleaned.stderr
     assert len(json.loads(cleaned.stdout)["local"]) == 1
     assert os.listdir(single) == []
+
+
+def test_the_device_action_itself_refuses_a_link_out_of_the_allowed_folders(adb_server, vdevice):
+    """Even when a link appears after bt checked the path (a race), rm and mv resolve on the device at
+    the moment they run and refuse; nothing outside is touched."""
+    from adb_backend import files
+    from adb_backend.client import AdbBackend
+    from adb_backend.server import ServerAddress
+
+    backend = AdbBackend([ServerAddress("127.0.0.1", adb_server.port)], adb_path=adb_server.adb_path)
+    device = backend.open(vdevice.serial)
+    fs = vdevice.state.fs
+    fs.write_bytes("/sdcard/DCIM/keep.jpg", b"photo")
+    fs.write_bytes("/data/local/tmp/mine.txt", b"mine")
+    adb_server.adb("-s", vdevice.serial, "shell", "ln -s /sdcard/DCIM /data/local/tmp/dcimlink")
+    inside = ["/data/local/tmp"]
+    with pytest.raises(files.OutsideRoots):
+        files.delete(device, "/data/local/tmp/dcimlink/keep.jpg", inside=inside)
+    with pytest.raises(files.OutsideRoots):
+        files.rename(device, "/data/local/tmp/mine.txt", "/data/local/tmp/dcimlink", inside=inside)
+    assert fs.exists("/sdcard/DCIM/keep.jpg") and fs.exists("/data/local/tmp/mine.txt")
+    files.rename(device, "/data/local/tmp/mine.txt", "/data/local/tmp/renamed.txt", inside=inside)
+    files.delete(device, "/data/local/tmp/renamed.txt", inside=inside)
+    files.delete(device, "/data/local/tmp/dcimlink", inside=inside)  # the link itself may go
+    assert not fs.exists("/data/local/tmp/renamed.txt") and fs.exists("/sdcard/DCIM/keep.jpg")
