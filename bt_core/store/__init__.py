@@ -281,7 +281,8 @@ class Store:
             row = conn.execute(select(t.c.spec).where(t.c.id == transfer_id)).first()
         if row is None:
             raise NotFound(f"no transfer {transfer_id}")
-        return json.loads(row[0] or "{}")
+        spec: dict[str, Any] = json.loads(row[0] or "{}")
+        return spec
 
     def list_transfers(self, session_id: str | None = None, states: Sequence[str] | None = None) -> list[Transfer]:
         t = schema.transfers
@@ -301,7 +302,7 @@ class Store:
         if only_if_state:
             query = query.where(t.c.state.in_(list(only_if_state)))
         with self._tx() as conn:
-            return conn.execute(query.values(**values)).rowcount > 0
+            return bool(conn.execute(query.values(**values)).rowcount > 0)
 
     def running_transfer_runners(self) -> list[tuple[int, str | None]]:
         t = schema.transfers
@@ -314,7 +315,7 @@ class Store:
             return 0
         t = schema.transfers
         with self._tx() as conn:
-            return conn.execute(t.delete().where(t.c.id.in_(list(ids)))).rowcount
+            return int(conn.execute(t.delete().where(t.c.id.in_(list(ids)))).rowcount)
 
 
 def _one_line(error: DatabaseError) -> str:
@@ -361,7 +362,7 @@ def _append_in(
 
 def _tune_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):  # noqa: ANN001 - DB-API objects
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:  # DB-API objects
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA busy_timeout = 60000")
         cursor.execute("PRAGMA journal_mode = WAL")
