@@ -20,12 +20,17 @@ from adb_backend.device import Device, quote_command
 from adb_backend.errors import DeviceRefused
 from adb_backend.types import ShellResult
 
-_PACKAGE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+$")
+_PACKAGE = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+")
 _FAILURE = re.compile(r"Failure\s*\[[^\]]*\]|Failure.*")
 
 
 def is_package_name(text: str) -> bool:
-    return bool(_PACKAGE.match(text))
+    return bool(_PACKAGE.fullmatch(text))  # fullmatch: `$` would accept a trailing newline
+
+
+def is_pid(text: str) -> bool:
+    """ASCII digits only: str.isdigit() also accepts '٣' and '²'."""
+    return text.isascii() and text.isdigit()
 
 
 @dataclass(frozen=True)
@@ -165,8 +170,7 @@ def _owning_package(entry: ProcessEntry, packages: dict[str, int | None]) -> str
 
 def kill(device: Device, target: str) -> KillResult:
     """End a process by pid or an app by package; DeviceRefused with the device's reason otherwise."""
-    target = target.strip()
-    if target.isdigit():
+    if is_pid(target):
         return _kill_pid(device, int(target))
     if not is_package_name(target):
         raise ValueError(f"{target!r} is neither a process id nor an app package name")

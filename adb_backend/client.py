@@ -22,7 +22,13 @@ from adb_backend.errors import (
     MultipleDevices,
     translate,
 )
-from adb_backend.server import ServerAddress, default_server_address, ensure_server, resolve_adb_path
+from adb_backend.server import (
+    ServerAddress,
+    default_server_address,
+    ensure_server,
+    resolve_adb_path,
+    server_is_up,
+)
 from adb_backend.types import DeviceInfo
 
 if TYPE_CHECKING:
@@ -52,6 +58,8 @@ class AdbBackend:
         socket_timeout: float = DEFAULT_SOCKET_TIMEOUT,
     ) -> None:
         self.servers = list(servers or [default_server_address()])
+        # Only the default local server is started on demand; one bt is pointed at must already run.
+        self._startable = set() if servers else {self.servers[0]}
         self._adb_path = adb_path
         self.socket_timeout = socket_timeout
         self._clients: dict[ServerAddress, object] = {}
@@ -67,7 +75,14 @@ class AdbBackend:
         """An adbutils client for the server, starting a local server first if none answers."""
         if server not in self._clients:
             try:
-                ensure_server(server, self.adb_path if server.local else None)
+                if server not in self._startable:
+                    if not server_is_up(server):
+                        raise AdbServerUnreachable(
+                            f"no adb server answers at {server}; bt never starts a server it is pointed at:"
+                            " start it there (adb -P PORT start-server) or check --adb-server"
+                        )
+                else:
+                    ensure_server(server, self.adb_path if server.local else None)
             except FileNotFoundError as error:
                 raise AdbServerUnreachable(f"cannot start the adb server: {error}") from None
             except (OSError, subprocess.SubprocessError) as error:

@@ -12,14 +12,17 @@ files are made by adbd itself (`fixed_push_mkdir`), only empty ones by that same
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import posixpath
+import re
 import secrets
 import shlex
+import shutil
 import stat as S
 import struct
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -126,6 +129,55 @@ def list_dir(device: Device, path: str, *, hidden: bool = False) -> list[RemoteE
     return sorted(entries, key=lambda e: e.name)
 
 
+def resolve_paths(device: Device, paths: list[str]) -> dict[str, str | None]:
+    """Canonical device paths (every symlink and `..` resolved on the device), in one shell round trip.
+
+    `readlink -f` (toybox) fails when a folder on the way is missing, so every ancestor is resolved in
+    the same batch and a path that does not exist yet resolves through its deepest existing ancestor.
+    None means the device could not say (no readlink, e.g. before toybox).
+    """
+    prefixes: set[str] = set()
+    for path in paths:
+        parts = [p for p in path.split("/") if p]
+        prefixes.update("/" + "/".join(parts[:i]) for i in range(len(parts) + 1))
+    ordered = sorted(prefixes)
+    result = device.batch({prefix: f"readlink -f {shlex.quote(prefix)}" for prefix in ordered})
+    known: dict[str, str] = {}
+    for prefix, res in result.results.items():
+        text = res.stdout.strip("\n")
+        if res.ok and text.startswith("/") and "\n" not in text:
+            known[prefix] = text
+    out: dict[str, str | None] = {}
+    for path in paths:
+        parts = [p for p in path.split("/") if p]
+        out[path] = None
+        for depth in range(len(parts), -1, -1):
+            base = known.get("/" + "/".join(parts[:depth]))
+            if base is not None:
+                out[path] = posixpath.normpath(posixpath.join(base, *parts[depth:]))
+                break
+    return out
+
+
+def links_below(device: Device, checks: list[tuple[str, str]], *, sync: SyncClient | None = None) -> list[str]:
+    """The paths, of (path, root) pairs, with a symbolic link among their components below `root`.
+
+    Only such a link can lead a path out of the root it is written under; one pipelined lstat per
+    component on the sync connection (the caller's when given) finds them without a shell.
+    """
+    components: dict[str, list[str]] = {}
+    for path, root in checks:
+        below = path[len(root.rstrip("/")) :].strip("/").split("/") if path != root else []
+        base = root.rstrip("/")
+        components[path] = [f"{base}/{'/'.join(below[: i + 1])}" for i in range(len(below)) if below[i]]
+    wanted = sorted({c for cs in components.values() for c in cs})
+    if not wanted:
+        return []
+    with _sync(device, sync) as client:
+        stats = dict(zip(wanted, client.stat_many(wanted), strict=True))
+    return [path for path, cs in components.items() if any(stats[c].exists and stats[c].is_link for c in cs)]
+
+
 def _check_listable(device: Device, path: str) -> None:
     """An empty LIST may hide a refusal (adbd sends DONE when opendir fails): ask `ls` for the reason."""
     result = device.shell(["ls", "-a", path])
@@ -133,25 +185,55 @@ def _check_listable(device: Device, path: str) -> None:
         raise DeviceRefused(f"cannot list {path}: {_reason(result.reason)}", reason=result.reason, serial=device.serial)
 
 
+class OutsideRoots(DeviceRefused):
+    """At the moment of the action, the device resolved a path (through a symlink) outside the allowed
+    folders, so the action did not run."""
+
+
+_OUTSIDE = 10  # the guard's exit code
+
+
+def _guard(paths: list[str], inside: Sequence[str] | None) -> str:
+    """A shell prefix that resolves each path on the device (`readlink -f`) and exits 10 unless it lies
+    under one of the `inside` folders (resolved too), so the action after it never follows a link out.
+    Devices without `readlink -f` skip it (the check before the action stands)."""
+    if not inside or "/" in inside:
+        return ""
+    roots = " ".join(shlex.quote(r) for r in inside)
+    checks = []
+    for path in paths:
+        refusal = shlex.quote(f"{path} leads outside the allowed folders")
+        checks.append(
+            f'ok=; d=$(readlink -f {shlex.quote(path)}) && for r in {roots}; do r=$(readlink -f "$r"); '
+            f'case "$d/" in "$r"/*) ok=1;; esac; done; [ -n "$ok" ] || {{ echo {refusal} >&2; exit {_OUTSIDE}; }}'
+        )
+    return f"if readlink -f / >/dev/null 2>&1; then {'; '.join(checks)}; fi; "
+
+
 def mkdir(device: Device, path: str) -> None:
     _run(device, ["mkdir", "-p", path], f"cannot create {path}")
 
 
-def rename(device: Device, source: str, target: str) -> None:
-    _run(device, ["mv", source, target], f"cannot rename {source}")
+def rename(device: Device, source: str, target: str, *, inside: Sequence[str] | None = None) -> None:
+    """`mv`; with `inside`, refused (OutsideRoots) when the source's folder or the target, resolved on
+    the device at that moment, leads out of those folders (mv moves into a linked folder)."""
+    guard = _guard([posixpath.dirname(source) or "/", target], inside)
+    _run(device, guard + shlex.join(["mv", source, target]), f"cannot rename {source}")
 
 
-def delete(device: Device, path: str, *, recursive: bool = False) -> None:
-    """Permanent: there is no trash on the device."""
+def delete(device: Device, path: str, *, recursive: bool = False, inside: Sequence[str] | None = None) -> None:
+    """Permanent: there is no trash on the device. With `inside`, the folder holding `path` must resolve
+    inside those folders at the moment of deletion (rm never follows the final link itself)."""
     entry = stat(device, path)
     if entry is None:
         raise DeviceRefused(
             f"cannot delete {path}: No such file or directory", reason="No such file or directory", serial=device.serial
         )
+    guard = _guard([posixpath.dirname(path) or "/"], inside)
     if entry.type == "dir" and not recursive:
-        _run(device, ["rmdir", path], f"cannot delete {path}")
+        _run(device, guard + shlex.join(["rmdir", path]), f"cannot delete {path}")
     else:
-        _run(device, ["rm", "-rf" if recursive else "-f", path], f"cannot delete {path}")
+        _run(device, guard + shlex.join(["rm", "-rf" if recursive else "-f", path]), f"cannot delete {path}")
 
 
 def hash_remote(device: Device, paths: list[str]) -> tuple[str, dict[str, str | None]]:
@@ -170,8 +252,10 @@ def hash_remote(device: Device, paths: list[str]) -> tuple[str, dict[str, str | 
     return "", {p: None for p in paths}
 
 
-def _run(device: Device, argv: list[str], what: str) -> None:
+def _run(device: Device, argv: list[str] | str, what: str) -> None:
     result = device.shell(argv)
+    if result.exit_code == _OUTSIDE and result.reason.endswith("leads outside the allowed folders"):
+        raise OutsideRoots(f"{what}: {result.reason}", reason=result.reason, serial=device.serial)
     if not result.ok:
         raise DeviceRefused(f"{what}: {_reason(result.reason)}", reason=result.reason, serial=device.serial)
 
@@ -277,6 +361,10 @@ class FileJob:
     mode: int = 0o644
     existing: RemoteStat | os.stat_result | None = None
     skip: bool = False
+    ident: tuple[int, int] | None = None
+    """(st_dev, st_ino) of the local file seen when planning a push: what is opened must be it."""
+    link: bool = False
+    """The planned local entry is a symbolic link (inside the allowed folders) and is followed."""
 
     @property
     def exists(self) -> bool:
@@ -298,6 +386,8 @@ class TreePlan:
     dirs: list[str] = field(default_factory=list)  # target folders to create (parents first)
     new_dirs: list[str] = field(default_factory=list)  # those that did not exist yet
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (source, why)
+    local_dirs: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Local folders walked for a push, with their (st_dev, st_ino): files are opened relative to them."""
 
     @property
     def bytes_total(self) -> int:
@@ -340,7 +430,13 @@ def plan_push(
     for path, st in zip(plan.dirs[1:], stats[len(plan.files) :], strict=True):
         if not st.exists:
             plan.new_dirs.append(path)
-        elif not st.is_dir and not st.is_link:
+        elif st.is_link:  # adbd would follow it, wherever it leads: never push through a link below the root
+            raise DeviceRefused(
+                f"cannot push into {path}: it is a symbolic link on the device",
+                reason="Symbolic link",
+                serial=device.serial,
+            )
+        elif not st.is_dir:
             raise DeviceRefused(
                 f"cannot push into {path}: a file is in the way", reason="Not a directory", serial=device.serial
             )
@@ -352,6 +448,8 @@ def _walk_local(plan: TreePlan, local_dir: str, remote_dir: str, allowed: LocalG
     pending = [(local_dir, remote_dir)]
     while pending:
         here, there = pending.pop(0)
+        seen = os.stat(here, follow_symlinks=here == local_dir)
+        plan.local_dirs[here] = (seen.st_dev, seen.st_ino)
         with os.scandir(here) as listing:
             entries = sorted(listing, key=lambda e: e.name)
         files = []
@@ -387,7 +485,11 @@ def _add_local(
     if link and allowed is not None and not allowed(Path(os.path.realpath(local))):
         plan.skipped.append((local, "a symbolic link out of the allowed folders"))
         return
-    plan.files.append(FileJob(local, remote, st.st_size, int(st.st_mtime), S.S_IMODE(st.st_mode)))
+    plan.files.append(
+        FileJob(
+            local, remote, st.st_size, int(st.st_mtime), S.S_IMODE(st.st_mode), ident=(st.st_dev, st.st_ino), link=link
+        )
+    )
 
 
 def plan_pull(device: Device, source: str, target: Path, *, sync: SyncClient | None = None) -> TreePlan:
@@ -452,8 +554,12 @@ def execute_push(
     cancelled: CancelCheck | None = None,
     file_done: Callable[[FileJob], None] | None = None,
     sync: SyncClient | None = None,
+    acked: Progress | None = None,
 ) -> None:
-    """SEND every file to a temporary name, then create empty folders and rename everything into place."""
+    """SEND every file to a temporary name, then create empty folders and rename everything into place.
+
+    `progress` hears bytes as they are sent; `acked` hears each file's bytes once the device has them.
+    """
     token = secrets.token_hex(4)
     jobs = [j for j in plan.files if not j.skip]
     root = plan.dirs[0] if plan.dirs and plan.dirs[0] in plan.new_dirs else None
@@ -483,7 +589,12 @@ def execute_push(
         now = int(time.time())
         if jobs:
             with _sync(device, sync, timeout=None) as client:
-                client.push_many(_open_items(jobs, temps, preserve_times, now), progress=progress, cancelled=cancelled)
+                client.push_many(
+                    _open_items(jobs, temps, preserve_times, now, plan.local_dirs),
+                    progress=progress,
+                    cancelled=cancelled,
+                    acked=acked,
+                )
         if cancelled is not None and cancelled():
             raise TransferCancelled("transfer cancelled")
         if finisher is not None:
@@ -518,17 +629,57 @@ def _folders_of(paths: Iterable[str]) -> set[str]:
     return folders
 
 
-def _open_items(jobs: list[FileJob], temps: dict[int, str], preserve: bool, now: int) -> Iterator[SendItem]:
-    flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
-    for job in jobs:
-        try:
-            fd = os.open(job.source, flags)
-        except OSError as error:
-            raise DeviceRefused(f"cannot read {job.source}: {error.strerror}", reason=error.strerror or "") from None
-        try:
-            yield SendItem(fd, temps[id(job)], job.mode, job.mtime if preserve else now, job.size)
-        finally:
-            os.close(fd)
+def _open_items(
+    jobs: list[FileJob], temps: dict[int, str], preserve: bool, now: int, dirs: dict[str, tuple[int, int]]
+) -> Iterator[SendItem]:
+    """Open each planned file as it is sent, and only that file.
+
+    A file or folder swapped for a symbolic link after planning must not be followed: each file is
+    opened relative to its folder's descriptor (checked to be the folder walked), without following a
+    final link unless the plan chose to, non-blocking (a FIFO put in its place cannot hang the push),
+    and its fstat must match the planned file.
+    """
+    folders: dict[str, int] = {}
+    try:
+        for job in jobs:
+            fd = _open_planned(job, folders, dirs)
+            try:
+                yield SendItem(fd, temps[id(job)], job.mode, job.mtime if preserve else now, job.size)
+            finally:
+                os.close(fd)
+    finally:
+        for folder_fd in folders.values():
+            os.close(folder_fd)
+
+
+def _open_planned(job: FileJob, folders: dict[str, int], dirs: dict[str, tuple[int, int]]) -> int:
+    cloexec = getattr(os, "O_CLOEXEC", 0)
+    folder, name = os.path.split(job.source)
+    changed = DeviceRefused(
+        f"cannot read {job.source}: it changed since the transfer was planned (replaced by a link?)",
+        reason="changed during the transfer",
+    )
+    try:
+        if folder not in folders:
+            # a walked folder swapped for a link opens elsewhere: its identity check below refuses it
+            folder_fd = os.open(folder or ".", os.O_RDONLY | os.O_DIRECTORY | cloexec)
+            folders[folder] = folder_fd
+            seen = os.fstat(folder_fd)
+            if folder in dirs and (seen.st_dev, seen.st_ino) != dirs[folder]:
+                raise changed
+        flags = os.O_RDONLY | os.O_NONBLOCK | cloexec | (0 if job.link else os.O_NOFOLLOW)
+        fd = os.open(name, flags, dir_fd=folders[folder])
+    except DeviceRefused:
+        raise
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise changed from None
+        raise DeviceRefused(f"cannot read {job.source}: {error.strerror}", reason=error.strerror or "") from None
+    opened = os.fstat(fd)
+    if not S.S_ISREG(opened.st_mode) or (job.ident is not None and (opened.st_dev, opened.st_ino) != job.ident):
+        os.close(fd)
+        raise changed
+    return fd
 
 
 def _cleanup_remote(device: Device, temps: list[str], new_dirs: list[str]) -> None:
@@ -556,31 +707,51 @@ def execute_pull(
     file_done: Callable[[FileJob], None] | None = None,
     sync: SyncClient | None = None,
 ) -> None:
-    """Create local folders, RECV every file to a temporary name, then rename them all into place."""
+    """Create local folders, RECV every file to a temporary name, then rename them all into place.
+
+    A new tree is built under a hidden stage folder beside it and renamed into place at the end, as a
+    tree push is: a killed pull leaves nothing under the final name (so a rerun does not nest the tree
+    one level down), and the reaper removes the stage later.
+    """
     token = secrets.token_hex(4)
     jobs = [j for j in plan.files if not j.skip]
-    temps = {id(j): _temp_name(j.target, token, i) for i, j in enumerate(jobs)}
+    root = plan.dirs[0] if plan.dirs and plan.dirs[0] in plan.new_dirs else None
+    if root is not None:
+        stage = os.path.join(os.path.dirname(root), f".bt-{token}.part")
+        temps = {id(j): stage + j.target[len(root) :] for j in jobs}
+        folders = [stage + d[len(root) :] for d in plan.dirs]
+    else:
+        temps = {id(j): _temp_name(j.target, token, i) for i, j in enumerate(jobs)}
+        folders = list(plan.dirs)
     created: list[str] = []
     try:
-        for path in plan.dirs:
+        for path in folders:
             if not os.path.isdir(path):
                 os.makedirs(path, exist_ok=True)
                 created.append(path)
         if jobs:
             with _sync(device, sync, timeout=None) as client:
                 client.pull_many(
-                    [(j.source, _opener(temps[id(j)]), _closer(j, temps[id(j)], preserve_times)) for j in jobs],
+                    [
+                        (j.source, _opener(temps[id(j)], j.target), _closer(j, temps[id(j)], preserve_times))
+                        for j in jobs
+                    ],
                     progress=progress,
                     cancelled=cancelled,
                 )
-            if cancelled is not None and cancelled():
-                raise TransferCancelled("transfer cancelled")
+        if cancelled is not None and cancelled():
+            raise TransferCancelled("transfer cancelled")
+        if root is not None:
+            os.rename(stage, root)  # one rename puts the whole tree in place
+        else:
             for job in jobs:
                 os.replace(temps[id(job)], job.target)
         for job in jobs:
             if file_done is not None:
                 file_done(job)
     except BaseException:
+        if root is not None:
+            shutil.rmtree(stage, ignore_errors=True)
         for temp in temps.values():
             with contextlib.suppress(OSError):
                 os.unlink(temp)
@@ -590,12 +761,52 @@ def execute_pull(
         raise
 
 
-def _opener(temp: str) -> Callable[[], object]:
+STAGING = re.compile(r"\.bt-[0-9a-f]{8}(?:-\d+)?\.part")
+"""Names of bt's staging files and folders (`.bt-TOKEN-N.part`, `.bt-TOKEN.part`), on both sides."""
+
+
+def reap_local(folders: Iterable[str]) -> list[str]:
+    """Remove bt's staging files and folders left in these local folders by a killed transfer.
+
+    Links are never followed; the caller makes sure no running transfer uses these folders.
+    """
+    removed = []
+    for folder in dict.fromkeys(folders):
+        try:
+            with os.scandir(folder) as listing:
+                stale = [e for e in listing if STAGING.fullmatch(e.name)]
+        except OSError:
+            continue
+        for entry in stale:
+            with contextlib.suppress(OSError):
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path)
+                else:
+                    os.unlink(entry.path)
+                removed.append(entry.path)
+    return removed
+
+
+def reap_remote(device: Device, folders: Iterable[str], *, sync: SyncClient | None = None) -> list[str]:
+    """Remove bt's staging files and folders left in these device folders (a LIST each on the sync
+    connection, then one shell only when something is found)."""
+    found = []
+    with _sync(device, sync) as client:
+        for folder in dict.fromkeys(folders):
+            st = client.stat(folder)
+            if st.exists and st.is_dir:
+                found += [posixpath.join(folder, e.name) for e in client.list(folder) if STAGING.fullmatch(e.name)]
+    if found:
+        _cleanup_remote(device, found, [])
+    return found
+
+
+def _opener(temp: str, target: str) -> Callable[[], object]:
     def open_sink():
         try:
             return open(temp, "wb")  # noqa: SIM115 - closed by _closer
-        except OSError as error:
-            raise DeviceRefused(f"cannot write {temp}: {error.strerror}", reason=error.strerror or "") from None
+        except OSError as error:  # named by the file the user asked for, not bt's temporary name
+            raise DeviceRefused(f"cannot write {target}: {error.strerror}", reason=error.strerror or "") from None
 
     return open_sink
 

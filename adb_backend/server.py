@@ -76,11 +76,9 @@ def default_server_address() -> ServerAddress:
     """The server named by ANDROID_ADB_SERVER_PORT/HOST, else 127.0.0.1:5037."""
     host = os.environ.get("ANDROID_ADB_SERVER_HOST") or "127.0.0.1"
     port_text = os.environ.get("ANDROID_ADB_SERVER_PORT") or str(DEFAULT_PORT)
-    try:
-        port = int(port_text)
-    except ValueError:
-        port = DEFAULT_PORT
-    return ServerAddress(host, port)
+    if not (port_text.isascii() and port_text.isdigit() and 0 < int(port_text) < 65536):
+        raise ValueError(f"ANDROID_ADB_SERVER_PORT={port_text!r} is not a port number (1-65535)")
+    return ServerAddress(host, int(port_text))
 
 
 def server_is_up(address: ServerAddress, timeout: float = 0.5) -> bool:

@@ -223,30 +223,33 @@ class SyncClient:
         progress: Progress | None = None,
         cancelled: CancelCheck | None = None,
         on_done: Callable[[SendItem], None] | None = None,
+        acked: Progress | None = None,
         window: int = 128,
     ) -> None:
         """SEND each item; up to `window` files are in flight before their OKAYs are read (as adb does).
 
-        A FAIL raises DeviceRefused naming the file; the connection is then unusable.
+        `progress` hears bytes as they are sent, `acked` the bytes of each file once the device has
+        acknowledged it (written and closed): only those have arrived. A FAIL raises DeviceRefused
+        naming the file; the connection is then unusable.
         """
-        pending: deque[SendItem] = deque()
+        pending: deque[tuple[SendItem, int]] = deque()
         self._pos = 0
         try:
             for item in items:
                 if cancelled is not None and cancelled():
                     self.broken = True
                     raise TransferCancelled("transfer cancelled", serial=self.serial)
-                self._send_one(item, progress, cancelled)
-                pending.append(item)
+                sent = self._send_one(item, progress, cancelled)
+                pending.append((item, sent))
                 if len(pending) >= window:
                     self._flush()
                     while len(pending) > window // 2:
-                        self._ack(pending.popleft(), on_done)
+                        self._ack(*pending.popleft(), on_done, acked)
             self._flush()
         finally:
             self._pos = 0
         while pending:
-            self._ack(pending.popleft(), on_done)
+            self._ack(*pending.popleft(), on_done, acked)
 
     def push(self, item: SendItem, *, progress: Progress | None = None, cancelled: CancelCheck | None = None) -> None:
         self.push_many([item], progress=progress, cancelled=cancelled)
@@ -256,7 +259,7 @@ class SyncClient:
             self._send(memoryview(self._out)[: self._pos])
             self._pos = 0
 
-    def _send_one(self, item: SendItem, progress: Progress | None, cancelled: CancelCheck | None) -> None:
+    def _send_one(self, item: SendItem, progress: Progress | None, cancelled: CancelCheck | None) -> int:
         """Append SEND + DATA* + DONE to the output buffer, writing it out whenever it fills up."""
         mode = S.S_IFREG | (item.mode & 0o7777)
         header = self._request(b"SEND", f"{item.remote},{mode}")
@@ -269,6 +272,7 @@ class SyncClient:
         buf[pos : pos + len(header)] = header
         pos += len(header)
         source = item.source
+        sent = 0
         read = source.readinto if not isinstance(source, int) else (lambda into: os.readv(source, (into,)))
         while True:
             if pos + record > len(buf):
@@ -282,18 +286,28 @@ class SyncClient:
                 break
             _REQ.pack_into(buf, pos, b"DATA", n)
             pos += _REQ.size + n
+            sent += n
             if progress is not None:
                 progress(n)
         _REQ.pack_into(buf, pos, b"DONE", item.mtime & 0xFFFFFFFF)
         self._pos = pos + _REQ.size
+        return sent
 
-    def _ack(self, item: SendItem, on_done: Callable[[SendItem], None] | None) -> None:
+    def _ack(
+        self,
+        item: SendItem,
+        sent: int,
+        on_done: Callable[[SendItem], None] | None,
+        acked: Progress | None,
+    ) -> None:
         ident, length = _REQ.unpack(self._read(_REQ.size))
         if ident == b"FAIL":
             raise self._fail(length, f"cannot write {item.remote}")
         if ident != b"OKAY":
             self.broken = True
             raise DeviceRefused(f"unexpected sync reply {ident!r} for {item.remote}", serial=self.serial)
+        if acked is not None:
+            acked(sent)
         if on_done is not None:
             on_done(item)
 

@@ -37,6 +37,8 @@ def send(
     for miss in result.misspellings:
         hint = f"; did you mean {', '.join(miss['suggestions'])}?" if miss["suggestions"] else ""
         cli.warn(f"{miss['word']!r} may be misspelled{hint} (bt chat ignore {miss['word']} to accept it)")
+    if result.note:
+        cli.warn(result.note)
     if json_out:
         context.emit_json(result.to_json())
     elif result.kind == "url":

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from rich.console import Console
 
     from bt_core.services import Services
@@ -46,17 +48,13 @@ class CliContext:
     @property
     def console(self) -> Console:
         if self._console is None:
-            from rich.console import Console
-
-            self._console = Console(no_color=self.color is False or None, force_terminal=self.color or None)
+            self._console = safe_console(no_color=self.color is False or None, force_terminal=self.color or None)
         return self._console
 
     @property
     def err(self) -> Console:
         if self._err_console is None:
-            from rich.console import Console
-
-            self._err_console = Console(stderr=True, no_color=self.color is False or None)
+            self._err_console = safe_console(stderr=True, no_color=self.color is False or None)
         return self._err_console
 
     def info(self, message: str) -> None:
@@ -70,6 +68,31 @@ class CliContext:
     def close(self) -> None:
         if self._services is not None:
             self._services.close()
+
+
+def safe_console(**options: Any) -> Console:
+    """A Rich console whose printed text goes through `bt_core.sanitize.for_terminal`.
+
+    Every table, line and progress bar the CLI prints passes here, and device or customer text (file
+    names, notes, process names, messages) can carry escape sequences. Sanitising the text segments
+    just before Rich adds its own styling keeps bt's colours and cursor control working while no foreign
+    ESC, OSC 52 or CSI 2J reaches the terminal.
+    """
+    from rich.console import Console
+    from rich.segment import Segment
+
+    from bt_core.sanitize import for_terminal, is_clean
+
+    class SafeConsole(Console):
+        def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+            return super()._render_buffer(
+                segment
+                if segment.control or is_clean(segment.text)
+                else Segment(for_terminal(segment.text), segment.style, segment.control)
+                for segment in buffer
+            )
+
+    return SafeConsole(**options)
 
 
 def get(ctx: typer.Context) -> CliContext:

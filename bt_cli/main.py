@@ -104,26 +104,54 @@ _register()
 
 
 def _fail(message: str, code: int) -> int:
-    sys.stderr.write(f"bt: error: {message}\n")
+    """One line on stderr: errors may quote device or customer text, so it is sanitised and flattened."""
+    from bt_core.sanitize import for_terminal
+
+    sys.stderr.write(f"bt: error: {for_terminal(message, one_line=True)}\n")
     return code
 
 
+def _usage_line(error: click.ClickException) -> str:
+    """Click's usage error as one line: the message and where to read more (click prints three)."""
+    message = " ".join(error.format_message().split())
+    ctx = getattr(error, "ctx", None)
+    where = f" See '{ctx.command_path} --help'." if ctx is not None else ""
+    return message + where
+
+
+def _undecodable(args: list[str]) -> int | None:
+    """The position of the first argument that was not valid UTF-8 (Python keeps such bytes as
+    surrogates), so it is refused as bad input instead of reaching a device or the store."""
+    for index, arg in enumerate(args):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            return index + 1
+    return None
+
+
 def run(argv: list[str] | None = None) -> int:
-    """Entry point: never lets a traceback reach the user."""
-    from bt_core.errors import BtError
+    """Entry point: never lets a traceback reach the user; the exit code is decided here."""
+    from bt_core.errors import BtError, UsageError
 
     command = typer.main.get_command(app)
+    args = argv if argv is not None else sys.argv[1:]
     try:
-        result = command.main(args=argv if argv is not None else sys.argv[1:], prog_name="bt", standalone_mode=False)
-        # click returns typer.Exit(N)'s code instead of raising it when standalone_mode is off
-        code = result if isinstance(result, int) and not isinstance(result, bool) else 0
+        bad = _undecodable(args)
+        if bad is not None:
+            raise UsageError(f"argument {bad} is not valid UTF-8 text")
+        # Typer turns Ctrl-C and `typer.Exit(n)` into a returned exit code when not standalone.
+        returned = command.main(args=args, prog_name="bt", standalone_mode=False)
+        code = returned if isinstance(returned, int) and not isinstance(returned, bool) else 0
     except click.exceptions.Exit as done:
         code = done.exit_code
     except click.exceptions.Abort:
         code = _fail("aborted", ExitCode.INTERRUPTED)
+    except click.exceptions.NoArgsIsHelpError as error:
+        error.show()  # `bt` or `bt files` alone: the help text is the answer
+        code = ExitCode.USAGE
     except click.ClickException as error:
-        error.show()
-        code = error.exit_code
+        code = _fail(_usage_line(error), ExitCode.USAGE)
     except BtError as error:
         code = _fail(str(error), exit_code_for(error))
     except KeyboardInterrupt:

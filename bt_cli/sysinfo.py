@@ -110,7 +110,7 @@ def parse(
     if kind not in sysinfo.parser_kinds():
         sysinfo.parse(kind, "")  # raises the UsageError that lists the kinds
     if file == "-":
-        text = sys.stdin.read()
+        text = sys.stdin.buffer.read().decode("utf-8", "replace")  # captures may hold any bytes
     else:
         try:
             text = Path(file).read_text(encoding="utf-8", errors="replace")

@@ -1,4 +1,4 @@
-"""`bt transfers list|show|start|cancel|clear`: the transfer manager."""
+"""`bt transfers list|show|start|cancel|clear|clean`: the transfer manager."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from bt_cli.files import PROGRESS_OPTION, TransferUi, report_transfers
 from bt_cli.options import JSON_OPTION
 
 transfers_app = typer.Typer(
-    help="The transfer manager: list, show details, start queued, cancel, clear.", no_args_is_help=True
+    help="The transfer manager: list, show details, start queued, cancel, clear, clean staging leftovers.",
+    no_args_is_help=True,
 )
 ID_ARG = Annotated[int, typer.Argument(help="Transfer id (see 'bt transfers list').")]
 
@@ -124,3 +125,19 @@ def clear(
         context.emit_json({"cleared": count})
     else:
         cli.info(f"cleared {count} finished transfer{'s' if count != 1 else ''}")
+
+
+@transfers_app.command("clean")
+def clean(ctx: typer.Context, json_out: JSON_OPTION = False) -> None:
+    """Remove staging files (.bt-*.part) that killed transfers left, on the device and here."""
+    cli = context.get(ctx)
+    result = _manager(ctx).clean(None)
+    if json_out:
+        context.emit_json(result.to_json())
+        return
+    for path in result.device:
+        cli.info(f"removed {path} on the device")
+    for path in result.local:
+        cli.info(f"removed {path}")
+    count = len(result.device) + len(result.local)
+    cli.info(f"removed {count} staging leftover{'s' if count != 1 else ''}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import typer
 
 
@@ -20,6 +22,15 @@ def virtual_device(ctx: typer.Context) -> None:
     profile DIR), --data-dir DIR, --keep-state, --latency-ms N,
     --bandwidth-mbps N, --auth, --auth-accept-after SECONDS|never. Ctrl-C stops it.
     """
-    from virtual_device.__main__ import main
+    from virtual_device.__main__ import build_parser, main
 
+    parser = build_parser()
+    parser.error = _usage_error  # type: ignore[method-assign]  # one line and exit 2, like every bt command
+    parser.parse_args(list(ctx.args))
     raise typer.Exit(main(list(ctx.args)))
+
+
+def _usage_error(message: str) -> NoReturn:
+    from bt_core.errors import UsageError
+
+    raise UsageError(f"virtual-device: {message}")

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from bt_core.bbcode import to_plain
-from bt_core.errors import ConfigError, UsageError
+from bt_core.errors import ConfigError, NotFound, UsageError
 
 DEFAULT_RESOURCE = "canned_default.toml"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
@@ -42,8 +42,8 @@ class CannedFileError(ConfigError):
     """The canned messages file cannot be read or does not have the documented shape."""
 
 
-class CannedNotFound(UsageError):
-    """No canned message matches the name (or several titles do)."""
+class CannedNotFound(NotFound):
+    """No canned message matches the name (exit 13); several matching titles are a UsageError."""
 
 
 @dataclass(frozen=True)
@@ -163,7 +163,8 @@ class CannedLibrary:
         """The message with this name; else the one whose title is this (ignoring case/accents).
 
         Raises:
-            CannedNotFound: nothing matches, or several titles do; the message lists close matches.
+            CannedNotFound: nothing matches; the message lists close matches.
+            UsageError: several titles match.
         """
         for message in self._all:
             if message.name == name:
@@ -177,7 +178,7 @@ class CannedLibrary:
             return by_title[0]
         if len(by_title) > 1:
             listed = ", ".join(_label(m) for m in by_title)
-            raise CannedNotFound(f"Several canned messages are titled {name!r}: {listed}; use the name.")
+            raise UsageError(f"Several canned messages are titled {name!r}: {listed}; use the name.")
         choices = {fold(m.name): m for m in self._all if m.name} | {fold(m.title): m for m in self._all}
         close = difflib.get_close_matches(wanted, list(choices), n=3, cutoff=0.5)
         hint = ""

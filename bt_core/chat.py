@@ -43,6 +43,8 @@ class ChatResult:
     url: str | None = None
     canned: str | None = None
     misspellings: list[dict[str, Any]] = field(default_factory=list)
+    note: str | None = None
+    """Said to the sender, e.g. that a tel: link was sent as text rather than opened."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -102,7 +104,16 @@ class ChatService:
             text,
             {"plain": plain, "canned": canned_name, "misspellings": misspellings, "tag": tag},
         )
-        return ChatResult(record.id, "chat", text, plain, event.seq, canned=canned_name, misspellings=misspellings)
+        return ChatResult(
+            record.id,
+            "chat",
+            text,
+            plain,
+            event.seq,
+            canned=canned_name,
+            misspellings=misspellings,
+            note=urls.sent_as_text_note(text),
+        )
 
     def _push_url(self, session_id: str | None, url: str, canned_name: str | None) -> ChatResult:
         sessions = self.services.sessions
@@ -147,7 +158,7 @@ class ChatService:
             record = sessions.guard(status.session_id, "chat.send")
             url = status.page_url
             sessions.on_device(record, lambda device: intents.open_url(device, url))
-            sessions.log(record, "chat.page", "Opened the chat page on the device", {"opened": True})
+            sessions.log(record, EventKind.CHAT_PAGE, "Opened the chat page on the device", {"opened": True})
         return status
 
     def receive(self, session_id: str | None, text: str) -> Any:

@@ -31,9 +31,10 @@ class NotesService:
             raise UsageError(f"the note is {len(text)} characters long; the limit is {MAX_NOTE_CHARS}")
         sessions = self.services.sessions
         record = sessions.resolve(session_id)
-        note = self.services.store.add_note(record.id, sessions.me, text)
-        sessions.log(record, EventKind.NOTE_ADDED, text, {"note_id": note.id, "private": True})
-        return note
+        # The note and its note.added event are one transaction: a kill between them cannot split them.
+        return self.services.store.add_note(
+            record.id, sessions.me, text, event=(EventKind.NOTE_ADDED, text, {"private": True})
+        )
 
     def list(self, session_id: str | None) -> list[Note]:
         record = self.services.sessions.resolve(session_id)

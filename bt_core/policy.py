@@ -112,6 +112,8 @@ def load_policy(path: Path) -> Policy:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"policy file {path} is not valid TOML: {error}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"policy file {path} is not UTF-8 text") from None
     except OSError as error:
         raise ConfigError(f"cannot read policy file {path}: {error.strerror}") from None
     for section, entries in data.items():

@@ -60,13 +60,17 @@ class Services:
     @cached_property
     def backend(self) -> AdbBackend:
         from adb_backend.client import AdbBackend
-        from adb_backend.server import ServerAddress, resolve_adb_path
+        from adb_backend.server import ServerAddress, default_server_address, resolve_adb_path
         from bt_core.errors import ConfigError, UsageError
 
         try:
             servers = [ServerAddress.parse(s) for s in self.settings.adb_servers] or None
         except ValueError as error:
             raise UsageError(str(error)) from None
+        try:
+            default_server_address()  # adbutils reads ANDROID_ADB_SERVER_PORT too: a bad one fails here
+        except ValueError as error:
+            raise ConfigError(str(error)) from None
         try:
             adb_path = resolve_adb_path(self.settings.adb_path or None)
         except FileNotFoundError as error:

@@ -98,6 +98,7 @@ def load_settings(path: Path | None = None, env: dict[str, str] | None = None, *
     for name, value in flags.items():
         if value not in (None, "", [], ()):
             setattr(settings, name, list(value) if isinstance(value, tuple) else value)
+    _check(settings)
     if not settings.technician:
         try:
             settings.technician = getpass.getuser()
@@ -127,3 +128,12 @@ def _apply_file(settings: Settings, path: Path) -> None:
         if not isinstance(value, expected):
             raise ConfigError(f"{key!r} in {path} must be a {expected.__name__}, not {type(value).__name__}")
         setattr(settings, key, value)
+
+
+def _check(settings: Settings) -> None:
+    """Values a type check lets through but that would break bt later (a negative or NaN timeout)."""
+    import math
+
+    timeout = settings.socket_timeout
+    if not isinstance(timeout, float | int) or not math.isfinite(timeout) or not 0 < timeout <= 3600:
+        raise ConfigError(f"socket_timeout must be a number of seconds between 0 and 3600, not {timeout!r}")

@@ -30,8 +30,7 @@ class SystemService:
         """End a process (pid) or an app (package): the app is force-stopped, as the shell user must."""
         from adb_backend import apps
 
-        target = target.strip()
-        if not target.isdigit() and not apps.is_package_name(target):
+        if not apps.is_pid(target) and not apps.is_package_name(target):
             raise UsageError(f"{target!r} is neither a process id nor an app package name (like com.example.app)")
         sessions = self.services.sessions
         record = sessions.guard(session_id, "system.kill", detail=target)
@@ -52,7 +51,6 @@ class SystemService:
         """Uninstall an app; a system app only for user 0, where Android allows it."""
         from adb_backend import apps
 
-        package = package.strip()
         if not apps.is_package_name(package):
             raise UsageError(f"{package!r} is not an app package name (like com.example.app)")
         sessions = self.services.sessions

@@ -9,13 +9,14 @@ event. A runner polls `cancel_requested` in the store between chunks, at most ev
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import hashlib
 import os
 import posixpath
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -179,8 +180,10 @@ class TransferManager:
         pairs = []
         for remote in remotes:
             name = posixpath.basename(remote.rstrip("/")) or "root"
-            final = local / name if into else local
-            pairs.append((remote, str(self._local(record, "files.download", final))))
+            final = self._local(record, "files.download", local / name if into else local)
+            if not final.parent.is_dir():
+                raise NotFound(f"no such local folder: {final.parent}")
+            pairs.append((remote, str(final)))
         return pairs
 
     # -- running -----------------------------------------------------------------------------------
@@ -249,11 +252,10 @@ class TransferManager:
             transfer_id = int(transfer_id)
         except (TypeError, ValueError):
             raise UsageError(f"transfer id must be a number, not {transfer_id!r}") from None
+        if not 0 < transfer_id < 2**63:  # no row has it, and the store's integer column cannot hold it
+            raise NotFound(f"no transfer {transfer_id}: 'bt transfers list' shows them")
         self.reap_orphans()
-        try:
-            return self.store.get_transfer(int(transfer_id))
-        except (TypeError, ValueError):
-            raise UsageError(f"transfer id must be a number, not {transfer_id!r}") from None
+        return self.store.get_transfer(transfer_id)
 
     def list(
         self, session_id: str | None = None, *, all_sessions: bool = False, states: list[str] | None = None
@@ -291,6 +293,39 @@ class TransferManager:
                 reaped.append(transfer_id)
         return reaped
 
+    def clean(self, session_id: str | None = None) -> CleanResult:
+        """Remove the staging files and folders that killed transfers of this session left behind, on
+        the device and here, in every folder the session's transfers used (none that a running
+        transfer uses)."""
+        record = self.sessions.guard(session_id)
+        self.reap_orphans()
+        transfers = self.store.list_transfers(record.id)
+        result: CleanResult = self.sessions.on_device(record, lambda device: self._reap_staging(device, transfers))
+        return result
+
+    def _reap_staging(
+        self, device: Any, transfers: Sequence[Transfer], *, sync: Any = None, skip: int | None = None
+    ) -> CleanResult:
+        """The reaper: staging leftovers in the folders these transfers write to (the target and its
+        parent, where a stage folder or temporary files live), on both sides, except in folders that
+        another running transfer is writing to."""
+        from adb_backend import files
+
+        busy_remote: set[str] = set()
+        busy_local: set[str] = set()
+        for running in self.store.list_transfers(None, ["running"]):
+            if running.id != skip:
+                remote, local = _sides(running)
+                busy_remote.update({remote, posixpath.dirname(remote)})
+                busy_local.update({local, os.path.dirname(local)})
+        remote_dirs: builtins.list[str] = []
+        local_dirs: builtins.list[str] = []
+        for transfer in transfers:
+            remote, local = _sides(transfer)
+            remote_dirs += [d for d in (posixpath.dirname(remote), remote) if d not in busy_remote]
+            local_dirs += [d for d in (os.path.dirname(local), local) if d not in busy_local]
+        return CleanResult(files.reap_remote(device, remote_dirs, sync=sync), files.reap_local(local_dirs))
+
     def clear(self, session_id: str | None = None, *, all_sessions: bool = False) -> int:
         """Forget finished transfers (the transcript keeps their events)."""
         done = self.list(session_id, all_sessions=all_sessions, states=list(FINISHED))
@@ -315,7 +350,11 @@ class _Run:
         self.progress_fn = progress
         self.ask = ask
         self.warn = warn or (lambda _m: None)
+        self.bytes_sent = 0
+        """Bytes moved so far, for the progress bar."""
         self.bytes_done = 0
+        """Bytes that arrived: received here (pull) or acknowledged by the device (push). The record
+        keeps only these, so a failed transfer never claims bytes the device did not take."""
         self.bytes_total = 0
         self.files_done = 0
         self.files_total = 0
@@ -328,11 +367,16 @@ class _Run:
 
     # callbacks from adb_backend ------------------------------------------------------------------
     def on_bytes(self, n: int) -> None:
-        self.bytes_done += n
+        self.bytes_sent += n
+        if self.t.direction == "pull":  # a received chunk has arrived; a sent one only once acknowledged
+            self.bytes_done += n
         now = time.monotonic()
         if now - self._last_progress >= _PROGRESS_SECONDS:
             self._last_progress = now
             self._report()
+
+    def on_acked(self, n: int) -> None:
+        self.bytes_done += n
 
     def on_file(self, _job: FileJob) -> None:
         self.files_done += 1
@@ -342,7 +386,8 @@ class _Run:
         if not self._cancel and now - self._last_poll >= _POLL_SECONDS:
             self._last_poll = now
             self._cancel = self.m.store.get_transfer(self.t.id).cancel_requested
-            self.m.store.update_transfer(self.t.id, bytes_done=self.bytes_done, files_done=self.files_done)
+            # live progress for other processes; the finished record keeps only what arrived (_close)
+            self.m.store.update_transfer(self.t.id, bytes_done=self.bytes_sent, files_done=self.files_done)
         return self._cancel
 
     def _report(self, state: str = "running") -> None:
@@ -353,7 +398,7 @@ class _Run:
                     self.t.direction,
                     self.t.origin,
                     self.t.destination,
-                    self.bytes_done,
+                    self.bytes_done if state != "running" else self.bytes_sent,
                     self.bytes_total,
                     self.files_done,
                     self.files_total,
@@ -385,9 +430,14 @@ class _Run:
         """Plan, settle clashes and move the bytes over one device handle and one sync connection."""
         from adb_backend import files
         from adb_backend.sync import SyncClient
+        from bt_core.files import confine
 
         t = self.t
         with SyncClient.open(device) as sync:
+            # a device path that a symlink leads out of the allowed folders is refused before planning
+            remote = t.destination if t.direction == "push" else t.origin
+            confine(self.m.services, self.record, ACTION[t.direction], [remote], device=device, sync=sync)
+            self.m._reap_staging(device, [t], sync=sync, skip=t.id)
             plan = self._plan(device, sync)
             self._settle(plan)
             moving = [j for j in plan.files if not j.skip]
@@ -400,16 +450,17 @@ class _Run:
                 self._log_skipped()
                 return None
             self._report()
-            execute = files.execute_push if t.direction == "push" else files.execute_pull
-            execute(
-                device,
-                plan,
-                preserve_times=t.preserve_times,
-                progress=self.on_bytes,
-                cancelled=self.cancelled,
-                file_done=self.on_file,
-                sync=sync,
-            )
+            common: dict[str, Any] = {
+                "preserve_times": t.preserve_times,
+                "progress": self.on_bytes,
+                "cancelled": self.cancelled,
+                "file_done": self.on_file,
+                "sync": sync,
+            }
+            if t.direction == "push":
+                files.execute_push(device, plan, acked=self.on_acked, **common)
+            else:
+                files.execute_pull(device, plan, **common)
         return plan
 
     def _plan(self, device: Any, sync: Any = None) -> TreePlan:
@@ -556,6 +607,22 @@ class _Run:
         self.m.sessions.log(self.record, EventKind.TRANSFER_CANCELLED, text, {**self._data(), "reason": said})
         self._close("cancelled", said)
         raise Cancelled(f"transfer {t.id} cancelled" + ("" if said == "cancelled" else f": {said}"))
+
+
+@dataclass(frozen=True)
+class CleanResult:
+    """Staging leftovers the reaper removed, on the device and on this computer."""
+
+    device: list[str]
+    local: list[str]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"device": self.device, "local": self.local}
+
+
+def _sides(t: Transfer) -> tuple[str, str]:
+    """(device path, local path) of a transfer."""
+    return (t.destination, t.origin) if t.direction == "push" else (t.origin, t.destination)
 
 
 def _label(t: Transfer) -> str:

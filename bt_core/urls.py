@@ -69,6 +69,21 @@ def is_refused_scheme(message: str) -> bool:
     return not any(ch.isspace() for ch in token) and token[len(scheme) + 1 :].startswith("//")
 
 
+#: Link schemes that are sent as ordinary chat text (never opened): the sender is told so.
+TEXT_SCHEMES = frozenset({"tel", "sms", "smsto", "mms", "mailto", "geo"})
+
+
+def sent_as_text_note(message: str) -> str | None:
+    """What to tell the sender when a tel:/sms:/mailto: link goes out as plain chat text, else None."""
+    scheme = scheme_of(message)
+    if scheme not in TEXT_SCHEMES:
+        return None
+    return (
+        f"{scheme}: links are not opened on the device; the message was sent as chat text "
+        "(only http:// and https:// URLs are opened)"
+    )
+
+
 def refusal_message(message: str) -> str:
     """The one-line error shown when a message is refused, naming the scheme and what is allowed."""
     scheme = scheme_of(message) or "this"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import App
@@ -47,6 +47,12 @@ class BtApp(DeviceWork, App[None]):
         self.clock = clock
         self.start_stream = start_stream
         """Whether the Screen tab opens the live stream by itself (off in snapshot tests)."""
+
+    def notify(self, message: str, *, title: str = "", **options: Any) -> None:
+        """Every toast goes through `for_terminal`: toasts quote device reasons and file names."""
+        from bt_core.sanitize import for_terminal
+
+        super().notify(for_terminal(message), title=for_terminal(title), **options)
 
     def now(self) -> datetime:
         from bt_core.models import utcnow

@@ -15,7 +15,7 @@ _shown: WeakKeyDictionary[DataTable[Any], list[tuple[str, tuple[Any, ...]]]] = W
 def refill(table: DataTable[Any], rows: Sequence[tuple[str, Sequence[Any]]], keep_cursor: bool = True) -> bool:
     """Show `rows` (key, cells), keeping the cursor row (else back to the top); False (nothing done) when they
     are already shown."""
-    wanted = [(key, tuple(cells)) for key, cells in rows]
+    wanted = [(key, tuple(safe_cell(c) for c in cells)) for key, cells in rows]
     if _shown.get(table) == wanted:
         return False
     keep = table.cursor_row if keep_cursor else 0
@@ -26,3 +26,17 @@ def refill(table: DataTable[Any], rows: Sequence[tuple[str, Sequence[Any]]], kee
         table.move_cursor(row=min(max(keep, 0), len(wanted) - 1))
     _shown[table] = wanted
     return True
+
+
+def safe_cell(value: Any) -> Any:
+    """A table cell with device or customer text made inert (`bt_core.sanitize.for_terminal`): a file
+    name or a process name may carry escape sequences that Textual would pass to the terminal."""
+    from rich.text import Text
+
+    from bt_core.sanitize import for_terminal, is_clean
+
+    if isinstance(value, str):
+        return for_terminal(value, one_line=True)
+    if isinstance(value, Text) and not is_clean(value.plain):
+        return Text(for_terminal(value.plain, one_line=True), style=value.style, justify=value.justify)
+    return value

@@ -20,15 +20,35 @@ def _accept_after(text: str) -> float | None:
     return value
 
 
+def _port(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{value} is not a TCP port (0-65535)")
+    return value
+
+
+def _profile(text: str) -> str | Path:
+    """A version profile's name (android-9, 12, ...) or a profile folder; anything else is refused."""
+    from virtual_device.profiles import lookup
+
+    if lookup(text) is not None:
+        return text
+    path = Path(text)
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"no version profile or profile folder {text!r}")
+    return path
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="virtual-device",
         description="A virtual Android phone that `adb connect 127.0.0.1:PORT` reaches.",
     )
-    p.add_argument("--port", type=int, default=None, help=f"TCP port (default {DEFAULT_PORT}, or a free one)")
+    p.add_argument("--port", type=_port, default=None, help=f"TCP port (default {DEFAULT_PORT}, or a free one)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument(
         "--profile",
+        type=_profile,
         default=None,
         help="android-6, android-9, android-12, android-14 or android-15 (a foldable), or a profile "
         "directory (default: Pixel 8, Android 14)",

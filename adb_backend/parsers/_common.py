@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from typing import Any
 
@@ -16,28 +17,31 @@ def lines(text: str) -> list[str]:
     return [line.rstrip("\r") for line in text.replace("\r\r\n", "\n").split("\n")]
 
 
+_ASCII_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?", re.ASCII)
+INT_LIMIT = 2**63
+"""Numbers past a signed 64-bit integer are not something a device reports: they read as None."""
+
+
 def to_int(value: str | None) -> int | None:
-    """An integer from device text ('1,234', ' 42 ', '-1'), or None when it is not one."""
-    if value is None:
+    """An integer from device text ('1,234', ' 42 ', '-1', '12.7'), or None when it is not a finite
+    ASCII number in 64-bit range ('1e309', 'nan', '1.2.3', Arabic-Indic digits)."""
+    number = to_float(value)
+    if number is None:
         return None
-    cleaned = value.strip().replace(",", "")
-    try:
-        return int(cleaned)
-    except ValueError:
-        try:
-            return int(float(cleaned))
-        except ValueError:
-            return None
+    cleaned = value.strip().replace(",", "") if value is not None else ""
+    whole = int(cleaned) if cleaned.lstrip("-").isdigit() else int(number)
+    return whole if -INT_LIMIT <= whole < INT_LIMIT else None
 
 
 def to_float(value: str | None) -> float | None:
-    """A float from device text, or None."""
+    """A finite float from device text (ASCII digits only), or None."""
     if value is None:
         return None
-    try:
-        return float(value.strip().replace(",", ""))
-    except ValueError:
+    cleaned = value.strip().replace(",", "")
+    if not _ASCII_NUMBER.fullmatch(cleaned):
         return None
+    number = float(cleaned)
+    return number if math.isfinite(number) else None
 
 
 def to_bool(value: str | None) -> bool | None:
@@ -68,9 +72,11 @@ def human_bytes(value: str | None) -> int | None:
     if value is None:
         return None
     match = _HUMAN.match(value.strip())
-    if not match:
+    number = to_float(match.group(1)) if match else None
+    if match is None or number is None:
         return None
-    return round(float(match.group(1)) * _SIZE_UNITS[match.group(2).upper()])
+    size = number * _SIZE_UNITS[match.group(2).upper()]
+    return round(size) if abs(size) < INT_LIMIT else None
 
 
 def jsonable(value: Any) -> Any:
@@ -83,6 +89,8 @@ def jsonable(value: Any) -> Any:
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [jsonable(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # strict JSON has no NaN or Infinity
     return value
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ._common import JsonMixin, lines
+from ._common import JsonMixin, lines, to_float
 
 # A percentage as the device prints it; some kernels print negatives as '-29.-6' (both halves signed).
 _PCT = r"([+-]?\d+(?:\.-?\d+)?)%"
@@ -21,7 +21,7 @@ def _pct(text: str) -> float:
     """'12', '9.6', '+0', '-29.-6' -> float (the odd negative form means -29.6)."""
     whole, _, frac = text.lstrip("+").partition(".")
     negative = whole.startswith("-") or frac.startswith("-")
-    magnitude = float(f"{whole.lstrip('-') or '0'}.{frac.lstrip('-') or '0'}")
+    magnitude = to_float(f"{whole.lstrip('-') or '0'}.{frac.lstrip('-') or '0'}") or 0.0
     return -magnitude if negative else magnitude
 
 
@@ -59,9 +59,9 @@ def parse_dumpsys_cpuinfo(text: str) -> CpuInfo:
     seen: set[int] = set()
     for line in lines(text):
         if match := _LOAD.match(line):
-            values.setdefault("load_1", float(match.group(1)))
-            values.setdefault("load_5", float(match.group(2)))
-            values.setdefault("load_15", float(match.group(3)))
+            values.setdefault("load_1", to_float(match.group(1)))
+            values.setdefault("load_5", to_float(match.group(2)))
+            values.setdefault("load_15", to_float(match.group(3)))
         elif match := _WINDOW.match(line):
             values.setdefault("window_ms", abs(int(match.group(1)) - int(match.group(2))))
         elif (match := _ROW.match(line)) and len(line) - len(line.lstrip()) < 4:  # deeper rows are threads

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ._common import JsonMixin, lines
+from ._common import JsonMixin, lines, to_float
 
 _REAL = re.compile(r"\breal (\d+) x (\d+)")
 _DENSITY = re.compile(r"\bdensity (\d+)")
@@ -36,8 +36,9 @@ class DisplayInfo(JsonMixin):
     state: str | None = None
 
 
-def _rate(value: str) -> float:
-    return round(float(value), 2)
+def _rate(value: str) -> float | None:
+    number = to_float(value)
+    return round(number, 2) if number is not None else None
 
 
 def _mode_rate(line: str) -> float | None:
@@ -82,13 +83,13 @@ def parse_dumpsys_display(text: str) -> DisplayInfo:
         refresh = _rate(match.group(3))
     for line in (override, base, device):
         if line:
-            rates = sorted({_rate(m.group(4)) for m in _MODES.finditer(line)})
+            rates = sorted({r for m in _MODES.finditer(line) if (r := _rate(m.group(4))) is not None})
             if rates:
                 break
     for line in (override, base):
         if refresh is None and line:
             render = _RENDER.search(line)
-            refresh = _mode_rate(line) or (_rate(render.group(1)) if render and float(render.group(1)) else None)
+            refresh = _mode_rate(line) or (_rate(render.group(1)) if render and to_float(render.group(1)) else None)
     if refresh is None and device and (fps := _FPS.search(device)):
         refresh = _rate(fps.group(1))
     current = override or base
@@ -103,8 +104,8 @@ def parse_dumpsys_display(text: str) -> DisplayInfo:
         override_density=override_density if override_density != physical_density else None,
         refresh_rate_hz=refresh,
         supported_refresh_rates_hz=tuple(rates),
-        xdpi=float(dpi.group(1)) if dpi else None,
-        ydpi=float(dpi.group(2)) if dpi else None,
+        xdpi=to_float(dpi.group(1)) if dpi else None,
+        ydpi=to_float(dpi.group(2)) if dpi else None,
         rotation=int(rotation.group(1)) if rotation else None,
         state=state.group(1) if state else None,
     )

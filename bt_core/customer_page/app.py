@@ -163,6 +163,8 @@ class CustomerPageApp:
         for key, kind in fields.items():
             if not isinstance(data[key], kind) or (kind is int and isinstance(data[key], bool)):
                 raise _bad(f"{key} must be a {kind.__name__}")
+            if isinstance(data[key], str) and not _is_unicode(data[key]):
+                raise _bad(f"{key} is not valid Unicode text (a lone surrogate)")
         return data
 
     async def _act(self, func: Callable[..., Any], *args: Any) -> web.Response:
@@ -241,3 +243,12 @@ class CustomerPageApp:
 
 def _bad(message: str) -> web.HTTPBadRequest:
     return web.HTTPBadRequest(text=json.dumps({"error": message}), content_type="application/json")
+
+
+def _is_unicode(text: str) -> bool:
+    """JSON's \\ud800 escapes decode to lone surrogates, which no store or device can take."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from bt_core.customer_page import errorlog
 from bt_core.customer_page.app import CustomerPageApp
 from bt_core.customer_page.bridge import CustomerBridge
 from bt_core.errors import UsageError
@@ -89,6 +90,7 @@ class PageServer:
             raise error
 
     async def _bind(self) -> None:
+        errorlog.install()  # a broken request is one line on stderr, not a traceback
         page = CustomerPageApp(
             self.bridge, self.token, self._allowed, self._executor, avatar=self.services.settings.avatar
         )

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, and_, create_engine, event, exists, func, literal, select, text, update
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DatabaseError, IntegrityError, SQLAlchemyError
 
 from bt_core.errors import NotFound, SessionEnded, SessionNotFound, StoreError, UsageError
 from bt_core.models import (
@@ -87,7 +87,12 @@ class Store:
                 _tune_sqlite(engine)
         else:
             assert sqlite_path is not None
-            sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise StoreError(
+                    f"cannot use {sqlite_path.parent} as the data folder: {error.strerror} (check BT_DATA_DIR)"
+                ) from None
             engine = create_engine(sqlite_url(sqlite_path))
             _tune_sqlite(engine)
         store = cls(engine)
@@ -102,8 +107,11 @@ class Store:
                 fcntl.flock(lock_file, fcntl.LOCK_EX)
             with self.engine.begin() as conn:
                 migrations.migrate(conn)
-        except OperationalError as error:
-            raise StoreError(f"cannot open the session store: {error.orig}") from None
+        except OSError as error:
+            raise StoreError(f"cannot open the session store at {sqlite_path}: {error.strerror}") from None
+        except DatabaseError as error:
+            where = f" at {sqlite_path}" if sqlite_path is not None else ""
+            raise StoreError(f"cannot open the session store{where}: {_one_line(error)}") from None
         finally:
             if lock_file is not None:
                 lock_file.close()
@@ -116,8 +124,10 @@ class Store:
         try:
             with self.engine.begin() as conn:
                 yield conn
-        except OperationalError as error:
-            raise StoreError(f"session store error: {error.orig}") from None
+        except IntegrityError:
+            raise
+        except DatabaseError as error:
+            raise StoreError(f"session store error: {_one_line(error)}") from None
 
     # -- sessions ----------------------------------------------------------------------------------
     def create_session(self, record: SessionRecord) -> SessionRecord:
@@ -214,39 +224,8 @@ class Store:
         session_updates: dict[str, Any] | None = None,
         open_only: bool = False,
     ) -> list[Event]:
-        t = schema.sessions
-        at = now_ms()
-        count = len(items)
         with self._tx() as conn:
-            values: dict[str, Any] = {"next_seq": t.c.next_seq + count}
-            if session_updates:
-                values.update(_session_values_partial(session_updates))
-            where = t.c.id == session_id
-            if open_only:
-                where = and_(where, t.c.status != "ended")
-            row = conn.execute(update(t).where(where).values(**values).returning(t.c.next_seq)).first()
-            if row is None:
-                if open_only and conn.execute(select(t.c.id).where(t.c.id == session_id)).first() is not None:
-                    raise SessionEnded(f"session {session_id} has ended: device actions are no longer allowed")
-                raise SessionNotFound(f"no session {session_id!r}")
-            first = int(row[0]) - count + 1
-            rows = [
-                {
-                    "session_id": session_id,
-                    "seq": first + i,
-                    "at": at,
-                    "actor": actor,
-                    "kind": kind,
-                    "text": text,
-                    "data": json.dumps(data, default=str, ensure_ascii=False),
-                }
-                for i, (actor, kind, text, data) in enumerate(items)
-            ]
-            conn.execute(schema.events.insert(), rows)
-        return [
-            Event(session_id, first + i, to_dt(at), actor, kind, text, data)  # type: ignore[arg-type]
-            for i, (actor, kind, text, data) in enumerate(items)
-        ]
+            return _append_in(conn, session_id, items, session_updates, open_only=open_only)
 
     def events(
         self, session_id: str, *, after_seq: int = 0, limit: int | None = None, kinds: Sequence[str] | None = None
@@ -296,11 +275,18 @@ class Store:
             return int(conn.execute(select(func.count()).where(t.c.session_id == session_id)).scalar_one())
 
     # -- notes -------------------------------------------------------------------------------------
-    def add_note(self, session_id: str, author: str, text: str) -> Note:
+    def add_note(
+        self, session_id: str, author: str, text: str, *, event: tuple[str, str, dict[str, Any]] | None = None
+    ) -> Note:
+        """Insert a note; with `event` = (kind, text, data), its transcript event lands in the same
+        transaction (data gets `note_id`), so a note never exists without its event or the reverse."""
         at = now_ms()
         with self._tx() as conn:
             result = conn.execute(schema.notes.insert().values(session_id=session_id, author=author, at=at, text=text))
             note_id = int(result.inserted_primary_key[0])
+            if event is not None:
+                kind, event_text, data = event
+                _append_in(conn, session_id, [(author, kind, event_text, {"note_id": note_id, **data})], None)
         return Note(note_id, session_id, author, to_dt(at), text)  # type: ignore[arg-type]
 
     def notes(self, session_id: str) -> list[Note]:
@@ -334,7 +320,8 @@ class Store:
             row = conn.execute(select(t.c.spec).where(t.c.id == transfer_id)).first()
         if row is None:
             raise NotFound(f"no transfer {transfer_id}")
-        return json.loads(row[0] or "{}")
+        spec: dict[str, Any] = json.loads(row[0] or "{}")
+        return spec
 
     def list_transfers(self, session_id: str | None = None, states: Sequence[str] | None = None) -> list[Transfer]:
         t = schema.transfers
@@ -354,7 +341,7 @@ class Store:
         if only_if_state:
             query = query.where(t.c.state.in_(list(only_if_state)))
         with self._tx() as conn:
-            return conn.execute(query.values(**values)).rowcount > 0
+            return bool(conn.execute(query.values(**values)).rowcount > 0)
 
     def running_transfer_runners(self) -> list[tuple[int, str | None]]:
         t = schema.transfers
@@ -367,7 +354,7 @@ class Store:
             return 0
         t = schema.transfers
         with self._tx() as conn:
-            return conn.execute(t.delete().where(t.c.id.in_(list(ids)))).rowcount
+            return int(conn.execute(t.delete().where(t.c.id.in_(list(ids)))).rowcount)
 
     # -- session hosts -------------------------------------------------------------------------------
     def claim_host(self, session_id: str, pid: int, hostname: str) -> None:
@@ -408,9 +395,59 @@ class Store:
             conn.execute(query)
 
 
+def _one_line(error: DatabaseError) -> str:
+    """The driver's message without SQLAlchemy's statement dump and background link."""
+    lines = str(error.orig).strip().splitlines()
+    return lines[0] if lines else error.__class__.__name__
+
+
+def _append_in(
+    conn: Any,
+    session_id: str,
+    items: Sequence[tuple[str, str, str, dict[str, Any]]],
+    session_updates: dict[str, Any] | None,
+    *,
+    open_only: bool = False,
+) -> list[Event]:
+    """Append events inside the caller's transaction (seq from UPDATE … RETURNING on the session row);
+    with `open_only`, an ended session refuses the event (SessionEnded)."""
+    t = schema.sessions
+    at = now_ms()
+    count = len(items)
+    values: dict[str, Any] = {"next_seq": t.c.next_seq + count}
+    if session_updates:
+        values.update(_session_values_partial(session_updates))
+    where = t.c.id == session_id
+    if open_only:
+        where = and_(where, t.c.status != "ended")
+    row = conn.execute(update(t).where(where).values(**values).returning(t.c.next_seq)).first()
+    if row is None:
+        if open_only and conn.execute(select(t.c.id).where(t.c.id == session_id)).first() is not None:
+            raise SessionEnded(f"session {session_id} has ended: device actions are no longer allowed")
+        raise SessionNotFound(f"no session {session_id!r}")
+    first = int(row[0]) - count + 1
+    rows = [
+        {
+            "session_id": session_id,
+            "seq": first + i,
+            "at": at,
+            "actor": actor,
+            "kind": kind,
+            "text": text,
+            "data": json.dumps(data, default=str, ensure_ascii=False),
+        }
+        for i, (actor, kind, text, data) in enumerate(items)
+    ]
+    conn.execute(schema.events.insert(), rows)
+    return [
+        Event(session_id, first + i, to_dt(at), actor, kind, text, data)  # type: ignore[arg-type]
+        for i, (actor, kind, text, data) in enumerate(items)
+    ]
+
+
 def _tune_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):  # noqa: ANN001 - DB-API objects
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:  # DB-API objects
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA busy_timeout = 60000")
         cursor.execute("PRAGMA journal_mode = WAL")

@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Label, RichLog
 
 from bt_tui.messages import ActionDone
+from bt_tui.tables import safe_cell
 from bt_tui.work import DeviceWork
 
 
@@ -45,7 +46,7 @@ class InfoPane(DeviceWork, Vertical):
         keep = table.cursor_row
         table.clear()
         for label, value in info_rows(record, self.app.now()):  # type: ignore[attr-defined]
-            table.add_row(Text(label, style="bold"), Text(value), key=label)
+            table.add_row(Text(label, style="bold"), safe_cell(Text(value)), key=label)
         table.move_cursor(row=max(0, keep))
 
     def load_notes(self) -> None:

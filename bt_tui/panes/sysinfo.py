@@ -14,6 +14,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Input, Label, Static, TabbedContent, TabPane
 
 from bt_tui.messages import ActionDone
+from bt_tui.tables import safe_cell
 from bt_tui.work import DeviceWork
 
 AUTO_REFRESH_SECONDS = 5.0
@@ -169,7 +170,7 @@ class SysinfoPane(DeviceWork, Vertical):
         table = self.query_one("#overview-table", DataTable)
         table.clear()
         for label, value in overview_rows(section.data if section else {}):
-            table.add_row(Text(label, style="bold"), Text(value))
+            table.add_row(Text(label, style="bold"), safe_cell(Text(value)))
 
     def _rows(self, name: str) -> list[dict[str, Any]]:
         snapshot = self.snapshots.get(name)
@@ -196,7 +197,9 @@ class SysinfoPane(DeviceWork, Vertical):
         table.clear()
         for row in rows:
             row_key = str(row.get("pid") if name == "processes" else row.get("package"))
-            table.add_row(*[Text("-" if row.get(k) is None else str(row.get(k))) for k, _t in columns], key=row_key)
+            table.add_row(
+                *[safe_cell(Text("-" if row.get(k) is None else str(row.get(k)))) for k, _t in columns], key=row_key
+            )
 
     @on(Input.Changed, "#processes-filter")
     def filter_processes(self) -> None:

@@ -237,3 +237,31 @@ def test_one_open_session_per_device_is_decided_by_the_store_even_under_a_race(s
     finally:
         for s in stores:
             s.close()
+
+
+NOTE_WRITER = [sys.executable, "-m", "tests.helpers.note_writer"]
+
+
+def test_kill_9_loop_never_splits_a_note_from_its_event(store_url):
+    """A technician's bt killed at any moment leaves each note with its note.added event, or neither."""
+    import random
+
+    store = open_store(store_url)
+    record = new_session(store)
+    rng = random.Random(12)
+    for _ in range(20):
+        proc = subprocess.Popen(
+            [*NOTE_WRITER, store_url, record.id, "100000"], stdout=subprocess.PIPE, text=True, cwd=ROOT
+        )
+        assert proc.stdout is not None
+        for _ in range(rng.randint(1, 25)):
+            if not proc.stdout.readline():
+                break
+        time.sleep(rng.random() * 0.01)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    notes = store.notes(record.id)
+    marked = store.events(record.id, kinds=["note.added"])
+    assert len(notes) >= 20
+    assert sorted(e.data["note_id"] for e in marked) == [n.id for n in notes]
+    store.close()

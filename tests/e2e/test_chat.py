@@ -71,7 +71,7 @@ def test_canned_search_tree_and_send_by_name(bt_env, vdevice):
     event = chat_events(bt_env, "chat.sent")[-1]
     assert event["data"]["canned"] == "restart" and "[b]Power[/b]" in event["text"]
     missing = bt_env.run("chat", "send", "--canned", "restat")
-    assert missing.returncode == 2 and "Did you mean restart" in missing.stderr
+    assert missing.returncode == 13 and "Did you mean restart" in missing.stderr
 
 
 def test_spelling_warnings_ignore_list_and_no_spellcheck(bt_env, vdevice):

@@ -245,11 +245,11 @@ def test_dropped_connection_mid_push_leaves_no_final_file(sess, vdevice, tmp_pat
 
 
 def test_dropped_connection_mid_pull_leaves_no_final_file(bt_env, vdevice_factory, tmp_path):
-    slow = vdevice_factory(bandwidth_mbps=40)
+    slow = vdevice_factory(bandwidth_mbps=12)
     _policy(bt_env, tmp_path)
     assert bt_env.run("session", "start", "--device", slow.serial).returncode == 0
     with slow.state.fs.open_write("/sdcard/big.bin") as handle:
-        handle.write(os.urandom(8_000_000))  # ~1.6 s at 40 Mbit/s
+        handle.write(os.urandom(8_000_000))  # ~5 s at 12 Mbit/s: time for the polling `bt` runs under load
     out = tmp_path / "got"
     out.mkdir()
     runner = subprocess.Popen(
@@ -336,7 +336,8 @@ def test_cancel_from_a_second_process(bt_env, vdevice_factory, tmp_path):
     assert not slow.state.fs.exists("/sdcard/big.bin")
     assert _leftovers(slow, "/sdcard") == []
     final = json.loads(bt_env.run("transfers", "show", str(transfer["id"]), "--json").stdout)
-    assert final["state"] == "cancelled" and 0 < final["bytes_done"] < src.stat().st_size
+    # the record keeps what arrived: the one file was never acknowledged by the device
+    assert final["state"] == "cancelled" and final["bytes_done"] == 0
     assert _events(bt_env, "transfer.cancelled")
 
 

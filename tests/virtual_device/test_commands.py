@@ -405,3 +405,11 @@ async def test_dumpsys_wifi_is_a_full_dump_with_the_lines_triage_reads(device: D
     info = parse_dumpsys_wifi(out)
     assert (info.enabled, info.ssid, info.rssi_dbm, info.link_speed_mbps) == (True, "HomeNet-5G", -52, 1201)
     assert info.ip_address == "192.168.1.47" and info.frequency_mhz == 5180
+
+
+async def test_ls_lists_a_non_utf8_file_name_as_its_bytes(device: DeviceState) -> None:
+    device.fs.write_bytes("/sdcard/Download/caf\udce9.txt", b"x")
+    streams = Streams()
+    code = await Shell(device).run("ls /sdcard/Download; ls -l /sdcard/Download", streams)
+    assert code == 0, streams.stderr
+    assert streams.stdout.count(b"caf\xe9.txt") == 2

@@ -47,10 +47,11 @@ class CommandContext:
         return self.fs.resolve(path, self.cwd)
 
     async def out(self, text: str | bytes) -> None:
-        await self.io.write_stdout(text.encode() if isinstance(text, str) else text)
+        # File names are bytes on Linux: a non-UTF-8 name (kept as surrogates) goes out as its bytes.
+        await self.io.write_stdout(text.encode("utf-8", "surrogateescape") if isinstance(text, str) else text)
 
     async def err(self, text: str | bytes) -> None:
-        await self.io.write_stderr(text.encode() if isinstance(text, str) else text)
+        await self.io.write_stderr(text.encode("utf-8", "surrogateescape") if isinstance(text, str) else text)
 
     async def read_all_stdin(self) -> bytes:
         chunks = []
