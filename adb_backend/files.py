@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from adb_backend.errors import BackendError, DeviceRefused, TransferCancelled, translate
 from adb_backend.sync import (
@@ -59,7 +59,7 @@ class RemoteEntry:
     def hidden(self) -> bool:
         return self.name.startswith(".")
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "path": self.path,
@@ -471,7 +471,7 @@ def _walk_local(plan: TreePlan, local_dir: str, remote_dir: str, allowed: LocalG
 
 
 def _add_local(
-    plan: TreePlan, local: str, remote: str, allowed: LocalGuard | None, entry: os.DirEntry | None = None
+    plan: TreePlan, local: str, remote: str, allowed: LocalGuard | None, entry: os.DirEntry[str] | None = None
 ) -> None:
     try:
         st = entry.stat() if entry is not None else os.stat(local)
@@ -801,8 +801,8 @@ def reap_remote(device: Device, folders: Iterable[str], *, sync: SyncClient | No
     return found
 
 
-def _opener(temp: str, target: str) -> Callable[[], object]:
-    def open_sink():
+def _opener(temp: str, target: str) -> Callable[[], IO[bytes]]:
+    def open_sink() -> IO[bytes]:
         try:
             return open(temp, "wb")  # noqa: SIM115 - closed by _closer
         except OSError as error:  # named by the file the user asked for, not bt's temporary name
@@ -811,8 +811,8 @@ def _opener(temp: str, target: str) -> Callable[[], object]:
     return open_sink
 
 
-def _closer(job: FileJob, temp: str, preserve: bool) -> Callable[[object], None]:
-    def finish(sink) -> None:
+def _closer(job: FileJob, temp: str, preserve: bool) -> Callable[[IO[bytes]], None]:
+    def finish(sink: IO[bytes]) -> None:
         sink.close()
         with contextlib.suppress(OSError):
             os.chmod(temp, (job.mode & 0o777) | 0o600)

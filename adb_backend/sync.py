@@ -12,6 +12,7 @@ which costs more than a whole sync round trip once every reply has been read.
 
 from __future__ import annotations
 
+import builtins
 import os
 import socket
 import stat as S
@@ -134,7 +135,7 @@ class SyncClient:
         if data is None or len(data) < size:
             self.broken = True
             raise DeviceOffline(f"lost the connection to device {self.serial} mid-transfer", serial=self.serial)
-        return data
+        return bytes(data)
 
     def _request(self, ident: bytes, path: str) -> bytes:
         raw = path.encode("utf-8", "surrogateescape")
@@ -273,7 +274,9 @@ class SyncClient:
         pos += len(header)
         source = item.source
         sent = 0
-        read = source.readinto if not isinstance(source, int) else (lambda into: os.readv(source, (into,)))
+        read: Callable[[memoryview], int | None] = (
+            (lambda into: os.readv(source, (into,))) if isinstance(source, int) else source.readinto  # type: ignore[attr-defined]
+        )
         while True:
             if pos + record > len(buf):
                 self._send(view[:pos])
@@ -325,7 +328,7 @@ class SyncClient:
 
     def pull_many(
         self,
-        items: list[tuple[str, Callable[[], IO[bytes]], Callable[[IO[bytes]], None]]],
+        items: builtins.list[tuple[str, Callable[[], IO[bytes]], Callable[[IO[bytes]], None]]],
         *,
         progress: Progress | None = None,
         cancelled: CancelCheck | None = None,
@@ -421,7 +424,7 @@ def _ask_server_features(server: str, serial: str) -> frozenset[str] | None:
     return frozenset(f for f in text.strip().split(",") if f)
 
 
-def _stat2(fields: tuple) -> RemoteStat:
+def _stat2(fields: tuple[int, ...]) -> RemoteStat:
     _ident, error, _dev, _ino, mode, _nlink, uid, gid, size, _atime, mtime, _ctime = fields[:12]
     return RemoteStat(mode, size, mtime, uid, gid, error)
 

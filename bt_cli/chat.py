@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bt_cli import context
 from bt_cli.options import JSON_OPTION
+
+if TYPE_CHECKING:
+    from rich.tree import Tree
+
+    from bt_core.canned import CannedLibrary, Category
 
 chat_app = typer.Typer(
     help="Chat with the device user: messages, URL push, canned messages, the customer page.", no_args_is_help=True
@@ -82,13 +87,14 @@ def canned(
     cli.console.print(_tree(library), markup=False, highlight=False)
 
 
-def _tree(library):  # noqa: ANN001, ANN202 - a CannedLibrary into a Rich Tree
+def _tree(library: CannedLibrary) -> Tree:
+    """A CannedLibrary as a Rich Tree."""
     from rich.text import Text
     from rich.tree import Tree
 
     root = Tree(Text(f"Canned messages ({library.source})", style="bold"))
 
-    def add(node: Tree, category) -> None:  # noqa: ANN001
+    def add(node: Tree, category: Category) -> None:
         branch = node.add(Text(category.name, style="bold"))
         for message in category.messages:
             label = Text(message.title)

@@ -14,6 +14,7 @@ from bt_cli.options import JSON_OPTION, YES_OPTION, choice_of
 from bt_core.models import OnClash
 
 if TYPE_CHECKING:
+    from bt_core.models import Transfer
     from bt_core.transfers import Clash, ProgressUpdate
 
 files_app = typer.Typer(
@@ -295,12 +296,17 @@ class TransferUi:
                 self.progress.start()
 
 
-def transfer_row(t: Any) -> dict[str, Any]:
+def transfer_row(t: Transfer) -> dict[str, Any]:
     return t.to_json()
 
 
 def report_transfers(
-    cli: context.CliContext, transfers: list, *, json_out: bool, json_lines: bool = False, queued: bool = False
+    cli: context.CliContext,
+    transfers: list[Transfer],
+    *,
+    json_out: bool,
+    json_lines: bool = False,
+    queued: bool = False,
 ) -> None:
     from bt_core.units import human_size
 

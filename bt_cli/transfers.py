@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bt_cli import context
 from bt_cli.files import PROGRESS_OPTION, TransferUi, report_transfers
 from bt_cli.options import JSON_OPTION
+
+if TYPE_CHECKING:
+    from bt_core.transfers import TransferManager
 
 transfers_app = typer.Typer(
     help="The transfer manager: list, show details, start queued, cancel, clear, clean staging leftovers.",
@@ -21,7 +24,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(transfers_app, name="transfers")
 
 
-def _manager(ctx: typer.Context):
+def _manager(ctx: typer.Context) -> TransferManager:
     return context.get(ctx).services.transfers
 
 

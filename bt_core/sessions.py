@@ -27,8 +27,11 @@ from bt_core.events import EventKind
 from bt_core.models import PRIORITIES, Event, Outcome, Priority, SessionRecord, SessionStatus, utcnow
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from adb_backend.device import Device
     from bt_core.services import Services
+    from bt_core.store import Store
 
 T = TypeVar("T")
 
@@ -44,7 +47,7 @@ class SessionService:
         self.services = services
 
     @property
-    def store(self):
+    def store(self) -> Store:
         return self.services.store
 
     @property
@@ -52,7 +55,7 @@ class SessionService:
         return self.services.technician
 
     # -- current session ---------------------------------------------------------------------------
-    def _current_file(self):
+    def _current_file(self) -> Path:
         safe = re.sub(r"[^A-Za-z0-9_.-]", "_", self.me)
         return locations.data_dir() / f"current-session-{safe}"
 

@@ -138,7 +138,8 @@ class IgnoreList:
     def contains(self, word: str) -> bool:
         return word.casefold() in self._words
 
-    __contains__ = contains
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and self.contains(word)
 
     def __iter__(self) -> Iterator[str]:
         return iter(sorted(self._words))

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from adb_backend.files import FileJob, TreePlan
     from bt_core.models import SessionRecord
     from bt_core.services import Services
+    from bt_core.sessions import SessionService
+    from bt_core.store import Store
 
 CLASH_POLICIES = OnClash.choices()
 STATES = TransferState.choices()
@@ -90,11 +92,11 @@ class TransferManager:
         self.services = services
 
     @property
-    def store(self):
+    def store(self) -> Store:
         return self.services.store
 
     @property
-    def sessions(self):
+    def sessions(self) -> SessionService:
         return self.services.sessions
 
     # -- queueing ----------------------------------------------------------------------------------
@@ -264,7 +266,7 @@ class TransferManager:
         self.reap_orphans()
         return self.store.list_transfers(sid, states)
 
-    def reap_orphans(self) -> list[int]:
+    def reap_orphans(self) -> builtins.list[int]:
         """Mark failed the running transfers whose process on this host is gone (killed, crashed).
 
         Their temporary files never reached the final name; the record and the transcript say what
@@ -361,8 +363,8 @@ class _Run:
         self._last_poll = time.monotonic()
         self._last_progress = 0.0
         self._cancel = False
-        self.identical: list[str] = []
-        self.clash_skipped: list[str] = []
+        self.identical: builtins.list[str] = []
+        self.clash_skipped: builtins.list[str] = []
         self._skip_reason = ""
 
     # callbacks from adb_backend ------------------------------------------------------------------
@@ -613,8 +615,8 @@ class _Run:
 class CleanResult:
     """Staging leftovers the reaper removed, on the device and on this computer."""
 
-    device: list[str]
-    local: list[str]
+    device: builtins.list[str]
+    local: builtins.list[str]
 
     def to_json(self) -> dict[str, Any]:
         return {"device": self.device, "local": self.local}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from ._common import JsonMixin, lines, snake, to_int
 
@@ -49,7 +50,7 @@ class DiskStats(JsonMixin):
     apps: tuple[AppStorage, ...] = ()
 
 
-def _array(raw: str) -> list:
+def _array(raw: str) -> list[Any]:
     """A JSON array as printed; a truncated one keeps its complete items."""
     try:
         value = json.loads(raw)
@@ -57,7 +58,7 @@ def _array(raw: str) -> list:
     except ValueError:
         items = raw.strip().lstrip("[").rstrip("]").split(",")
         complete = items[:-1] if not raw.rstrip().endswith("]") else items
-        out: list = []
+        out: list[Any] = []
         for item in complete:
             item = item.strip()
             if item.startswith('"') and item.endswith('"') and len(item) >= 2:
@@ -70,7 +71,7 @@ def _array(raw: str) -> list:
 def parse_dumpsys_diskstats(text: str) -> DiskStats:
     """Parse `dumpsys diskstats` in its short (4-line) and long forms."""
     values: dict[str, object] = {}
-    arrays: dict[str, list] = {}
+    arrays: dict[str, list[Any]] = {}
     known = set(DiskStats.__dataclass_fields__)
     for line in lines(text):
         line = line.strip()

@@ -81,15 +81,17 @@ def parse_dumpsys_display(text: str) -> DisplayInfo:
     if physical_line and (match := _PHYSICAL.search(physical_line)):
         physical_size = physical_size or (int(match.group(1)), int(match.group(2)))
         refresh = _rate(match.group(3))
-    for line in (override, base, device):
-        if line:
-            rates = sorted({r for m in _MODES.finditer(line) if (r := _rate(m.group(4))) is not None})
+    for candidate in (override, base, device):
+        if candidate:
+            rates = sorted({r for m in _MODES.finditer(candidate) if (r := _rate(m.group(4))) is not None})
             if rates:
                 break
-    for line in (override, base):
-        if refresh is None and line:
-            render = _RENDER.search(line)
-            refresh = _mode_rate(line) or (_rate(render.group(1)) if render and to_float(render.group(1)) else None)
+    for candidate in (override, base):
+        if refresh is None and candidate:
+            render = _RENDER.search(candidate)
+            refresh = _mode_rate(candidate) or (
+                _rate(render.group(1)) if render and to_float(render.group(1)) else None
+            )
     if refresh is None and device and (fps := _FPS.search(device)):
         refresh = _rate(fps.group(1))
     current = override or base

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from ._common import JsonMixin, lines
 
@@ -30,7 +31,7 @@ class Interface(JsonMixin):
 
 def parse_ip_addr(text: str) -> list[Interface]:
     """Parse `ip addr`; an address line before any interface line (truncated head) is dropped."""
-    interfaces: list[dict] = []
+    interfaces: list[dict[str, Any]] = []
     for line in lines(text):
         if match := _LINK.match(line):
             rest = match.group(5)

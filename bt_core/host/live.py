@@ -24,6 +24,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from bt_core.errors import BtError, DeviceRefusedError, SessionEnded, StoreError
+from bt_core.events import EventKind
 from bt_core.host.control import lock_path
 
 if TYPE_CHECKING:
@@ -302,7 +303,7 @@ class SessionHost:
         if first or recovered:
             self.services.sessions.log(
                 record,
-                "chat.page",
+                EventKind.CHAT_PAGE,
                 "Customer page ready on the device",
                 {"port": self.page.port, "device_port": self.page.device_port, "opened": False},
                 actor="system",
@@ -314,7 +315,7 @@ class SessionHost:
         if was != reason:
             self.services.sessions.log(
                 record,
-                "chat.page_failed",
+                EventKind.CHAT_PAGE_FAILED,
                 f"The customer page could not be mapped onto the device: {reason}",
                 {"device_port": self.page.device_port if self.page else None, "error": reason},
                 actor="system",
@@ -339,7 +340,7 @@ class SessionHost:
             if was != str(error):
                 self.services.sessions.log(
                     record,
-                    "session.indicator_failed",
+                    EventKind.SESSION_INDICATOR_FAILED,
                     f"The session indicator could not be shown on the device: {error}",
                     {"error": str(error)},
                     actor="system",
@@ -350,7 +351,7 @@ class SessionHost:
         if first:
             self.services.sessions.log(
                 record,
-                "session.indicator",
+                EventKind.SESSION_INDICATOR,
                 f"The device shows the session indicator ({title})",
                 {"tag": indicator_tag(record.id), "content_intent": bool(url)},
                 actor="system",

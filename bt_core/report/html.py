@@ -17,7 +17,8 @@ from bt_core.bbcode import to_html
 from bt_core.events import EventKind
 from bt_core.info_panel import STATUS_LABELS, info_rows
 from bt_core.models import Event, Note, SessionRecord, Transfer, iso, utcnow
-from bt_core.report.render import EventView, durations, event_view, human_size
+from bt_core.report.render import EventView, durations, event_view
+from bt_core.units import human_size
 from bt_core.urls import is_http_url
 
 THUMBNAIL_BOX = (480, 480)

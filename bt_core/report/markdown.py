@@ -13,7 +13,8 @@ from pathlib import Path
 from bt_core.bbcode import to_plain
 from bt_core.info_panel import info_rows
 from bt_core.models import Event, Note, SessionRecord, Transfer, iso, utcnow
-from bt_core.report.render import EventView, durations, event_view, human_size
+from bt_core.report.render import EventView, durations, event_view
+from bt_core.units import human_size
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&!{}])")
 
