@@ -149,7 +149,7 @@ class QueueScreen(DeviceWork, Screen[None]):
                             STATUS_LABELS.get(record.status, record.status), style=STATUS_STYLES.get(record.status, "")
                         ),
                         Text(record.priority.capitalize(), style=PRIORITY_STYLES.get(record.priority, "")),
-                        Text(record.customer or "-"),
+                        Text(record.customer or record.computer_name or "-"),
                         Text(human_duration(time_in_system(record, now))),
                         Text(", ".join(record.skills) or "-"),
                         Text(record.technician or "-"),
@@ -187,7 +187,8 @@ class QueueScreen(DeviceWork, Screen[None]):
             self.notify(f"Starting a session on {serial}…", markup=False)
             self.run_device("start", lambda: services.sessions.start(serial, **values), SessionOpened)
 
-        self.app.push_screen(StartSessionDialog(serial), started)
+        info = next((d for d in self.devices if d.serial == serial), None)
+        self.app.push_screen(StartSessionDialog(serial, info.model if info else None), started)
 
     def action_join(self) -> None:
         session_id = self._selected_key("#sessions")
