@@ -14,6 +14,7 @@ from textual import on
 from textual.app import App
 from textual.binding import Binding
 
+from bt_tui.commands import ScreenActions
 from bt_tui.messages import SessionOpened
 from bt_tui.work import DeviceWork
 
@@ -25,6 +26,8 @@ class BtApp(DeviceWork, App[None]):
     """Routes app-wide messages: a session opened → its window."""
 
     CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {ScreenActions}
+    """Ctrl+P: Textual's commands and every action of the current screen."""
     TITLE = "bt"
     SUB_TITLE = "remote support"
     BINDINGS = [

@@ -214,13 +214,19 @@ class SessionScreen(DeviceWork, Screen[None]):
         tabs = self.query_one("#tabs", TabbedContent)
         if tabs.active == tab:
             self._focus_tab(tab)  # (no TabActivated when it already is the tab: focus it again anyway)
-        tabs.active = tab
+        else:
+            # Hiding a focused widget makes Textual focus a sibling in the hidden tab, which switches the
+            # tab straight back: let go of the focus first, the new tab takes it once shown.
+            self.set_focus(None)
+            tabs.active = tab
         sidebar = self.query_one(Sidebar)
         if not sidebar.pinned:
             sidebar.revealed = False
 
     def _focus_tab(self, tab: str) -> None:
         """Focus follows the tab: typing goes to the chat input, keys to the pane shown."""
+        if self.query_one("#tabs", TabbedContent).active != tab:
+            return
         for pane in self.query(f"#{tab}-pane"):
             getattr(pane, "focus_default", pane.focus)()
 

@@ -111,6 +111,10 @@ class SysinfoPane(DeviceWork, Vertical):
         else:
             self.query_one(f"#sys-{self.current} VerticalScroll").focus()
 
+    def _focus_section(self, name: str) -> None:
+        if self.current == name and self.screen.focused is None:
+            self.focus_default()
+
     @property
     def current(self) -> str:
         active = self.query_one("#sections", TabbedContent).active or "sys-overview"
@@ -122,8 +126,8 @@ class SysinfoPane(DeviceWork, Vertical):
         name = (event.pane.id or "").removeprefix("sys-")
         if self.opened and name not in self.snapshots:
             self.pull(name)
-        if self.opened:
-            self.call_after_refresh(self.focus_default)  # the widget focused before is hidden now
+        if self.opened and self.screen.focused is None:
+            self.call_after_refresh(self._focus_section, name)
         self._status()
 
     # -- pulling -------------------------------------------------------------------------------------
@@ -294,6 +298,7 @@ class SysinfoPane(DeviceWork, Vertical):
     def action_section(self, step: int) -> None:
         names = self.names
         index = (names.index(self.current) + step) % len(names)
+        self.screen.set_focus(None)  # (see SessionScreen.action_tab: a hidden focused widget pulls back)
         self.query_one("#sections", TabbedContent).active = f"sys-{names[index]}"
 
     def _text(self) -> str | None:
