@@ -139,20 +139,18 @@ def _listed(value: str) -> list[str]:
 
 class StartSessionDialog(ModalScreen[dict | None]):
     """Who the session is for and how it is routed (as `bt session start`): all optional; without a
-    customer name the device's name stands in."""
+    customer name the queue and the window show the device's name instead."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
-    def __init__(self, serial: str, device_name: str | None = None) -> None:
+    def __init__(self, serial: str) -> None:
         super().__init__(classes="dialog")
         self.serial = serial
-        self.device_name = device_name
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Label(Text(f"Start a session on {self.serial}", style="bold"), classes="dialog-title")
-            fallback = f" (empty: {self.device_name})" if self.device_name else ""
-            yield Input(placeholder=f"Customer name{fallback}", id="customer")
+            yield Input(placeholder="Customer name (empty: the device's name is shown)", id="customer")
             yield Input(placeholder="Support issue", id="issue")
             yield Select(
                 [("Low priority", "low"), ("Medium priority", "medium"), ("High priority", "high")],
@@ -173,7 +171,7 @@ class StartSessionDialog(ModalScreen[dict | None]):
             return self.query_one(f"#{field}", Input).value.strip()
 
         return {
-            "customer": text("customer") or self.device_name or None,
+            "customer": text("customer") or None,
             "issue": text("issue") or None,
             "priority": str(self.query_one("#priority", Select).value),
             "queue": text("queue") or "general",

@@ -187,8 +187,7 @@ class QueueScreen(DeviceWork, Screen[None]):
             self.notify(f"Starting a session on {serial}…", markup=False)
             self.run_device("start", lambda: services.sessions.start(serial, **values), SessionOpened)
 
-        info = next((d for d in self.devices if d.serial == serial), None)
-        self.app.push_screen(StartSessionDialog(serial, info.model if info else None), started)
+        self.app.push_screen(StartSessionDialog(serial), started)
 
     def action_join(self) -> None:
         session_id = self._selected_key("#sessions")

@@ -219,13 +219,14 @@ class SessionScreen(DeviceWork, Screen[None]):
             # tab straight back: let go of the focus first, the new tab takes it once shown.
             self.set_focus(None)
             tabs.active = tab
+            self._focus_tab(tab)
         sidebar = self.query_one(Sidebar)
         if not sidebar.pinned:
             sidebar.revealed = False
 
     def _focus_tab(self, tab: str) -> None:
         """Focus follows the tab: typing goes to the chat input, keys to the pane shown."""
-        if self.query_one("#tabs", TabbedContent).active != tab:
+        if self.query_one("#tabs", TabbedContent).active != tab or self.app.screen is not self:
             return
         for pane in self.query(f"#{tab}-pane"):
             getattr(pane, "focus_default", pane.focus)()
@@ -240,7 +241,8 @@ class SessionScreen(DeviceWork, Screen[None]):
         for pane in event.pane.children:
             if hasattr(pane, "activated"):
                 pane.activated()  # type: ignore[attr-defined]
-        self.call_after_refresh(self._focus_tab, tab)
+        if self.focused is None:  # (a click on the tab: nothing took the focus yet)
+            self.call_after_refresh(self._focus_tab, tab)
 
     def on_screen_suspend(self) -> None:
         """Another full screen (the queue) covers this one: stop the stream (a dialog on top keeps it)."""

@@ -80,7 +80,8 @@ class ChatPane(DeviceWork, Vertical):
         self.run_device("spelling", warm)
 
     def focus_default(self) -> None:
-        self.query_one("#chat-input", Input).focus()
+        """At once (not after a refresh), so keys typed right after F1 land in the input."""
+        self.screen.set_focus(self.query_one("#chat-input", Input))
 
     @property
     def chat(self) -> Any:

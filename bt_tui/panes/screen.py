@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.message import Message
-from textual.widgets import Label
+from textual.widgets import Label, Static
 from textual_image.widget import Image as GraphicsImage
 
 from bt_core.errors import NeedsGrant
@@ -189,6 +189,7 @@ class ScreenPane(DeviceWork, Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label("", id="screen-status")
+        yield Static("", id="screen-hint")
         with Center(id="screen-holder"):
             yield self._image_widget()
 
@@ -210,7 +211,7 @@ class ScreenPane(DeviceWork, Vertical):
         self._status()
 
     def focus_default(self) -> None:
-        self.focus()
+        self.screen.set_focus(self)
 
     can_focus = True
 
@@ -268,10 +269,7 @@ class ScreenPane(DeviceWork, Vertical):
                 asked = "view-only access" if self.pending == "view" else "full control"
                 text.append(f"  ⏳ waiting for the customer to answer ({asked} asked)", style="bold yellow")
             elif self.record.grant in ("none", None, "") and not self.record.ended:
-                text.append(
-                    "  No access yet: Ctrl+R asks to view, Ctrl+G asks for control, Ctrl+L lab grant",
-                    style="bold yellow",
-                )
+                text.append("  No access yet: Ctrl+R view · Ctrl+G control", style="bold yellow")
             elif not running and self.granted:
                 text.append("  v shows the live screen", style="dim")
             if self.record.paused:
@@ -281,6 +279,33 @@ class ScreenPane(DeviceWork, Vertical):
         if self.camera:
             text.append("  camera: click points, n to label", style="bold magenta")
         self.query_one("#screen-status", Label).update(text)
+        self.query_one("#screen-hint", Static).update(self._hint())
+        self.query_one("#screen-hint").display = not running
+
+    def _hint(self) -> Text:
+        """What to press, shown where the picture goes while there is none."""
+        record = self.record
+        if record is None:
+            return Text("")
+        if record.ended:
+            return Text("The session has ended: no live screen.", style="dim")
+        if self.pending:
+            asked = "view-only access" if self.pending == "view" else "full control"
+            return Text(
+                f"Waiting for the customer to answer: you asked for {asked}.\n"
+                "The picture appears here as soon as they allow it.",
+                style="bold yellow",
+            )
+        if not self.granted:
+            return Text(
+                "The customer has not allowed screen access yet.\n"
+                "Ctrl+R asks to view the screen · Ctrl+G asks for control · "
+                "Ctrl+L sets it yourself (lab use)",
+                style="bold",
+            )
+        if not self.want_live:
+            return Text("The live screen is off: v turns it on.", style="dim")
+        return Text("")
 
     # -- stream ----------------------------------------------------------------------------------
     def on_resize(self, event: events.Resize) -> None:

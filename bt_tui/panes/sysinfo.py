@@ -106,10 +106,8 @@ class SysinfoPane(DeviceWork, Vertical):
     def focus_default(self) -> None:
         """The section's table, else its scrolling text: something inside this pane, so its keys work."""
         tables = self.query(f"#sys-{self.current} DataTable")
-        if tables:
-            tables.first().focus()
-        else:
-            self.query_one(f"#sys-{self.current} VerticalScroll").focus()
+        target = tables.first() if tables else self.query_one(f"#sys-{self.current} VerticalScroll")
+        self.screen.set_focus(target)
 
     def _focus_section(self, name: str) -> None:
         if self.current == name and self.screen.focused is None:
@@ -300,6 +298,7 @@ class SysinfoPane(DeviceWork, Vertical):
         index = (names.index(self.current) + step) % len(names)
         self.screen.set_focus(None)  # (see SessionScreen.action_tab: a hidden focused widget pulls back)
         self.query_one("#sections", TabbedContent).active = f"sys-{names[index]}"
+        self.focus_default()
 
     def _text(self) -> str | None:
         if self.current not in self.snapshots:
