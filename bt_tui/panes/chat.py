@@ -66,6 +66,7 @@ class ChatPane(DeviceWork, Vertical):
             placeholder="Message to the device user (BBCode ok; a lone URL opens on the device)",
             id="chat-input",
             highlighter=self.highlighter,
+            select_on_focus=False,  # back from another tab, typing continues the draft (not replaces it)
         )
 
     def on_mount(self) -> None:

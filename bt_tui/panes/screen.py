@@ -337,11 +337,18 @@ class ScreenPane(DeviceWork, Vertical):
             self.live = live
             styles = StyleCache()
             last: tuple[Any, ...] | None = None
+            newest: Any = None
+            view: tuple[Any, ...] = ()
             try:
                 while not stop.is_set() and live.running:
-                    frame = live.latest(timeout=0.5)
+                    frame = live.latest(timeout=0.1)
                     if frame is None:
-                        continue
+                        # screenrecord sends nothing while the screen is still: redraw the newest frame
+                        # when the technician pans or the pane changes size
+                        if newest is None or view == (self.pan, self._target, self.half_blocks):
+                            continue
+                        frame = newest
+                    newest, view = frame, (self.pan, self._target, self.half_blocks)
                     half_blocks, target = self.half_blocks, self._target
                     if self.actual:
                         image, region = cropped_frame(frame, target, self.pan, even_height=half_blocks)
