@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import App
@@ -67,7 +67,7 @@ class BtApp(DeviceWork, App[None]):
             serial = self.initial_device
             self.run_device("open", lambda: self.services.sessions.start(serial), SessionOpened)
 
-    def _resume(self, session_id: str | None):
+    def _resume(self, session_id: str | None) -> Any:
         """Open a session by id: join it when it is waiting or someone else's, else just show it."""
         sessions = self.services.sessions
         record = sessions.resolve(session_id)

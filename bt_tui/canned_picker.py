@@ -34,7 +34,12 @@ class CannedPicker(ModalScreen[Any]):
             yield Input(placeholder="Search (words in the category, title or text)", id="canned-search")
             yield Tree(Text("Messages"), id="canned-tree")
             yield Static(id="canned-preview")
-            yield Label(Text("Type to search · ↓ to the list · Enter inserts to edit · Ctrl+S sends now · Escape cancels", style="dim"))
+            yield Label(
+                Text(
+                    "Type to search · ↓ to the list · Enter inserts to edit · Ctrl+S sends now · Escape cancels",
+                    style="dim",
+                )
+            )
 
     def on_mount(self) -> None:
         self._fill("")
@@ -84,12 +89,12 @@ class CannedPicker(ModalScreen[Any]):
             self.dismiss(("insert", first))
 
     @on(Tree.NodeHighlighted)
-    def preview(self, event: Tree.NodeHighlighted) -> None:
+    def preview(self, event: Tree.NodeHighlighted[Any]) -> None:
         data = event.node.data
         self.query_one("#canned-preview", Static).update(Text(data.body if data else ""))
 
     @on(Tree.NodeSelected)
-    def chosen(self, event: Tree.NodeSelected) -> None:
+    def chosen(self, event: Tree.NodeSelected[Any]) -> None:
         if event.node.data is not None:
             self.dismiss(("insert", event.node.data))
 

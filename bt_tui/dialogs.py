@@ -6,6 +6,8 @@ never markup.
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -137,7 +139,7 @@ def _listed(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
-class StartSessionDialog(ModalScreen[dict | None]):
+class StartSessionDialog(ModalScreen[dict[str, Any] | None]):
     """Who the session is for and how it is routed (as `bt session start`): all optional; without a
     customer name the queue and the window show the device's name instead."""
 
@@ -166,7 +168,7 @@ class StartSessionDialog(ModalScreen[dict | None]):
                 yield Button("Start", variant="primary", id="start")
                 yield Button("Cancel", id="cancel")
 
-    def _values(self) -> dict:
+    def _values(self) -> dict[str, Any]:
         def text(field: str) -> str:
             return self.query_one(f"#{field}", Input).value.strip()
 

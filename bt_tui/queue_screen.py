@@ -180,7 +180,7 @@ class QueueScreen(DeviceWork, Screen[None]):
             self._join(open_id)
             return
 
-        def started(values: dict | None) -> None:
+        def started(values: dict[str, Any] | None) -> None:
             if values is None:
                 return
             services = self.app.services  # type: ignore[attr-defined]

@@ -107,9 +107,9 @@ class SessionScreen(DeviceWork, Screen[None]):
         record = self.record
         text = Text()
         text.append(f" Session {record.id} ", style="bold reverse")
+        customer = record.customer or record.computer_name or "no customer name"
         text.append(
-            f" {record.customer or record.computer_name or 'no customer name'} · {record.computer_name or record.serial}"
-            f" · {STATUS_LABELS.get(record.status, record.status)}"
+            f" {customer} · {record.computer_name or record.serial} · {STATUS_LABELS.get(record.status, record.status)}"
         )
         if self.pending:
             text.append(f"  ⏳ waiting for the customer ({GRANT_ASKED[self.pending]} asked)", style="bold yellow")
@@ -139,7 +139,8 @@ class SessionScreen(DeviceWork, Screen[None]):
         transcript, session_id, after = self.services.transcript, self.record.id, self.last_seq
 
         def read() -> tuple[list[Any], Any]:
-            return transcript.poll(session_id, after)
+            events, record = transcript.poll(session_id, after)
+            return list(events), record
 
         def done(result: tuple[list[Any], Any]) -> TranscriptEventsAppended:
             events, record = result
@@ -240,7 +241,7 @@ class SessionScreen(DeviceWork, Screen[None]):
                 pane.hidden()  # type: ignore[attr-defined]  # the live stream runs only while visible
         for pane in event.pane.children:
             if hasattr(pane, "activated"):
-                pane.activated()  # type: ignore[attr-defined]
+                pane.activated()
         if self.focused is None:  # (a click on the tab: nothing took the focus yet)
             self.call_after_refresh(self._focus_tab, tab)
 

@@ -39,7 +39,7 @@ class DeviceWork:
         done: Callable[[Any], Message | None] | None = None,
         *,
         exclusive: bool = True,
-    ) -> Worker:
+    ) -> Worker[Any]:
         """Run `call()` in a thread; post `done(result)` (if any) to this node when it returns."""
         node: Any = self
 
@@ -51,7 +51,10 @@ class DeviceWork:
                     node.post_message(message)
             return result
 
-        return node.run_worker(body, thread=True, exclusive=exclusive, exit_on_error=False, group=group, name=group)
+        worker: Worker[Any] = node.run_worker(
+            body, thread=True, exclusive=exclusive, exit_on_error=False, group=group, name=group
+        )
+        return worker
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:

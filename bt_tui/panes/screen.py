@@ -136,9 +136,7 @@ class ScreenPane(DeviceWork, Vertical):
         Binding("y", "clip_shot", "Shot to clipboard", id="screen.clip", tooltip="Copy a screenshot (PNG)"),
         Binding("alt+h", "device_key('HOME')", "Home", id="screen.home", tooltip="Press HOME on the device"),
         Binding("alt+b", "device_key('BACK')", "Back", id="screen.back", tooltip="Press BACK on the device"),
-        Binding(
-            "alt+r", "device_key('APP_SWITCH')", "Recents", id="screen.recents", tooltip="Show the recent apps"
-        ),
+        Binding("alt+r", "device_key('APP_SWITCH')", "Recents", id="screen.recents", tooltip="Show the recent apps"),
         Binding("alt+up", "device_key('VOLUME_UP')", "Vol+", id="screen.vol_up", tooltip="Volume up on the device"),
         Binding(
             "alt+down", "device_key('VOLUME_DOWN')", "Vol-", id="screen.vol_down", tooltip="Volume down on the device"

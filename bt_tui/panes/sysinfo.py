@@ -39,9 +39,7 @@ class SysinfoPane(DeviceWork, Vertical):
         Binding("r", "refresh", "Refresh", id="sysinfo.refresh", tooltip="Pull this section again"),
         Binding("R", "refresh_all", "Refresh all", id="sysinfo.refresh_all", tooltip="Pull every section again"),
         Binding("x", "stop", "Stop", id="sysinfo.stop", tooltip="Stop waiting for the pull in progress"),
-        Binding(
-            "a", "auto", "Auto-refresh", id="sysinfo.auto", tooltip="Auto-refresh interval: off, 2, 5, 10, 30 s"
-        ),
+        Binding("a", "auto", "Auto-refresh", id="sysinfo.auto", tooltip="Auto-refresh interval: off, 2, 5, 10, 30 s"),
         Binding("y", "copy", "Copy", id="sysinfo.copy", tooltip="Copy this section as text"),
         Binding("Y", "copy_all", "Copy all", id="sysinfo.copy_all", tooltip="Copy every section pulled as text"),
         Binding("s", "save", "Save", id="sysinfo.save", tooltip="Save this section to a text file"),

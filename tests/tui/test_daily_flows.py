@@ -9,7 +9,7 @@ from pathlib import Path
 from textual.widgets import DataTable, Input, Static, TabbedContent, Tree
 
 from bt_tui.app import make_app
-from tests.tui.conftest import settle, transcript_lines
+from tests.tui.conftest import settle
 
 
 async def wait_until(pilot, condition, rounds: int = 200) -> bool:
@@ -154,7 +154,9 @@ async def test_lab_grant_and_a_declined_request(services, vdevice):
         await settle(app, pilot)
         await pilot.press("ctrl+g")
         await settle(app, pilot)
-        assert await wait_until(pilot, lambda: "waiting for the customer" in str(app.screen.query_one("#session-title").render()))
+        assert await wait_until(
+            pilot, lambda: "waiting for the customer" in str(app.screen.query_one("#session-title").render())
+        )
         services.grants.set(record.id, "none", by="customer")  # declined
         assert await wait_until(pilot, lambda: "The customer set screen access to none" in toasts(app))
         assert "waiting" not in str(app.screen.query_one("#session-title").render())

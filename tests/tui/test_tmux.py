@@ -59,7 +59,8 @@ def tmux(bt_env, tmp_path: Path) -> Iterator[Tmux]:
     env = {k: v for k, v in bt_env.env.items() if k not in ("NO_COLOR", "COLUMNS")}
     exports = "".join(f"export {k}={shlex.quote(v)}\n" for k, v in env.items() if k.isidentifier())
     # (stderr stays the terminal: Textual draws on it)
-    script.write_text(f"{exports}unset COLUMNS LINES\ncd {shlex.quote(str(bt_env.data_dir))}\nexec {shlex.quote(sys.executable)} -m bt_cli tui\n")
+    run = f"cd {shlex.quote(str(bt_env.data_dir))}\nexec {shlex.quote(sys.executable)} -m bt_cli tui\n"
+    script.write_text(f"{exports}unset COLUMNS LINES\n{run}")
     handle = Tmux(socket)
     handle.run("new-session", "-d", "-s", "bt", "-x", "140", "-y", "45", f"sh {shlex.quote(str(script))}")
     try:
@@ -153,6 +154,13 @@ def run_session(tmux: Tmux, bt_env, vdevice, tmp_path: Path, services) -> None:
     ended = store.get_session(record.id)
     assert ended.status == "ended"
     kinds = [e.kind for e in store.events(record.id)]
-    for kind in ("session.started", "chat.sent", "grant.requested", "grant.changed", "screen.stream_opened",
-                 "sysinfo.pulled", "session.ended"):
+    for kind in (
+        "session.started",
+        "chat.sent",
+        "grant.requested",
+        "grant.changed",
+        "screen.stream_opened",
+        "sysinfo.pulled",
+        "session.ended",
+    ):
         assert kind in kinds, kind
