@@ -266,8 +266,6 @@ class ScreenPane(DeviceWork, Vertical):
             if self.pending:
                 asked = "view-only access" if self.pending == "view" else "full control"
                 text.append(f"  ⏳ waiting for the customer to answer ({asked} asked)", style="bold yellow")
-            elif self.record.grant in ("none", None, "") and not self.record.ended:
-                text.append("  No access yet: Ctrl+R view · Ctrl+G control", style="bold yellow")
             elif not running and self.granted:
                 text.append("  v shows the live screen", style="dim")
             if self.record.paused:
