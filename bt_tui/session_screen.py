@@ -230,7 +230,11 @@ class SessionScreen(DeviceWork, Screen[None]):
         if self.query_one("#tabs", TabbedContent).active != tab or self.app.screen is not self:
             return
         for pane in self.query(f"#{tab}-pane"):
-            getattr(pane, "focus_default", pane.focus)()
+            if hasattr(pane, "focus_default"):
+                pane.focus_default()
+            else:  # the first widget in the pane that takes keys (Session info: its table)
+                targets = [w for w in pane.query("*") if w.focusable]
+                self.set_focus(targets[0] if targets else None)
 
     @on(TabbedContent.TabActivated, "#tabs")
     def tab_activated(self, event: TabbedContent.TabActivated) -> None:

@@ -321,19 +321,9 @@ class SysinfoPane(DeviceWork, Vertical):
 
     def _copy(self, text: str, what: str) -> None:
         """BT_CLIPBOARD_CMD or a desktop tool (bt_core.clipboard), else the terminal (OSC 52)."""
-        from bt_core.clipboard import copy_text
+        from bt_tui.clipboard import copy_text
 
-        app: Any = self.app
-
-        def terminal(data: str) -> str:
-            app.call_from_thread(app.copy_to_clipboard, data)
-            return "terminal"
-
-        self.run_device(
-            "clipboard",
-            lambda: copy_text(text, terminal=terminal),
-            lambda how: ActionDone(f"{what} copied to the clipboard ({how})"),
-        )
+        copy_text(self, text, what)
 
     def action_save(self) -> None:
         from bt_core import locations

@@ -347,6 +347,9 @@ async def test_sysinfo_controls_kill_text_and_system_app_confirmation(services, 
         uninstalled = kinds(services, record.id, "app.uninstalled") + kinds(services, record.id, "app.uninstall_failed")
         assert uninstalled and uninstalled[0].data["package"] == "com.android.systemui"
 
+        await pilot.press("f5", "y")  # Session info goes through the same clipboard
+        assert await wait_until(pilot, lambda: "Customer" in clip.read_text() and "Lu" in clip.read_text())
+
 
 def test_readme_key_table_matches_the_bindings():
     """Every binding shown in the footer is in README's key table, under its group's line."""
