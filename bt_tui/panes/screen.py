@@ -536,7 +536,8 @@ class ScreenPane(DeviceWork, Vertical):
         """Actual size: move the viewport by half its size (clamped to the frame)."""
         if not self.actual or self._region is None:
             return
-        x0, y0, rw, rh, fw, fh = self._region
+        _x0, _y0, rw, rh, fw, fh = self._region
+        x0, y0 = self.pan  # (not the region drawn: a second key may come before the next frame)
         x = max(0, min(fw - rw, x0 + dx * max(1, rw // 2)))
         y = max(0, min(fh - rh, y0 + dy * max(1, rh // 2)))
         self.pan = (x, y)
