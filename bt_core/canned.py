@@ -139,10 +139,11 @@ class CannedLibrary:
         return "\n".join(lines)
 
     def search(self, query: str) -> list[CannedMessage]:
-        """Messages containing every word of the query in title or body, best first.
+        """Messages containing every word of the query in their title, body or category names, best first.
 
-        Matching ignores case and accents. Ranking: messages with more query words in the title come
-        first, then titles that start with the query, then file order.
+        Matching ignores case and accents ("wifi" finds every message under a "Wi-Fi" category). Ranking:
+        messages with more query words in the title come first, then titles that start with the query,
+        then file order.
         """
         words = _query_words(query)
         if not words:
@@ -151,7 +152,8 @@ class CannedLibrary:
         for index, message in enumerate(self._all):
             title = _haystack(message.title)
             body = _haystack(to_plain(message.body))
-            if not all(w in title or w in body for w in words):
+            categories = _haystack(" ".join(message.path))
+            if not all(w in title or w in body or w in categories for w in words):
                 continue
             title_hits = sum(1 for w in words if w in title)
             prefix = 0 if title.startswith(" ".join(words)) else 1

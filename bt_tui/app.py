@@ -14,6 +14,7 @@ from textual import on
 from textual.app import App
 from textual.binding import Binding
 
+from bt_tui.commands import ScreenActions
 from bt_tui.messages import SessionOpened
 from bt_tui.work import DeviceWork
 
@@ -25,6 +26,8 @@ class BtApp(DeviceWork, App[None]):
     """Routes app-wide messages: a session opened → its window."""
 
     CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {ScreenActions}
+    """Ctrl+P: Textual's commands and every action of the current screen."""
     TITLE = "bt"
     SUB_TITLE = "remote support"
     BINDINGS = [
@@ -70,7 +73,7 @@ class BtApp(DeviceWork, App[None]):
             serial = self.initial_device
             self.run_device("open", lambda: self.services.sessions.start(serial), SessionOpened)
 
-    def _resume(self, session_id: str | None):
+    def _resume(self, session_id: str | None) -> Any:
         """Open a session by id: join it when it is waiting or someone else's, else just show it."""
         sessions = self.services.sessions
         record = sessions.resolve(session_id)

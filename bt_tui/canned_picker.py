@@ -14,10 +14,13 @@ from textual.widgets import Input, Label, Static, Tree
 
 
 class CannedPicker(ModalScreen[Any]):
-    """Returns the chosen `CannedMessage`, or None on Escape."""
+    """Returns ("insert" or "send", the chosen `CannedMessage`), or None on Escape.
+
+    Enter inserts the message in the chat input to edit it first; Ctrl+S sends it as it is."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="canned.cancel"),
+        Binding("ctrl+s", "send", "Send now", id="canned.send", priority=True),
         Binding("down", "to_tree", "Results", show=False, id="canned.tree"),
     ]
 
@@ -28,10 +31,15 @@ class CannedPicker(ModalScreen[Any]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box wide"):
             yield Label(Text("Canned messages", style="bold"), classes="dialog-title")
-            yield Input(placeholder="Search (words in the title or text)", id="canned-search")
+            yield Input(placeholder="Search (words in the category, title or text)", id="canned-search")
             yield Tree(Text("Messages"), id="canned-tree")
             yield Static(id="canned-preview")
-            yield Label(Text("Type to search · ↓ to the list · Enter sends · Escape cancels", style="dim"))
+            yield Label(
+                Text(
+                    "Type to search · ↓ to the list · Enter inserts to edit · Ctrl+S sends now · Escape cancels",
+                    style="dim",
+                )
+            )
 
     def on_mount(self) -> None:
         self._fill("")
@@ -78,17 +86,25 @@ class CannedPicker(ModalScreen[Any]):
     def take_first(self) -> None:
         first = self._first()
         if first is not None:
-            self.dismiss(first)
+            self.dismiss(("insert", first))
 
     @on(Tree.NodeHighlighted)
-    def preview(self, event: Tree.NodeHighlighted) -> None:
+    def preview(self, event: Tree.NodeHighlighted[Any]) -> None:
         data = event.node.data
         self.query_one("#canned-preview", Static).update(Text(data.body if data else ""))
 
     @on(Tree.NodeSelected)
-    def chosen(self, event: Tree.NodeSelected) -> None:
+    def chosen(self, event: Tree.NodeSelected[Any]) -> None:
         if event.node.data is not None:
-            self.dismiss(event.node.data)
+            self.dismiss(("insert", event.node.data))
+
+    def action_send(self) -> None:
+        """The highlighted message (or the first match), sent at once."""
+        tree = self.query_one("#canned-tree", Tree)
+        node = tree.cursor_node if tree.has_focus else None
+        message = node.data if node is not None and node.data is not None else self._first()
+        if message is not None:
+            self.dismiss(("send", message))
 
     def action_to_tree(self) -> None:
         self.query_one("#canned-tree", Tree).focus()

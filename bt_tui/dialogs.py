@@ -6,13 +6,15 @@ never markup.
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, Select
+from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 
@@ -34,7 +36,7 @@ class ConfirmDialog(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Label(Text(self.title_text, style="bold"), classes="dialog-title")
-            yield Label(Text(self.message), classes="dialog-message")
+            yield Static(Text(self.message), classes="dialog-message")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(Text(f"{self.confirm} (y)"), variant="error", id="yes")
                 yield Button(Text("Cancel (n)"), id="no")
@@ -48,6 +50,38 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)
+
+
+class TypedConfirmDialog(ModalScreen[bool]):
+    """For what cannot be undone easily (uninstalling a system app): type `expected` exactly to confirm."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+
+    def __init__(self, title: str, message: str, expected: str, confirm: str = "Yes") -> None:
+        super().__init__(classes="dialog")
+        self.title_text = title
+        self.message = message
+        self.expected = expected
+        self.confirm = confirm
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Label(Text(self.title_text, style="bold"), classes="dialog-title")
+            yield Static(Text(self.message), classes="dialog-message")
+            yield Input(placeholder=self.expected, id="typed")
+            yield Static(Text(f"Type {self.expected} and press Enter · Escape cancels", style="dim"), id="typed-hint")
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        if event.value.strip() == self.expected:
+            self.dismiss(True)
+        else:
+            self.query_one("#typed-hint", Static).update(
+                Text(f"That is not {self.expected}: type it exactly, or Escape to cancel", style="bold red")
+            )
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
 
 
 class PromptDialog(ModalScreen[str | None]):
@@ -90,7 +124,7 @@ class ChoiceDialog(ModalScreen[str | None]):
         with Vertical(classes="dialog-box"):
             yield Label(Text(self.title_text, style="bold"), classes="dialog-title")
             if self.message:
-                yield Label(Text(self.message), classes="dialog-message")
+                yield Static(Text(self.message), classes="dialog-message")
             yield OptionList(*[Option(Text(label), id=key) for key, label in self.choices], id="choices")
 
     @on(OptionList.OptionSelected)
@@ -101,8 +135,13 @@ class ChoiceDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class StartSessionDialog(ModalScreen[dict[str, str | None] | None]):
-    """Who the session is for: customer, issue, priority (all optional)."""
+def _listed(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+class StartSessionDialog(ModalScreen[dict[str, Any] | None]):
+    """Who the session is for and how it is routed (as `bt session start`): all optional; without a
+    customer name the queue and the window show the device's name instead."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
@@ -113,23 +152,34 @@ class StartSessionDialog(ModalScreen[dict[str, str | None] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Label(Text(f"Start a session on {self.serial}", style="bold"), classes="dialog-title")
-            yield Input(placeholder="Customer name", id="customer")
+            yield Input(placeholder="Customer name (empty: the device's name is shown)", id="customer")
             yield Input(placeholder="Support issue", id="issue")
             yield Select(
-                [("Low", "low"), ("Medium", "medium"), ("High", "high")],
+                [("Low priority", "low"), ("Medium priority", "medium"), ("High priority", "high")],
                 value="medium",
                 allow_blank=False,
                 id="priority",
             )
+            yield Input(placeholder="Queue (empty: general)", id="queue")
+            yield Input(placeholder="Required skills, comma-separated (android, wifi)", id="skills")
+            yield Input(placeholder="Attributes, comma-separated KEY=VALUE (plan=gold)", id="attributes")
+            yield Input(placeholder="External key (ticket id in your system)", id="external-key")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Start", variant="primary", id="start")
                 yield Button("Cancel", id="cancel")
 
-    def _values(self) -> dict[str, str | None]:
+    def _values(self) -> dict[str, Any]:
+        def text(field: str) -> str:
+            return self.query_one(f"#{field}", Input).value.strip()
+
         return {
-            "customer": self.query_one("#customer", Input).value.strip() or None,
-            "issue": self.query_one("#issue", Input).value.strip() or None,
+            "customer": text("customer") or None,
+            "issue": text("issue") or None,
             "priority": str(self.query_one("#priority", Select).value),
+            "queue": text("queue") or "general",
+            "skills": _listed(text("skills")),
+            "attributes": _listed(text("attributes")),
+            "external_key": text("external-key") or None,
         }
 
     @on(Input.Submitted)

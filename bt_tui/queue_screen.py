@@ -150,7 +150,7 @@ class QueueScreen(DeviceWork, Screen[None]):
                             STATUS_LABELS.get(record.status, record.status), style=STATUS_STYLES.get(record.status, "")
                         ),
                         Text(record.priority.capitalize(), style=PRIORITY_STYLES.get(record.priority, "")),
-                        Text(record.customer or "-"),
+                        Text(record.customer or record.computer_name or "-"),
                         Text(human_duration(time_in_system(record, now))),
                         Text(", ".join(record.skills) or "-"),
                         Text(record.technician or "-"),
@@ -181,7 +181,7 @@ class QueueScreen(DeviceWork, Screen[None]):
             self._join(open_id)
             return
 
-        def started(values: dict | None) -> None:
+        def started(values: dict[str, Any] | None) -> None:
             if values is None:
                 return
             services = self.app.services  # type: ignore[attr-defined]

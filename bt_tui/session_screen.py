@@ -22,6 +22,8 @@ from bt_tui.messages import ActionDone, SessionRefreshed, TranscriptEventsAppend
 from bt_tui.sidebar import Sidebar, SidebarHandle
 from bt_tui.work import DeviceWork
 
+GRANT_ASKED = {"view": "view-only access", "control": "full control"}
+
 # tab id, title, module, class, key
 TABS = (
     ("chat", "Chat", "bt_tui.panes.chat", "ChatPane", "f1"),
@@ -48,12 +50,28 @@ class SessionScreen(DeviceWork, Screen[None]):
         Binding("ctrl+n", "note", "Note", id="session.note", priority=True, tooltip="Add a private note"),
         Binding("f10", "end", "End session", id="session.end", priority=True, tooltip="End the session (asks first)"),
         Binding(
+            "ctrl+r",
+            "grant('view')",
+            "Ask to view",
+            id="session.ask_view",
+            priority=True,
+            tooltip="Ask the customer for view-only access to the screen",
+        ),
+        Binding(
             "ctrl+g",
-            "grant",
-            "Ask access",
+            "grant('control')",
+            "Ask control",
             id="session.grant",
             priority=True,
-            tooltip="Ask the customer for screen control",
+            tooltip="Ask the customer for full control of the screen",
+        ),
+        Binding(
+            "ctrl+l",
+            "lab_grant",
+            "Lab grant",
+            id="session.lab_grant",
+            priority=True,
+            tooltip="Set screen access yourself (lab use; the policy caps it)",
         ),
         Binding("escape", "back", "Queue", id="session.back", tooltip="Back to the queue (the session stays open)"),
     ]
@@ -64,6 +82,8 @@ class SessionScreen(DeviceWork, Screen[None]):
         self.record = record
         self.last_seq = 0
         self._polling = False
+        self.pending: str | None = None
+        """The access level asked of the customer and not answered yet ("view" or "control"), or None."""
 
     @property
     def services(self) -> Any:
@@ -88,10 +108,12 @@ class SessionScreen(DeviceWork, Screen[None]):
         record = self.record
         text = Text()
         text.append(f" Session {record.id} ", style="bold reverse")
+        customer = record.customer or record.computer_name or "no customer name"
         text.append(
-            f" {record.customer or 'no customer name'} · {record.computer_name or record.serial}"
-            f" · {STATUS_LABELS.get(record.status, record.status)}"
+            f" {customer} · {record.computer_name or record.serial} · {STATUS_LABELS.get(record.status, record.status)}"
         )
+        if self.pending:
+            text.append(f"  ⏳ waiting for the customer ({GRANT_ASKED[self.pending]} asked)", style="bold yellow")
         if record.paused:
             text.append("  ⏸ screen paused for privacy", style="bold yellow")
         if record.status == "customer_absent":
@@ -118,7 +140,8 @@ class SessionScreen(DeviceWork, Screen[None]):
         transcript, session_id, after = self.services.transcript, self.record.id, self.last_seq
 
         def read() -> tuple[list[Any], Any]:
-            return transcript.poll(session_id, after)
+            events, record = transcript.poll(session_id, after)
+            return list(events), record
 
         def done(result: tuple[list[Any], Any]) -> TranscriptEventsAppended:
             events, record = result
@@ -138,12 +161,32 @@ class SessionScreen(DeviceWork, Screen[None]):
         fresh = [e for e in message.events if e.seq > self.last_seq]
         if not fresh:
             return
+        history = self.last_seq == 0
         self.last_seq = fresh[-1].seq
+        self._grant_events(fresh, history)
         for pane in self.query("#chat-pane"):
             pane.add_events(fresh)  # type: ignore[attr-defined]
         if any(e.kind == EventKind.NOTE_ADDED for e in fresh):
             for pane in self.query("#info-pane"):
                 pane.load_notes()  # type: ignore[attr-defined]
+
+    def _grant_events(self, events: list[Any], history: bool) -> None:
+        """Follow the request/answer flow: a request makes the session wait, a grant change answers it."""
+        before = self.pending
+        for event in events:
+            if event.kind == "grant.requested":
+                self.pending = (event.data or {}).get("level") or "view"
+            elif event.kind.startswith("grant.") and event.kind != "grant.requested":
+                self.pending = None
+                if not history:
+                    self.notify(event.text, title="Screen access", markup=False, timeout=8)
+        if self.pending != before:
+            self._show_pending()
+
+    def _show_pending(self) -> None:
+        self.query_one("#session-title", Label).update(self._title_text())
+        for pane in self.query("#screen-pane"):
+            pane.pending_changed(self.pending)  # type: ignore[attr-defined]
 
     @on(SessionRefreshed)
     def refreshed(self, message: SessionRefreshed) -> None:
@@ -171,17 +214,55 @@ class SessionScreen(DeviceWork, Screen[None]):
     # -- actions -----------------------------------------------------------------------------------
     def action_tab(self, tab: str) -> None:
         tabs = self.query_one("#tabs", TabbedContent)
-        tabs.active = tab
-        for pane in self.query(f"#{tab}-pane"):
-            getattr(pane, "focus_default", pane.focus)()
+        if tabs.active == tab:
+            self._focus_tab(tab)  # (no TabActivated when it already is the tab: focus it again anyway)
+        else:
+            # Hiding a focused widget makes Textual focus a sibling in the hidden tab, which switches the
+            # tab straight back: let go of the focus first, the new tab takes it once shown.
+            self.set_focus(None)
+            tabs.active = tab
+            self._focus_tab(tab)
         sidebar = self.query_one(Sidebar)
         if not sidebar.pinned:
             sidebar.revealed = False
 
-    @on(TabbedContent.TabActivated)
+    def _focus_tab(self, tab: str) -> None:
+        """Focus follows the tab: typing goes to the chat input, keys to the pane shown."""
+        if self.query_one("#tabs", TabbedContent).active != tab or self.app.screen is not self:
+            return
+        for pane in self.query(f"#{tab}-pane"):
+            if hasattr(pane, "focus_default"):
+                pane.focus_default()
+            else:  # the first widget in the pane that takes keys (Session info: its table)
+                targets = [w for w in pane.query("*") if w.focusable]
+                self.set_focus(targets[0] if targets else None)
+
+    @on(TabbedContent.TabActivated, "#tabs")
     def tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        event.stop()
+        tab = event.pane.id or ""
+        for pane in self.query("#screen-pane"):
+            if tab != "screen":
+                pane.hidden()  # type: ignore[attr-defined]  # the live stream runs only while visible
         for pane in event.pane.children:
             if hasattr(pane, "activated"):
+                pane.activated()
+        if self.focused is None:  # (a click on the tab: nothing took the focus yet)
+            self.call_after_refresh(self._focus_tab, tab)
+
+    def on_screen_suspend(self) -> None:
+        """Another full screen (the queue) covers this one: stop the stream (a dialog on top keeps it)."""
+        from textual.screen import ModalScreen
+
+        if isinstance(self.app.screen, ModalScreen):
+            return
+        for pane in self.query("#screen-pane"):
+            pane.hidden()  # type: ignore[attr-defined]
+
+    def on_screen_resume(self) -> None:
+        tabs = self.query_one("#tabs", TabbedContent)
+        if tabs.active == "screen":
+            for pane in self.query("#screen-pane"):
                 pane.activated()  # type: ignore[attr-defined]
 
     def action_sidebar(self) -> None:
@@ -213,13 +294,35 @@ class SessionScreen(DeviceWork, Screen[None]):
 
         self.app.push_screen(PromptDialog("Private note (never shown on the device)", placeholder="Note"), written)
 
-    def action_grant(self) -> None:
+    def action_grant(self, level: str = "control") -> None:
+        """Ask the customer for `level`; the session waits (title and Screen tab) until they answer."""
         grants, session_id = self.services.grants, self.record.id
         where = " (on their support page, or as a notification while it is closed)"
         self.run_device(
             "grant",
-            lambda: grants.request(session_id, "control"),
+            lambda: grants.request(session_id, level),
             lambda outcome: ActionDone(outcome.event.text + where),
+        )
+
+    def action_lab_grant(self) -> None:
+        """Lab use: set the grant yourself (the policy still caps it; the transcript says who did)."""
+        from bt_tui.dialogs import ChoiceDialog
+
+        grants, session_id = self.services.grants, self.record.id
+
+        def chosen(level: str | None) -> None:
+            if level:
+                self.run_device(
+                    "grant", lambda: grants.set(session_id, level), lambda outcome: ActionDone(outcome.event.text)
+                )
+
+        self.app.push_screen(
+            ChoiceDialog(
+                "Set screen access yourself (lab use)",
+                [("view", "View-only access"), ("control", "Full control"), ("none", "No access")],
+                message="Only for devices you may control without asking: the transcript records that you did.",
+            ),
+            chosen,
         )
 
     def action_end(self) -> None:

@@ -12,16 +12,21 @@ from typing import Any
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
-from bt_core.errors import BtError
+from bt_core.errors import BtError, NeedsGrant
+
+GRANT_KEYS = "Ctrl+R asks the customer to let you view, Ctrl+G for control (Ctrl+L sets it yourself in lab use)"
 
 
 def error_text(error: BaseException | None) -> tuple[str, str]:
-    """(title, message) for a toast: the core's own title and sentence; anything else is a bt bug."""
+    """(title, message) for a toast: the core's own title and sentence (the TUI's keys instead of shell
+    commands); anything else is a bt bug, said without Python's class names."""
     if error is None:
         return "Error", "the action failed"
+    if isinstance(error, NeedsGrant) and "'bt screen" in str(error):
+        return error.title, str(error).split(": ask with", 1)[0] + ": " + GRANT_KEYS
     if isinstance(error, BtError):
         return error.title, str(error)
-    return "Unexpected error", f"{error.__class__.__name__}: {error}"
+    return "Unexpected error", str(error) or "bt failed unexpectedly (see the log)"
 
 
 class DeviceWork:

@@ -56,6 +56,8 @@ class ChatPane(DeviceWork, Vertical):
         super().__init__(**kwargs)
         self.session_id = session_id
         self.highlighter = SpellingHighlighter()
+        self.inserted: tuple[str, str] | None = None
+        """The canned message last put in the input (its text, its name): sent as canned if left unedited."""
 
     def compose(self) -> ComposeResult:
         yield RichLog(id="transcript", wrap=True, markup=False, highlight=False, auto_scroll=True)
@@ -64,6 +66,7 @@ class ChatPane(DeviceWork, Vertical):
             placeholder="Message to the device user (BBCode ok; a lone URL opens on the device)",
             id="chat-input",
             highlighter=self.highlighter,
+            select_on_focus=False,  # back from another tab, typing continues the draft (not replaces it)
         )
 
     def on_mount(self) -> None:
@@ -76,6 +79,10 @@ class ChatPane(DeviceWork, Vertical):
             check("warm up the dictionary")
 
         self.run_device("spelling", warm)
+
+    def focus_default(self) -> None:
+        """At once (not after a refresh), so keys typed right after F1 land in the input."""
+        self.screen.set_focus(self.query_one("#chat-input", Input))
 
     @property
     def chat(self) -> Any:
@@ -102,7 +109,11 @@ class ChatPane(DeviceWork, Vertical):
         text = event.value.strip()
         if not text:
             return
-        self._send(text, None)
+        if self.inserted is not None and text == self.inserted[0].strip():
+            self._send(None, self.inserted[1])  # unedited: logged as the canned message it is
+        else:
+            self._send(text, None)
+        self.inserted = None
 
     def _send(self, text: str | None, canned: str | None) -> None:
         chat, session_id = self.chat, self.session_id
@@ -119,8 +130,9 @@ class ChatPane(DeviceWork, Vertical):
     @on(ActionDone)
     def sent(self, message: ActionDone) -> None:
         result = message.result
-        if result is not None and getattr(result, "canned", None) is None:
-            self.query_one("#chat-input", Input).value = ""
+        field = self.query_one("#chat-input", Input)
+        if result is not None and (getattr(result, "canned", None) is None or field.value.strip() == result.text):
+            field.value = ""
         if result is not None and result.kind == "url":
             self.app.notify(message.text, title="URL pushed", markup=False)
 
@@ -134,9 +146,19 @@ class ChatPane(DeviceWork, Vertical):
             self.app.notify(str(error), title="Canned messages", severity="error", markup=False)
             return
 
-        def picked(message: Any) -> None:
-            if message is not None:
-                self._send(None, message.name or message.title)
+        def picked(choice: Any) -> None:
+            if choice is None:
+                return
+            how, message = choice
+            name = message.name or message.title
+            if how == "send":
+                self._send(None, name)
+                return
+            field = self.query_one("#chat-input", Input)
+            field.value = message.body
+            field.cursor_position = len(message.body)
+            self.inserted = (message.body, name)
+            field.focus()
 
         self.app.push_screen(CannedPicker(library), picked)
 

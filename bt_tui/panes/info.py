@@ -70,9 +70,9 @@ class InfoPane(DeviceWork, Vertical):
 
     def action_copy(self) -> None:
         from bt_core.info_panel import info_text
+        from bt_tui.clipboard import copy_text
 
-        self.app.copy_to_clipboard(info_text(self.record, self.app.now()))  # type: ignore[attr-defined]
-        self.app.notify("Session info copied to the clipboard", markup=False)
+        copy_text(self, info_text(self.record, self.app.now()), "Session info")  # type: ignore[attr-defined]
 
     def action_note(self) -> None:
         self.screen.action_note()  # type: ignore[attr-defined]

@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.message import Message
-from textual.widgets import Label
+from textual.widgets import Label, Static
 from textual_image.widget import Image as GraphicsImage
 
 from bt_core.errors import NeedsGrant
@@ -67,14 +67,32 @@ def scaled_frame(frame: Any, box: tuple[int, int], *, even_height: bool = False)
     if even_height:
         height = max(2, height - height % 2)
     small = frame.video_frame.reformat(width=width, height=height, format="rgb24", interpolation="AREA")
-    image = small.to_image()
-    if frame.colors == 2:
+    return reduced(small.to_image(), frame.colors)
+
+
+def reduced(image: Any, colors: int | None) -> Any:
+    """The picture reduced to the colour mode's palette (2 colours: black and white)."""
+    if colors == 2:
         return image.convert("1").convert("RGB")
-    if frame.colors:
+    if colors:
         from PIL import Image
 
-        return image.quantize(frame.colors, method=Image.Quantize.FASTOCTREE).convert("RGB")
+        return image.quantize(colors, method=Image.Quantize.FASTOCTREE).convert("RGB")
     return image
+
+
+def cropped_frame(
+    frame: Any, box: tuple[int, int], pan: tuple[int, int], *, even_height: bool = False
+) -> tuple[Any, tuple[int, int, int, int]]:
+    """Actual size: the part of the full-size frame that fills `box` pixels from `pan` (clamped), one frame
+    pixel per picture pixel; returns the picture and the region it shows (x, y, width, height)."""
+    width, height = min(box[0], frame.width), min(box[1], frame.height)
+    if even_height:
+        height = max(2, height - height % 2)
+    x0 = max(0, min(pan[0], frame.width - width))
+    y0 = max(0, min(pan[1], frame.height - height))
+    image = frame.video_frame.to_image().crop((x0, y0, x0 + width, y0 + height))
+    return reduced(image, frame.colors), (x0, y0, width, height)
 
 
 class InputFailed(Message):
@@ -116,6 +134,20 @@ class ScreenPane(DeviceWork, Vertical):
             tooltip="Camera: label the last click (an arrow from the click before)",
         ),
         Binding("x", "clear", "Clear", id="screen.clear", tooltip="Camera: clear annotations"),
+        Binding("y", "clip_shot", "Shot to clipboard", id="screen.clip", tooltip="Copy a screenshot (PNG)"),
+        Binding("alt+h", "device_key('HOME')", "Home", id="screen.home", tooltip="Press HOME on the device"),
+        Binding("alt+b", "device_key('BACK')", "Back", id="screen.back", tooltip="Press BACK on the device"),
+        Binding("alt+r", "device_key('APP_SWITCH')", "Recents", id="screen.recents", tooltip="Show the recent apps"),
+        Binding("alt+up", "device_key('VOLUME_UP')", "Vol+", id="screen.vol_up", tooltip="Volume up on the device"),
+        Binding(
+            "alt+down", "device_key('VOLUME_DOWN')", "Vol-", id="screen.vol_down", tooltip="Volume down on the device"
+        ),
+        Binding("alt+p", "device_key('POWER')", "Power", id="screen.power", tooltip="Press POWER on the device"),
+        *[
+            Binding(key, f"pan({dx}, {dy})", "Pan", id=f"screen.pan.{key}", show=False)
+            for keys, dx, dy in (("left,h", -1, 0), ("right,l", 1, 0), ("up,k", 0, -1), ("down,j", 0, 1))
+            for key in keys.split(",")
+        ],
     ]
 
     def __init__(self, session_id: str, **kwargs: Any) -> None:
@@ -139,6 +171,16 @@ class ScreenPane(DeviceWork, Vertical):
         self._keyboard: Any = None
         """The `Keyboard` typing goes through; only the input worker touches it."""
         self.started = False
+        self.visible = False
+        """The Screen tab is shown: the stream runs only then."""
+        self.want_live = True
+        """The technician wants the live picture (v turns it off and on)."""
+        self.pending: str | None = None
+        """The access level asked of the customer and not answered yet."""
+        self.pan = (0, 0)
+        """Actual size: the frame pixel at the picture's top-left corner."""
+        self._region: tuple[int, int, int, int, int, int] | None = None
+        """What the picture shows: x, y, width, height in frame pixels, and the frame's width, height."""
         self.live: Any = None
         """The running `LiveScreen` (its `stats()` tell how many frames came in), or None."""
 
@@ -148,6 +190,7 @@ class ScreenPane(DeviceWork, Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label("", id="screen-status")
+        yield Static("", id="screen-hint")
         with Center(id="screen-holder"):
             yield self._image_widget()
 
@@ -169,16 +212,42 @@ class ScreenPane(DeviceWork, Vertical):
         self._status()
 
     def focus_default(self) -> None:
-        self.focus()
+        self.screen.set_focus(self)
 
     can_focus = True
 
+    @property
+    def granted(self) -> bool:
+        return self.record is not None and self.record.grant in ("view", "control") and not self.record.ended
+
+    @property
+    def running(self) -> bool:
+        return self._stop is not None and not self._stop.is_set()
+
     def activated(self) -> None:
-        if not self.started and self.app.start_stream:  # type: ignore[attr-defined]
+        """The Screen tab is shown: start the stream if the customer allows it (never without a grant)."""
+        self.visible = True
+        self._maybe_start()
+        self._status()
+
+    def hidden(self) -> None:
+        """The Screen tab (or the session window) is no longer shown: stop screenrecord on the device."""
+        self.visible = False
+        if self.running:
+            self.stop_stream()
+            self._status()
+
+    def _maybe_start(self) -> None:
+        if self.visible and self.want_live and self.granted and not self.running and self.app.start_stream:  # type: ignore[attr-defined]
             self.start_stream()
 
     def record_changed(self, record: Any) -> None:
         self.record = record
+        self._maybe_start()
+        self._status()
+
+    def pending_changed(self, level: str | None) -> None:
+        self.pending = level
         self._status()
 
     # -- status line -----------------------------------------------------------------------------
@@ -186,16 +255,22 @@ class ScreenPane(DeviceWork, Vertical):
         from bt_core.info_panel import GRANT_LABELS
 
         text = Text()
-        running = self._stop is not None and not self._stop.is_set()
+        running = self.running
         text.append(" LIVE " if running else " stopped ", style="bold reverse green" if running else "reverse")
         drawn = "half-blocks" if self.half_blocks else "graphics"
-        text.append(f" {self.mode} · {'actual' if self.actual else 'scaled'} · {drawn}")
+        size = "actual 1:1" if self.actual else "scaled"
+        if self.actual and self._region is not None:
+            size += f" at {self._region[0]},{self._region[1]} (arrows/hjkl pan)"
+        text.append(f" {self.mode} · {size} · {drawn}")
         if running:
             text.append(f" · {self.fps:.0f} fps")
         if self.record is not None:
             text.append(f" · {GRANT_LABELS.get(self.record.grant, self.record.grant)}")
-            if self.record.grant in ("none", None, ""):
-                text.append("  Ctrl+G asks the customer for access", style="bold yellow")
+            if self.pending:
+                asked = "view-only access" if self.pending == "view" else "full control"
+                text.append(f"  ⏳ waiting for the customer to answer ({asked} asked)", style="bold yellow")
+            elif not running and self.granted:
+                text.append("  v shows the live screen", style="dim")
             if self.record.paused:
                 text.append("  ⏸ paused for privacy", style="bold yellow")
         if self.control:
@@ -203,6 +278,33 @@ class ScreenPane(DeviceWork, Vertical):
         if self.camera:
             text.append("  camera: click points, n to label", style="bold magenta")
         self.query_one("#screen-status", Label).update(text)
+        self.query_one("#screen-hint", Static).update(self._hint())
+        self.query_one("#screen-hint").display = not running
+
+    def _hint(self) -> Text:
+        """What to press, shown where the picture goes while there is none."""
+        record = self.record
+        if record is None:
+            return Text("")
+        if record.ended:
+            return Text("The session has ended: no live screen.", style="dim")
+        if self.pending:
+            asked = "view-only access" if self.pending == "view" else "full control"
+            return Text(
+                f"Waiting for the customer to answer: you asked for {asked}.\n"
+                "The picture appears here as soon as they allow it.",
+                style="bold yellow",
+            )
+        if not self.granted:
+            return Text(
+                "The customer has not allowed screen access yet.\n"
+                "Ctrl+R asks to view the screen · Ctrl+G asks for control · "
+                "Ctrl+L sets it yourself (lab use)",
+                style="bold",
+            )
+        if not self.want_live:
+            return Text("The live screen is off: v turns it on.", style="dim")
+        return Text("")
 
     # -- stream ----------------------------------------------------------------------------------
     def on_resize(self, event: events.Resize) -> None:
@@ -234,13 +336,24 @@ class ScreenPane(DeviceWork, Vertical):
             self.live = live
             styles = StyleCache()
             last: tuple[Any, ...] | None = None
+            newest: Any = None
+            view: tuple[Any, ...] = ()
             try:
                 while not stop.is_set() and live.running:
-                    frame = live.latest(timeout=0.5)
+                    frame = live.latest(timeout=0.1)
                     if frame is None:
-                        continue
+                        # screenrecord sends nothing while the screen is still: redraw the newest frame
+                        # when the technician pans or the pane changes size
+                        if newest is None or view == (self.pan, self._target, self.half_blocks):
+                            continue
+                        frame = newest
+                    newest, view = frame, (self.pan, self._target, self.half_blocks)
                     half_blocks, target = self.half_blocks, self._target
-                    image = scaled_frame(frame, target, even_height=half_blocks)
+                    if self.actual:
+                        image, region = cropped_frame(frame, target, self.pan, even_height=half_blocks)
+                    else:
+                        image, region = scaled_frame(frame, target, even_height=half_blocks), None
+                    self._region = (*(region or (0, 0, frame.width, frame.height)), frame.width, frame.height)
                     data = image.tobytes()
                     if last is not None and last == (half_blocks, image.size, data):
                         continue  # the same picture again: nothing to draw
@@ -335,6 +448,8 @@ class ScreenPane(DeviceWork, Vertical):
     def on_key(self, event: events.Key) -> None:
         if not self.control or self.camera:
             return
+        if event.key.startswith(("alt+", "ctrl+")):
+            return  # HOME, BACK, Recents, volume, power and the session's keys are bindings
         keyboard = self.keyboard
         if event.key in KEYS:
             name = KEYS[event.key]
@@ -348,12 +463,15 @@ class ScreenPane(DeviceWork, Vertical):
         event.prevent_default()
 
     def device_point(self, x: int, y: int) -> tuple[int, int] | None:
-        """A click on the picture (cell offsets) in device pixels."""
+        """A click on the picture (cell offsets) in device pixels (the region shown, scaled or 1:1)."""
         image = self.query_one("#screen-image")
         if self.device_size is None or image.size.width == 0 or image.size.height == 0:
             return None
         w, h = self.device_size
-        return (min(w - 1, int((x + 0.5) * w / image.size.width)), min(h - 1, int((y + 0.5) * h / image.size.height)))
+        x0, y0, rw, rh, fw, fh = self._region or (0, 0, w, h, w, h)
+        fx = x0 + (x + 0.5) * rw / image.size.width
+        fy = y0 + (y + 0.5) * rh / image.size.height
+        return (min(w - 1, int(fx * w / fw)), min(h - 1, int(fy * h / fh)))
 
     def on_click(self, event: events.Click) -> None:
         image = self.query_one("#screen-image")
@@ -382,10 +500,19 @@ class ScreenPane(DeviceWork, Vertical):
         self._status()
 
     def action_stream(self) -> None:
-        if self._stop is not None:
+        if self.running:
+            self.want_live = False
             self.stop_stream()
             self._status()
+        elif not self.granted:
+            self.app.notify(
+                "The customer has not allowed screen viewing: Ctrl+R asks them (Ctrl+L in lab use)",
+                title="Screen access needed",
+                severity="warning",
+                markup=False,
+            )
         else:
+            self.want_live = True
             self.start_stream()
 
     def action_screenshot(self) -> None:
@@ -415,8 +542,48 @@ class ScreenPane(DeviceWork, Vertical):
         self._restart()
 
     def action_actual(self) -> None:
+        """1:1 (one device pixel per picture pixel, panned with arrows or hjkl) or fitted to the pane."""
         self.actual = not self.actual
+        self.pan = (0, 0)
+        self._region = None
         self._restart()
+
+    def action_pan(self, dx: int, dy: int) -> None:
+        """Actual size: move the viewport by half its size (clamped to the frame)."""
+        if not self.actual or self._region is None:
+            return
+        _x0, _y0, rw, rh, fw, fh = self._region
+        x0, y0 = self.pan  # (not the region drawn: a second key may come before the next frame)
+        x = max(0, min(fw - rw, x0 + dx * max(1, rw // 2)))
+        y = max(0, min(fh - rh, y0 + dy * max(1, rh // 2)))
+        self.pan = (x, y)
+        self._status()
+
+    def action_device_key(self, name: str) -> None:
+        """HOME, BACK, Recents, volume and power: a key event on the device (needs the control grant)."""
+        control, session_id = self.services.control, self.session_id
+        self._queue_input(lambda: control.key(session_id, name))
+
+    def action_clip_shot(self) -> None:
+        """A full-size screenshot (saved and logged as always), then its PNG on the clipboard."""
+        from bt_core.clipboard import copy_png
+
+        screen, session_id = self.services.screen, self.session_id
+
+        def shoot() -> Any:
+            shot = screen.screenshot(session_id)
+            how = copy_png(shot.path.read_bytes())
+            return shot, how
+
+        self.run_device(
+            "screenshot",
+            shoot,
+            lambda result: ActionDone(
+                f"Screenshot {result[0].width}x{result[0].height} copied to the clipboard ({result[1]})",
+                ("transcript",),
+                result[0],
+            ),
+        )
 
     async def action_draw(self) -> None:
         self.draw = DRAW_MODES[(DRAW_MODES.index(self.draw) + 1) % len(DRAW_MODES)]

@@ -17,7 +17,8 @@ from bt_tui.messages import ActionDone
 from bt_tui.tables import safe_cell
 from bt_tui.work import DeviceWork
 
-AUTO_REFRESH_SECONDS = 5.0
+AUTO_REFRESH_CHOICES = (0, 2, 5, 10, 30)
+"""Auto-refresh intervals `a` cycles through, in seconds (0: off)."""
 PROCESS_COLUMNS = (
     ("pid", "PID"),
     ("user", "User"),
@@ -38,8 +39,11 @@ class SysinfoPane(DeviceWork, Vertical):
     BINDING_GROUP_TITLE = "System info"
     BINDINGS = [
         Binding("r", "refresh", "Refresh", id="sysinfo.refresh", tooltip="Pull this section again"),
-        Binding("a", "auto", "Auto-refresh", id="sysinfo.auto", tooltip="Refresh this section every 5 s"),
+        Binding("R", "refresh_all", "Refresh all", id="sysinfo.refresh_all", tooltip="Pull every section again"),
+        Binding("x", "stop", "Stop", id="sysinfo.stop", tooltip="Stop waiting for the pull in progress"),
+        Binding("a", "auto", "Auto-refresh", id="sysinfo.auto", tooltip="Auto-refresh interval: off, 2, 5, 10, 30 s"),
         Binding("y", "copy", "Copy", id="sysinfo.copy", tooltip="Copy this section as text"),
+        Binding("Y", "copy_all", "Copy all", id="sysinfo.copy_all", tooltip="Copy every section pulled as text"),
         Binding("s", "save", "Save", id="sysinfo.save", tooltip="Save this section to a text file"),
         Binding("slash", "filter", "Filter", id="sysinfo.filter", tooltip="Filter processes or apps"),
         Binding("o", "sort", "Sort", id="sysinfo.sort", tooltip="Sort the table by the next column"),
@@ -55,6 +59,11 @@ class SysinfoPane(DeviceWork, Vertical):
         self.snapshots: dict[str, Any] = {}
         self.pulling: set[str] = set()
         self.auto = False
+        self.auto_seconds = 0
+        """The auto-refresh interval (0 when off)."""
+        self._since_auto = 0.0
+        self._generation = 0
+        """Bumped by stop: a pull that answers after it is dropped."""
         self.auto_pulls = 0
         """Pulls made since auto-refresh was turned on (they are not logged one by one)."""
         self.opened = False
@@ -87,7 +96,7 @@ class SysinfoPane(DeviceWork, Vertical):
         self.query_one("#overview-table", DataTable).add_columns("Field", "Value")
         self.query_one("#processes-table", DataTable).add_columns(*[t for _k, t in PROCESS_COLUMNS])
         self.query_one("#apps-table", DataTable).add_columns(*[t for _k, t in APP_COLUMNS])
-        self.set_interval(AUTO_REFRESH_SECONDS, self._auto_tick)
+        self.set_interval(1.0, self._auto_tick)
 
     def activated(self) -> None:
         """The System tab was opened: pull the section shown if it never was."""
@@ -97,8 +106,14 @@ class SysinfoPane(DeviceWork, Vertical):
             self.pull(section)
 
     def focus_default(self) -> None:
+        """The section's table, else its scrolling text: something inside this pane, so its keys work."""
         tables = self.query(f"#sys-{self.current} DataTable")
-        (tables.first() if tables else self.query_one("#sections")).focus()
+        target = tables.first() if tables else self.query_one(f"#sys-{self.current} VerticalScroll")
+        self.screen.set_focus(target)
+
+    def _focus_section(self, name: str) -> None:
+        if self.current == name and self.screen.focused is None:
+            self.focus_default()
 
     @property
     def current(self) -> str:
@@ -111,25 +126,32 @@ class SysinfoPane(DeviceWork, Vertical):
         name = (event.pane.id or "").removeprefix("sys-")
         if self.opened and name not in self.snapshots:
             self.pull(name)
+        if self.opened and self.screen.focused is None:
+            self.call_after_refresh(self._focus_section, name)
+        self._status()
 
     # -- pulling -------------------------------------------------------------------------------------
-    def pull(self, section: str, *, log: bool = True) -> None:
-        if section in self.pulling:
+    def pull(self, *sections: str, log: bool = True) -> None:
+        """Pull these sections (one round of device work); the one call site of `sysinfo.pull`."""
+        wanted = [name for name in sections if name not in self.pulling]
+        if not wanted:
             return
-        self.pulling.add(section)
+        self.pulling.update(wanted)
         self._status()
         sysinfo, session_id = self.app.services.sysinfo, self.session_id  # type: ignore[attr-defined]
+        generation = self._generation
         self.run_device(
-            f"sysinfo-{section}",
-            lambda: sysinfo.pull(session_id, [section], log=log),
-            lambda snap: SectionPulled("", (section,), snap),
+            f"sysinfo-{'+'.join(wanted)}",
+            lambda: sysinfo.pull(session_id, wanted, log=log),
+            lambda snap: SectionPulled(str(generation), tuple(wanted), snap),
+            exclusive=False,
         )
 
     def worker_failed(self, group: str, error: BaseException | None) -> None:
         if group.startswith("sysinfo-"):
-            self.pulling.discard(group.removeprefix("sysinfo-"))
+            self.pulling.difference_update(group.removeprefix("sysinfo-").split("+"))
             if self.auto and group != "sysinfo-auto":  # a failing pull stops auto-refresh, and says why
-                self.auto = False
+                self.auto, self.auto_seconds = False, 0
                 self._log_auto_stopped(str(error) if error else "a pull failed")
             self._status()
 
@@ -140,16 +162,24 @@ class SysinfoPane(DeviceWork, Vertical):
         snap = self.snapshots.get(self.current)
         if snap is not None:
             parts.append(f"{self.current} taken {snap.taken_at.astimezone():%H:%M:%S} in {snap.elapsed_ms:.0f} ms")
-        parts.append("auto-refresh on" if self.auto else "auto-refresh off (a)")
-        parts.append("[ ] other sections")
+        if self.pulling:
+            parts.append("x stops")
+        parts.append(f"auto-refresh every {self.auto_seconds} s (a)" if self.auto else "auto-refresh off (a)")
+        parts.append("[ ] other sections · R all")
         self.query_one("#sysinfo-status", Label).update(Text(" · ".join(parts), style="dim"))
 
     @on(SectionPulled)
     def pulled(self, message: SectionPulled) -> None:
         message.stop()
-        name = message.refresh[0]
+        if message.text != str(self._generation):
+            return  # stopped (x) before it answered
+        for name in message.refresh:
+            self._show_section(name, message.result)
+        self._status()
+        self.post_message(ActionDone("", ("transcript",)))
+
+    def _show_section(self, name: str, snapshot: Any) -> None:
         self.pulling.discard(name)
-        snapshot = message.result
         self.snapshots[name] = snapshot
         section = snapshot.sections.get(name)
         if name == "overview":
@@ -157,12 +187,19 @@ class SysinfoPane(DeviceWork, Vertical):
         elif name in ("processes", "apps"):
             self._show_table(name)
         else:
-            self.query_one(f"#{name}-text", Static).update(Text(snapshot.to_text()))
+            self.query_one(f"#{name}-text", Static).update(Text(self._section_text(name)))
         if section is not None and section.errors:
             reasons = "; ".join(f"{k}: {v}" for k, v in section.errors.items())
             self.app.notify(reasons, title=f"{name}: incomplete", severity="warning", markup=False)
-        self._status()
-        self.post_message(ActionDone("", ("transcript",)))
+
+    def _section_text(self, name: str) -> str:
+        """One section's readable text (a refresh-all snapshot holds every section: take only this one)."""
+        import dataclasses
+
+        snapshot = self.snapshots[name]
+        if set(snapshot.sections) == {name}:
+            return str(snapshot.to_text())
+        return str(dataclasses.replace(snapshot, sections={name: snapshot.sections[name]}).to_text())
 
     def _show_overview(self, section: Any) -> None:
         from bt_core.sysinfo import overview_rows
@@ -227,22 +264,44 @@ class SysinfoPane(DeviceWork, Vertical):
     def action_refresh(self) -> None:
         self.pull(self.current)
 
-    def action_auto(self) -> None:
-        """Auto-refresh on or off: one transcript event each way, none per pull."""
-        self.auto = not self.auto
-        self._status()
-        self.app.notify("Auto-refresh " + ("on (every 5 s)" if self.auto else "off"), markup=False)
-        if not self.auto:
-            self._log_auto_stopped()
+    def action_refresh_all(self) -> None:
+        self.pull(*self.names)
+
+    def action_stop(self) -> None:
+        """Stop waiting for the pull in progress: its answer is dropped when it comes."""
+        if not self.pulling:
+            self.app.notify("No pull in progress", markup=False, timeout=2)
             return
-        self.auto_pulls = 0
-        sysinfo, session_id, section = self.app.services.sysinfo, self.session_id, self.current  # type: ignore[attr-defined]
-        self.run_device(
-            "sysinfo-auto",
-            lambda: sysinfo.auto_started(session_id, section, AUTO_REFRESH_SECONDS),
-            lambda _event: ActionDone("", ("transcript",)),
-            exclusive=False,
-        )
+        self._generation += 1
+        stopped = ", ".join(sorted(self.pulling))
+        self.pulling.clear()
+        self._status()
+        self.app.notify(f"Stopped waiting for {stopped}", markup=False, timeout=3)
+
+    def action_auto(self) -> None:
+        """The next auto-refresh interval: off, 2, 5, 10, 30 s, off again."""
+        index = AUTO_REFRESH_CHOICES.index(self.auto_seconds) if self.auto_seconds in AUTO_REFRESH_CHOICES else 0
+        self.set_auto(AUTO_REFRESH_CHOICES[(index + 1) % len(AUTO_REFRESH_CHOICES)])
+
+    def set_auto(self, seconds: int) -> None:
+        """Auto-refresh every `seconds` (0: off); one transcript event when it starts and one when it stops."""
+        was = self.auto
+        self.auto_seconds = seconds
+        self.auto = seconds > 0
+        self._since_auto = 0.0
+        self._status()
+        self.app.notify("Auto-refresh " + (f"every {seconds} s" if self.auto else "off"), markup=False)
+        if was and not self.auto:
+            self._log_auto_stopped()
+        elif self.auto and not was:
+            self.auto_pulls = 0
+            sysinfo, session_id, section = self.app.services.sysinfo, self.session_id, self.current  # type: ignore[attr-defined]
+            self.run_device(
+                "sysinfo-auto",
+                lambda: sysinfo.auto_started(session_id, section, seconds),
+                lambda _event: ActionDone("", ("transcript",)),
+                exclusive=False,
+            )
 
     def _log_auto_stopped(self, reason: str | None = None) -> None:
         sysinfo, session_id, pulls = self.app.services.sysinfo, self.session_id, self.auto_pulls  # type: ignore[attr-defined]
@@ -254,7 +313,13 @@ class SysinfoPane(DeviceWork, Vertical):
         )
 
     def _auto_tick(self) -> None:
-        if self.auto and self.screen.is_active and self.current not in self.pulling:
+        if not self.auto:
+            return
+        self._since_auto += 1.0
+        if self._since_auto < self.auto_seconds:
+            return
+        if self.screen.is_active and self.current not in self.pulling:
+            self._since_auto = 0.0
             self.auto_pulls += 1
             self.pull(self.current, log=False)
 
@@ -267,20 +332,36 @@ class SysinfoPane(DeviceWork, Vertical):
     def action_section(self, step: int) -> None:
         names = self.names
         index = (names.index(self.current) + step) % len(names)
+        self.screen.set_focus(None)  # (see SessionScreen.action_tab: a hidden focused widget pulls back)
         self.query_one("#sections", TabbedContent).active = f"sys-{names[index]}"
+        self.focus_default()
 
     def _text(self) -> str | None:
-        snapshot = self.snapshots.get(self.current)
-        if snapshot is None:
+        if self.current not in self.snapshots:
             self.app.notify("Nothing pulled yet: press r", markup=False)
             return None
-        return snapshot.to_text()
+        return self._section_text(self.current)
 
     def action_copy(self) -> None:
         text = self._text()
         if text:
-            self.app.copy_to_clipboard(text)
-            self.app.notify(f"{self.current} copied to the clipboard", markup=False)
+            self._copy(text, self.current)
+
+    def action_copy_all(self) -> None:
+        """Every section pulled, in the tabs' order (R pulls them all first)."""
+        names = [name for name in self.names if name in self.snapshots]
+        if not names:
+            self.app.notify("Nothing pulled yet: press R to pull every section", markup=False)
+            return
+        missing = [name for name in self.names if name not in self.snapshots]
+        what = "the whole snapshot" if not missing else f"{len(names)} sections (R pulls the rest)"
+        self._copy("\n\n".join(self._section_text(name) for name in names), what)
+
+    def _copy(self, text: str, what: str) -> None:
+        """BT_CLIPBOARD_CMD or a desktop tool (bt_core.clipboard), else the terminal (OSC 52)."""
+        from bt_tui.clipboard import copy_text
+
+        copy_text(self, text, what)
 
     def action_save(self) -> None:
         from bt_core import locations
@@ -318,14 +399,18 @@ class SysinfoPane(DeviceWork, Vertical):
         field = "pid" if name == "processes" else "package"
         return next((r for r in self._rows(name) if str(r.get(field)) == key), None)
 
-    def _confirm_then(self, title: str, message: str, confirm: str, call: Any, done_text: str, section: str) -> None:
-        from bt_tui.dialogs import ConfirmDialog
+    def _confirm_then(
+        self, title: str, message: str, confirm: str, call: Any, done_text: str, section: str, typed: str = ""
+    ) -> None:
+        """Ask first (for a system app: make the technician type its name), then act and pull again."""
+        from bt_tui.dialogs import ConfirmDialog, TypedConfirmDialog
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self.run_device(f"system-{section}", call, lambda _r: SectionDoneThenPull(done_text, (section,)))
 
-        self.app.push_screen(ConfirmDialog(title, message, confirm), answered)
+        dialog = TypedConfirmDialog(title, message, typed, confirm) if typed else ConfirmDialog(title, message, confirm)
+        self.app.push_screen(dialog, answered)
 
     def action_kill(self) -> None:
         row = self._selected("processes")
@@ -346,13 +431,18 @@ class SysinfoPane(DeviceWork, Vertical):
         if row is None:
             return
         system, session_id, package = self.app.services.system, self.session_id, str(row.get("package"))  # type: ignore[attr-defined]
+        system_app = bool(row.get("system"))
         self._confirm_then(
-            f"Uninstall {package}?",
-            "The app and its data are removed from the device.",
+            f"Uninstall {'the SYSTEM app ' if system_app else ''}{package}?",
+            "This is part of Android: removing it can break the device until a factory reset. "
+            "Type the package name to confirm."
+            if system_app
+            else "The app and its data are removed from the device.",
             "Uninstall",
             lambda: system.uninstall(session_id, package),
             f"Uninstalled {package}",
             "apps",
+            typed=package if system_app else "",
         )
 
     @on(ActionDone)

@@ -38,6 +38,9 @@ async def test_start_session_from_queue_and_chat(services, vdevice):
         await pilot.pause()
         await pilot.press(*"one mom")
         await pilot.pause()
+        await pilot.press("enter")  # inserted into the input to edit first; Enter again sends it
+        await pilot.pause()
+        assert app.screen.query_one("#chat-input").value.startswith("Thank you. Please give me")
         await pilot.press("enter")
         await settle(app, pilot)
         canned = services.store.events(record.id, kinds=["chat.sent"])[-1]
