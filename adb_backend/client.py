@@ -10,7 +10,6 @@ import subprocess
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from adb_backend.device import Device
 from adb_backend.errors import (
@@ -22,11 +21,9 @@ from adb_backend.errors import (
     MultipleDevices,
     translate,
 )
+from adb_backend.host import HostClient
 from adb_backend.server import ServerAddress, default_server_address, ensure_server, resolve_adb_path
 from adb_backend.types import DeviceInfo
-
-if TYPE_CHECKING:
-    from adbutils import AdbClient
 
 DEFAULT_SOCKET_TIMEOUT = 20.0
 _TCP_SERIAL = re.compile(r"^[\w.\-\[\]:]+:\d+$")
@@ -54,7 +51,7 @@ class AdbBackend:
         self.servers = list(servers or [default_server_address()])
         self._adb_path = adb_path
         self.socket_timeout = socket_timeout
-        self._clients: dict[ServerAddress, object] = {}
+        self._clients: dict[ServerAddress, HostClient] = {}
 
     # -- servers -----------------------------------------------------------------------------------
     @property
@@ -63,8 +60,9 @@ class AdbBackend:
             self._adb_path = resolve_adb_path()
         return self._adb_path
 
-    def client(self, server: ServerAddress) -> AdbClient:
-        """An adbutils client for the server, starting a local server first if none answers."""
+    def client(self, server: ServerAddress) -> HostClient:
+        """A host-protocol client for the server (adb_backend/host.py: no adbutils import on the hot
+        paths), starting a local server first if none answers."""
         if server not in self._clients:
             try:
                 ensure_server(server, self.adb_path if server.local else None)
@@ -74,11 +72,7 @@ class AdbBackend:
                 raise AdbServerUnreachable(
                     f"adb server at {server} is unreachable ({error}); start it or check --adb-server"
                 ) from None
-            import adbutils  # deferred: keeps `bt --help` fast
-
-            self._clients[server] = adbutils.AdbClient(
-                host=server.host, port=server.port, socket_timeout=self.socket_timeout
-            )
+            self._clients[server] = HostClient(server.host, server.port, socket_timeout=self.socket_timeout)
         return self._clients[server]
 
     # -- discovery ---------------------------------------------------------------------------------
@@ -89,7 +83,7 @@ class AdbBackend:
             client = self.client(server)
             try:
                 infos = client.list(extended=True)
-            except Exception as error:  # adbutils raises bare socket errors here too
+            except Exception as error:  # bare socket errors too
                 raise AdbServerUnreachable(f"adb server at {server} did not answer: {error}") from None
             for info in infos:
                 tags = dict(info.tags or {})
