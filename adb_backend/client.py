@@ -52,6 +52,7 @@ class AdbBackend:
         self._adb_path = adb_path
         self.socket_timeout = socket_timeout
         self._clients: dict[ServerAddress, HostClient] = {}
+        self._devices: dict[tuple[ServerAddress, str], Device] = {}
 
     # -- servers -----------------------------------------------------------------------------------
     @property
@@ -62,18 +63,22 @@ class AdbBackend:
 
     def client(self, server: ServerAddress) -> HostClient:
         """A host-protocol client for the server (adb_backend/host.py: no adbutils import on the hot
-        paths), starting a local server first if none answers."""
+        paths). A local server is started when the first connection finds none (no probe before)."""
         if server not in self._clients:
-            try:
-                ensure_server(server, self.adb_path if server.local else None)
-            except FileNotFoundError as error:
-                raise AdbServerUnreachable(f"cannot start the adb server: {error}") from None
-            except (OSError, subprocess.SubprocessError) as error:
-                raise AdbServerUnreachable(
-                    f"adb server at {server} is unreachable ({error}); start it or check --adb-server"
-                ) from None
-            self._clients[server] = HostClient(server.host, server.port, socket_timeout=self.socket_timeout)
+            self._clients[server] = HostClient(
+                server.host, server.port, socket_timeout=self.socket_timeout, start=lambda: self._start(server)
+            )
         return self._clients[server]
+
+    def _start(self, server: ServerAddress) -> None:
+        try:
+            ensure_server(server, self.adb_path if server.local else None)
+        except FileNotFoundError as error:
+            raise AdbServerUnreachable(f"cannot start the adb server: {error}") from None
+        except (OSError, subprocess.SubprocessError) as error:
+            raise AdbServerUnreachable(
+                f"adb server at {server} is unreachable ({error}); start it or check --adb-server"
+            ) from None
 
     # -- discovery ---------------------------------------------------------------------------------
     def devices(self, *, details: bool = True) -> list[DeviceInfo]:
@@ -83,6 +88,8 @@ class AdbBackend:
             client = self.client(server)
             try:
                 infos = client.list(extended=True)
+            except BackendError:
+                raise
             except Exception as error:  # bare socket errors too
                 raise AdbServerUnreachable(f"adb server at {server} did not answer: {error}") from None
             for info in infos:
@@ -150,9 +157,16 @@ class AdbBackend:
         return info
 
     def open(self, serial: str, *, server: ServerAddress | None = None) -> Device:
-        """A Device handle for a serial on a given (or the first) server; no round trip yet."""
+        """The Device handle for a serial on a given (or the first) server; no round trip yet.
+
+        One handle per device and backend, so what it learns once (its features) is asked once per
+        process, whichever area opens it.
+        """
         server = server or self._server_of(serial)
-        return Device(self.client(server), serial, server=str(server))
+        key = (server, serial)
+        if key not in self._devices:
+            self._devices[key] = Device(self.client(server), serial, server=str(server))
+        return self._devices[key]
 
     def _server_of(self, serial: str) -> ServerAddress:
         if len(self.servers) == 1:

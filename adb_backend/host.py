@@ -11,8 +11,11 @@ implement is handed to a real adbutils client, created (and imported) only then.
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from adb_backend.errors import AdbServerUnreachable
 
 _OKAY = b"OKAY"
 _FAIL = b"FAIL"
@@ -80,15 +83,30 @@ class HostConnection:
 class HostClient:
     """The adb server at host:port. Method names and answers follow adbutils' `AdbClient`."""
 
-    def __init__(self, host: str, port: int, *, socket_timeout: float | None = None) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        *,
+        socket_timeout: float | None = None,
+        start: Callable[[], None] | None = None,
+    ) -> None:
         self.host = host
         self.port = port
         self.socket_timeout = socket_timeout
+        self._start = start  # starts the server when nothing answers; called at most once
         self._adbutils: Any = None
 
     def make_connection(self, timeout: float | None = None) -> HostConnection:
         """A fresh connection; `timeout` (else the client's) applies to every later read and write."""
-        conn = socket.create_connection((self.host, self.port), timeout=_CONNECT_TIMEOUT)
+        try:
+            conn = socket.create_connection((self.host, self.port), timeout=_CONNECT_TIMEOUT)
+        except OSError as error:
+            if self._start is None:
+                raise AdbServerUnreachable(f"adb server at {self.host}:{self.port} did not answer ({error})") from None
+            start, self._start = self._start, None
+            start()  # raises AdbServerUnreachable when it cannot start one (or the server is remote)
+            return self.make_connection(timeout)
         # adb's own client disables Nagle too: requests are small and each waits for its answer.
         conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         conn.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
