@@ -95,6 +95,13 @@ class Store:
         return store
 
     def _migrate(self, sqlite_path: Path | None) -> None:
+        """Bring the schema up to date; on every run but the first after an upgrade, one query does."""
+        try:
+            with self.engine.connect() as conn:
+                if migrations.is_current(conn):
+                    return
+        except OperationalError as error:
+            raise StoreError(f"cannot open the session store: {error.orig}") from None
         lock_file = None
         try:
             if sqlite_path is not None:
