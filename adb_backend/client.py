@@ -10,7 +10,6 @@ import subprocess
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from adb_backend.device import Device
 from adb_backend.errors import (
@@ -22,17 +21,9 @@ from adb_backend.errors import (
     MultipleDevices,
     translate,
 )
-from adb_backend.server import (
-    ServerAddress,
-    default_server_address,
-    ensure_server,
-    resolve_adb_path,
-    server_is_up,
-)
+from adb_backend.host import HostClient
+from adb_backend.server import ServerAddress, default_server_address, ensure_server, resolve_adb_path
 from adb_backend.types import DeviceInfo
-
-if TYPE_CHECKING:
-    from adbutils import AdbClient
 
 DEFAULT_SOCKET_TIMEOUT = 20.0
 _TCP_SERIAL = re.compile(r"^[\w.\-\[\]:]+:\d+$")
@@ -62,7 +53,8 @@ class AdbBackend:
         self._startable = set() if servers else {self.servers[0]}
         self._adb_path = adb_path
         self.socket_timeout = socket_timeout
-        self._clients: dict[ServerAddress, object] = {}
+        self._clients: dict[ServerAddress, HostClient] = {}
+        self._devices: dict[tuple[ServerAddress, str], Device] = {}
 
     # -- servers -----------------------------------------------------------------------------------
     @property
@@ -71,30 +63,30 @@ class AdbBackend:
             self._adb_path = resolve_adb_path()
         return self._adb_path
 
-    def client(self, server: ServerAddress) -> AdbClient:
-        """An adbutils client for the server, starting a local server first if none answers."""
+    def client(self, server: ServerAddress) -> HostClient:
+        """A host-protocol client for the server (adb_backend/host.py: no adbutils import on the hot
+        paths). A local server is started when the first connection finds none (no probe before)."""
         if server not in self._clients:
-            try:
-                if server not in self._startable:
-                    if not server_is_up(server):
-                        raise AdbServerUnreachable(
-                            f"no adb server answers at {server}; bt never starts a server it is pointed at:"
-                            " start it there (adb -P PORT start-server) or check --adb-server"
-                        )
-                else:
-                    ensure_server(server, self.adb_path if server.local else None)
-            except FileNotFoundError as error:
-                raise AdbServerUnreachable(f"cannot start the adb server: {error}") from None
-            except (OSError, subprocess.SubprocessError) as error:
-                raise AdbServerUnreachable(
-                    f"adb server at {server} is unreachable ({error}); start it or check --adb-server"
-                ) from None
-            import adbutils  # deferred: keeps `bt --help` fast
-
-            self._clients[server] = adbutils.AdbClient(
-                host=server.host, port=server.port, socket_timeout=self.socket_timeout
+            self._clients[server] = HostClient(
+                server.host, server.port, socket_timeout=self.socket_timeout, start=lambda: self._start(server)
             )
         return self._clients[server]
+
+    def _start(self, server: ServerAddress) -> None:
+        """Start the default local server; one bt is pointed at must already run."""
+        if server not in self._startable:
+            raise AdbServerUnreachable(
+                f"no adb server answers at {server}; bt never starts a server it is pointed at:"
+                " start it there (adb -P PORT start-server) or check --adb-server"
+            )
+        try:
+            ensure_server(server, self.adb_path if server.local else None)
+        except FileNotFoundError as error:
+            raise AdbServerUnreachable(f"cannot start the adb server: {error}") from None
+        except (OSError, subprocess.SubprocessError) as error:
+            raise AdbServerUnreachable(
+                f"adb server at {server} is unreachable ({error}); start it or check --adb-server"
+            ) from None
 
     # -- discovery ---------------------------------------------------------------------------------
     def devices(self, *, details: bool = True) -> list[DeviceInfo]:
@@ -104,7 +96,9 @@ class AdbBackend:
             client = self.client(server)
             try:
                 infos = client.list(extended=True)
-            except Exception as error:  # adbutils raises bare socket errors here too
+            except BackendError:
+                raise
+            except Exception as error:  # bare socket errors too
                 raise AdbServerUnreachable(f"adb server at {server} did not answer: {error}") from None
             for info in infos:
                 tags = dict(info.tags or {})
@@ -171,9 +165,16 @@ class AdbBackend:
         return info
 
     def open(self, serial: str, *, server: ServerAddress | None = None) -> Device:
-        """A Device handle for a serial on a given (or the first) server; no round trip yet."""
+        """The Device handle for a serial on a given (or the first) server; no round trip yet.
+
+        One handle per device and backend, so what it learns once (its features) is asked once per
+        process, whichever area opens it.
+        """
         server = server or self._server_of(serial)
-        return Device(self.client(server), serial, server=str(server))
+        key = (server, serial)
+        if key not in self._devices:
+            self._devices[key] = Device(self.client(server), serial, server=str(server))
+        return self._devices[key]
 
     def _server_of(self, serial: str) -> ServerAddress:
         if len(self.servers) == 1:

@@ -47,10 +47,14 @@ class ServerAddress:
 
 
 def bundled_adb_path() -> Path:
-    """The adb binary shipped inside the adbutils wheel."""
-    import adbutils  # deferred: adbutils pulls requests and friends (~60 ms)
+    """The adb binary shipped inside the adbutils wheel (found without importing adbutils, which pulls
+    in requests and Pillow)."""
+    from importlib.util import find_spec
 
-    return Path(adbutils.__file__).parent / "binaries" / "adb"
+    spec = find_spec("adbutils")
+    if spec is None or spec.origin is None:
+        raise FileNotFoundError("adbutils is not installed, so there is no bundled adb: set BT_ADB")
+    return Path(spec.origin).parent / "binaries" / "adb"
 
 
 def resolve_adb_path(explicit: str | None = None) -> Path:

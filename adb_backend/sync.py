@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import builtins
 import os
-import socket
 import stat as S
 import struct
-import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -385,43 +383,10 @@ class SyncClient:
                 raise TransferCancelled("transfer cancelled", serial=self.serial)
 
 
-_FEATURES: dict[tuple[str, str], tuple[float, frozenset[str]]] = {}
-_FEATURES_TTL = 2.0
-
-
 def device_features(device: Device) -> frozenset[str]:
-    """The device's features, remembered for 2 s: one transfer opens several Device handles in a row,
-    and each would ask the server again (a connection and a 10 ms close each)."""
-    key = (device.server, device.serial)
-    now = time.monotonic()
-    hit = _FEATURES.get(key)
-    if hit is not None and now - hit[0] < _FEATURES_TTL:
-        return hit[1]
-    features = _ask_server_features(device.server, device.serial)
-    if features is None:
-        features = device.features()  # the Device's own path, with its error translation
-    _FEATURES[key] = (now, features)
-    return features
-
-
-def _ask_server_features(server: str, serial: str) -> frozenset[str] | None:
-    """`host-serial:S:features` on a plain socket (closed at once); None on any trouble."""
-    from adb_backend.server import ServerAddress
-
-    try:
-        address = ServerAddress.parse(server)
-        with socket.create_connection((address.host, address.port), timeout=10) as conn:
-            request = f"host-serial:{serial}:features".encode()
-            conn.sendall(b"%04x" % len(request) + request)
-            reader = conn.makefile("rb")
-            if reader.read(4) != b"OKAY":
-                return None
-            length = int(reader.read(4), 16)
-            text = reader.read(length).decode("utf-8", "replace")
-            reader.close()
-    except (OSError, ValueError):
-        return None
-    return frozenset(f for f in text.strip().split(",") if f)
+    """The device's features: the Device handle asks once and keeps them, and `AdbBackend.open` gives
+    every area the same handle, so a command asks the server once per process."""
+    return device.features()
 
 
 def _stat2(fields: tuple[int, ...]) -> RemoteStat:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -105,10 +104,14 @@ def get(ctx: typer.Context) -> CliContext:
 
 def emit_json(value: Any) -> None:
     """Exactly one JSON document on stdout."""
+    import json  # deferred, like everything a command may not need: `bt --help` never writes JSON
+
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")
     sys.stdout.flush()
 
 
 def emit_json_line(value: Any) -> None:
+    import json
+
     sys.stdout.write(json.dumps(value, ensure_ascii=False, default=str) + "\n")
     sys.stdout.flush()

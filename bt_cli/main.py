@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import sys
 from typing import Annotated
 
@@ -11,6 +10,7 @@ import typer
 
 from bt_cli import context
 from bt_cli.exit_codes import ExitCode, exit_code_for
+from bt_cli.lazy_group import LazyGroup, root_group
 
 app = typer.Typer(
     name="bt",
@@ -22,8 +22,9 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-# Each module registers its commands with `register(app)`; a module is imported only when bt starts,
-# and a missing one is an error, never a silently missing feature.
+# Each module registers its commands with `register(app)`. The root group imports a module only when
+# one of its commands runs (bt_cli/lazy_group.py, names in bt_cli/command_table.py); a module missing
+# from that table is imported at start-up, so a command is never silently missing.
 COMMAND_MODULES = (
     "devices",
     "session",
@@ -96,8 +97,15 @@ def root(
 
 
 def _register() -> None:
-    for name in COMMAND_MODULES:
-        importlib.import_module(f"bt_cli.{name}").register(app)
+    app.info.cls = root_group(COMMAND_MODULES)
+
+
+def full_command() -> click.Group:
+    """The root group with every command built (man pages, tests that walk every command)."""
+    command = typer.main.get_command(app)
+    assert isinstance(command, LazyGroup)
+    command.load_all()
+    return command
 
 
 _register()

@@ -29,16 +29,15 @@ ENVIRONMENT = [
 
 
 def generate(target: Path) -> None:
-    import typer
     from click_man.core import write_man_pages
 
     from bt_cli.exit_codes import describe
-    from bt_cli.main import app
+    from bt_cli.main import full_command
 
     target.mkdir(parents=True, exist_ok=True)
     for old in target.glob("*.1"):
         old.unlink()
-    command = typer.main.get_command(app)
+    command = full_command()
     write_man_pages("bt", command, target_dir=str(target), date=DATE, version="0.1.0")
     main_page = target / "bt.1"
     extra = [".SH EXIT STATUS"]

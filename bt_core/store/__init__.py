@@ -100,6 +100,14 @@ class Store:
         return store
 
     def _migrate(self, sqlite_path: Path | None) -> None:
+        """Bring the schema up to date; on every run but the first after an upgrade, one query does."""
+        where = f" at {sqlite_path}" if sqlite_path is not None else ""
+        try:
+            with self.engine.connect() as conn:
+                if migrations.is_current(conn):
+                    return
+        except DatabaseError as error:
+            raise StoreError(f"cannot open the session store{where}: {_one_line(error)}") from None
         lock_file = None
         try:
             if sqlite_path is not None:
@@ -110,7 +118,6 @@ class Store:
         except OSError as error:
             raise StoreError(f"cannot open the session store at {sqlite_path}: {error.strerror}") from None
         except DatabaseError as error:
-            where = f" at {sqlite_path}" if sqlite_path is not None else ""
             raise StoreError(f"cannot open the session store{where}: {_one_line(error)}") from None
         finally:
             if lock_file is not None:

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 
 from sqlalchemy import Connection, select, text
+from sqlalchemy.exc import DBAPIError
 
 from bt_core.store import schema
 
@@ -97,6 +98,15 @@ def current_version(conn: Connection) -> int:
     value = conn.execute(select(schema.schema_version.c.version).order_by(schema.schema_version.c.version.desc()))
     row = value.first()
     return int(row[0]) if row else 0
+
+
+def is_current(conn: Connection) -> bool:
+    """One cheap query, no lock: is the schema already at LATEST? False if the table is missing too."""
+    try:
+        version = conn.execute(text("SELECT MAX(version) FROM bt_schema_version")).scalar()
+    except DBAPIError:
+        return False
+    return version == LATEST
 
 
 def migrate(conn: Connection) -> int:

@@ -4,9 +4,8 @@ a foreground server with its own flags) are named here with the reason."""
 from __future__ import annotations
 
 import click
-import typer
 
-from bt_cli.main import app
+from bt_cli.main import full_command
 
 NO_JSON = {
     "tui": "a full-screen terminal UI",
@@ -26,7 +25,7 @@ def _leaves(command: click.Command, path: list[str]):
 def test_every_command_has_json():
     missing = [
         name
-        for name, command in _leaves(typer.main.get_command(app), [])
+        for name, command in _leaves(full_command(), [])
         if name not in NO_JSON and "--json" not in {o for p in command.params for o in getattr(p, "opts", [])}
     ]
     assert missing == []

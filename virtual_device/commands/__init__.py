@@ -9,6 +9,7 @@ toybox/Android wording and exit code. Command modules are imported lazily by `lo
 from __future__ import annotations
 
 import importlib
+import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -83,6 +84,7 @@ _MODULES = (
     "bugreport",
 )
 _loaded = False
+_load_lock = threading.RLock()
 
 
 def command(*names: str) -> Callable[[CommandFn], CommandFn]:
@@ -97,17 +99,24 @@ def command(*names: str) -> Callable[[CommandFn], CommandFn]:
 
 
 def load_all() -> None:
-    """Import every command module once (they register themselves)."""
+    """Import every command module once (they register themselves).
+
+    Under a lock, and marked done only after the imports: a second device in the same process (each runs
+    on its own thread) must not look a command up while the first is still registering them.
+    """
     global _loaded
     if _loaded:
         return
-    _loaded = True
-    for mod in _MODULES:
-        try:
-            importlib.import_module(f"{__name__}.{mod}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{mod}":
-                raise
+    with _load_lock:
+        if _loaded:
+            return
+        for mod in _MODULES:
+            try:
+                importlib.import_module(f"{__name__}.{mod}")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{__name__}.{mod}":
+                    raise
+        _loaded = True
 
 
 def lookup(name: str) -> CommandFn | None:
