@@ -387,10 +387,13 @@ class Connection:
 
     # ---------------------------------------------------------------- streams
     async def _open(self, remote_id: int, service: str) -> None:
-        from virtual_device.loopback import loopback_of
-        from virtual_device.services import find_service
+        from virtual_device.services import find_service, misc
 
-        found = find_service(service, self.device.device_ports | loopback_of(self.device.state).ports())
+        found = find_service(service)
+        if service.startswith("tcp:"):
+            # adbd connects first and refuses the OPEN when nothing listens on the device
+            peer = await misc.open_device_port(self.device, service)
+            found = None if peer is None else ("tcp", misc.tcp_service(peer))
         if found is None:
             self.send(A_CLSE, 0, remote_id)
             return
