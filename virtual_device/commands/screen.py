@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 
 from virtual_device.commands import CommandContext, command
+from virtual_device.commands.options import UsageError, spec
 
 SCREENCAP_USAGE = """usage: screencap [-hp] [-d display-id] [FILENAME]
    -h: this message
@@ -174,16 +175,20 @@ class RecordOptions:
     path: str = ""
 
 
-_WITH_VALUE = {"size", "bit-rate", "time-limit", "output-format", "display-id", "codec-name", "bframes"}
-_FLAGS = {
-    "help",
-    "verbose",
-    "bugreport",
-    "show-device-info",
-    "show-frame-time",
-    "rotate",
-    "monotonic-time",
-    "persistent-surface",
+# screenrecord.cpp's longOptions (its short-option string is empty); `*` keeps every value given,
+# since screenrecord checks each one as getopt_long returns it (a later valid one does not excuse it)
+RECORD_OPTS = (
+    "(help)(verbose)(bugreport)(show-device-info)(show-frame-time)(rotate)(monotonic-time)"
+    "(persistent-surface)(size)*(bit-rate)*(time-limit)*(output-format)*(display-id):(codec-name):(bframes)*"
+)
+_CHECKED = ("size", "bit-rate", "time-limit", "output-format", "bframes")
+
+# bionic's getopt_long (OpenBSD's) words each failure so, after "screenrecord: "
+_GETOPT_TEXTS = {
+    "unknown": "unknown option -- {}",
+    "missing": "option requires an argument -- {}",
+    "no-argument": "option doesn't take an argument -- {}",
+    "ambiguous": "ambiguous option -- {}",
 }
 
 
@@ -227,81 +232,64 @@ def _parse_size(text: str) -> tuple[int, int] | None:
 
 
 async def _parse_record_args(ctx: CommandContext, argv: list[str]) -> RecordOptions | int:
-    """getopt_long-like parsing (long options only, `--opt value` or `--opt=value`, permuted positionals)."""
-    opts = RecordOptions()
-    positionals: list[str] = []
-    args = argv[1:]
-    i = 0
+    """RecordOptions, or the exit status after screenrecord's own message (parseArgs returns 2)."""
+    prog = argv[0].rsplit("/", 1)[-1]
+    try:
+        parsed = spec(RECORD_OPTS).parse(argv)
+    except UsageError as exc:
+        option = exc.option
+        if exc.reason == "unknown" and len(option) == 1:
+            text = f"invalid option -- {option}"  # a short option: the string "" knows none
+        else:
+            text = _GETOPT_TEXTS.get(exc.reason, "{}").format(option or exc)
+        await ctx.err(f"{prog}: {text}\n")
+        return 2
     api = _api_level(ctx)
-    while i < len(args):
-        arg = args[i]
-        i += 1
-        if arg == "--":
-            positionals.extend(args[i:])
-            break
-        if not arg.startswith("--"):
-            if arg.startswith("-") and arg != "-":
-                await ctx.err(f"{argv[0]}: invalid option -- '{arg[1:2]}'\n")
+    if "help" in parsed:
+        await ctx.err(_usage(api))
+        return 0
+    opts = RecordOptions(verbose="verbose" in parsed, bugreport="bugreport" in parsed)
+    for name in _CHECKED:
+        for value in parsed.every(name):
+            failure = _apply(opts, name, value, api)
+            if failure is not None:
+                await ctx.err(failure)
                 return 2
-            positionals.append(arg)
-            continue
-        name, eq, value = arg[2:].partition("=")
-        if name in _FLAGS:
-            if eq:
-                await ctx.err(f"{argv[0]}: option '--{name}' doesn't allow an argument\n")
-                return 2
-            if name == "help":
-                await ctx.err(_usage(api))
-                return 0
-            opts.verbose |= name == "verbose"
-            opts.bugreport |= name == "bugreport"
-            continue
-        if name not in _WITH_VALUE:
-            await ctx.err(f"{argv[0]}: unrecognized option '{arg}'\n")
-            return 2
-        if not eq:
-            if i >= len(args):
-                await ctx.err(f"{argv[0]}: option '--{name}' requires an argument\n")
-                return 2
-            value = args[i]
-            i += 1
-        if name == "size":
-            size = _parse_size(value)
-            if size is None:
-                await ctx.err(f"Invalid size '{value}', must be width x height\n")
-                return 2
-            if 0 in size:
-                await ctx.err(f"Invalid size {size[0]}x{size[1]}, width and height may not be zero\n")
-                return 2
-            opts.size = size
-        elif name == "bit-rate":
-            rate = _parse_bit_rate(value)
-            if rate is None:
-                await ctx.err(f"Unrecognized value: {value}\n")
-                return 2
-            if not MIN_BIT_RATE <= rate <= MAX_BIT_RATE:
-                await ctx.err(f"Bit rate {rate}bps outside acceptable range [{MIN_BIT_RATE},{MAX_BIT_RATE}]\n")
-                return 2
-            opts.bit_rate = rate
-        elif name == "time-limit":
-            limit = _atoi(value)
-            if api <= 33 and (limit <= 0 or limit > MAX_TIME_LIMIT):
-                await ctx.err(f"Time limit {limit}s outside acceptable range [1,{MAX_TIME_LIMIT}]\n")
-                return 2
-            opts.time_limit = limit if limit >= 0 else 0
-        elif name == "output-format":
-            if value not in ("mp4", "h264"):
-                await ctx.err(f"Unknown format '{value}'\n")
-                return 2
-            opts.output_format = value
-        elif name == "bframes" and _parse_bit_rate(value) is None:
-            await ctx.err(f"Unrecognized value: {value}\n")
-            return 2
-    if len(positionals) != 1:
+    if len(parsed.args) != 1:
         await ctx.err("Must specify output file (see --help).\n")
         return 2
-    opts.path = positionals[0]
+    opts.path = parsed.args[0]
     return opts
+
+
+def _apply(opts: RecordOptions, name: str, value: str, api: int) -> str | None:
+    """Set one option from its text; screenrecord's error line when the value is refused."""
+    if name == "size":
+        size = _parse_size(value)
+        if size is None:
+            return f"Invalid size '{value}', must be width x height\n"
+        if 0 in size:
+            return f"Invalid size {size[0]}x{size[1]}, width and height may not be zero\n"
+        opts.size = size
+    elif name == "bit-rate":
+        rate = _parse_bit_rate(value)
+        if rate is None:
+            return f"Unrecognized value: {value}\n"
+        if not MIN_BIT_RATE <= rate <= MAX_BIT_RATE:
+            return f"Bit rate {rate}bps outside acceptable range [{MIN_BIT_RATE},{MAX_BIT_RATE}]\n"
+        opts.bit_rate = rate
+    elif name == "time-limit":
+        limit = _atoi(value)
+        if api <= 33 and (limit <= 0 or limit > MAX_TIME_LIMIT):
+            return f"Time limit {limit}s outside acceptable range [1,{MAX_TIME_LIMIT}]\n"
+        opts.time_limit = limit if limit >= 0 else 0
+    elif name == "output-format":
+        if value not in ("mp4", "h264"):
+            return f"Unknown format '{value}'\n"
+        opts.output_format = value
+    elif name == "bframes" and _parse_bit_rate(value) is None:
+        return f"Unrecognized value: {value}\n"
+    return None
 
 
 @command("screenrecord")
