@@ -72,6 +72,9 @@ class Options:
     args: list[str] = field(default_factory=list)
     flags: set[str] = field(default_factory=set)
     values: dict[str, str | int | list[str]] = field(default_factory=dict)
+    #: Every option as given, in command-line order (key, its text or None): for programs that act on
+    #: each option as getopt returns it (screenrecord's --help after a bad value never runs).
+    given: list[tuple[str, str | None]] = field(default_factory=list)
 
     def __contains__(self, key: str) -> bool:
         return key in self.flags
@@ -265,6 +268,7 @@ class OptionSpec:
             result.values.pop(key, None)
         result.flags.add(opt.key)
         result.flags.update(opt.on)
+        result.given.append((opt.key, value))
         clash = next((k for k in sorted(opt.excludes) if k in result.flags), None)
         if clash is not None:
             raise UsageError(f"No '{opt.key}' with '{clash}'")

@@ -175,13 +175,12 @@ class RecordOptions:
     path: str = ""
 
 
-# screenrecord.cpp's longOptions (its short-option string is empty); `*` keeps every value given,
-# since screenrecord checks each one as getopt_long returns it (a later valid one does not excuse it)
+# screenrecord.cpp's longOptions (its short-option string is empty)
 RECORD_OPTS = (
     "(help)(verbose)(bugreport)(show-device-info)(show-frame-time)(rotate)(monotonic-time)"
-    "(persistent-surface)(size)*(bit-rate)*(time-limit)*(output-format)*(display-id):(codec-name):(bframes)*"
+    "(persistent-surface)(size):(bit-rate):(time-limit):(output-format):(display-id):(codec-name):(bframes):"
 )
-_CHECKED = ("size", "bit-rate", "time-limit", "output-format", "bframes")
+
 
 # bionic's getopt_long (OpenBSD's) words each failure so, after "screenrecord: "
 _GETOPT_TEXTS = {
@@ -245,16 +244,18 @@ async def _parse_record_args(ctx: CommandContext, argv: list[str]) -> RecordOpti
         await ctx.err(f"{prog}: {text}\n")
         return 2
     api = _api_level(ctx)
-    if "help" in parsed:
-        await ctx.err(_usage(api))
-        return 0
-    opts = RecordOptions(verbose="verbose" in parsed, bugreport="bugreport" in parsed)
-    for name in _CHECKED:
-        for value in parsed.every(name):
-            failure = _apply(opts, name, value, api)
-            if failure is not None:
-                await ctx.err(failure)
-                return 2
+    opts = RecordOptions()
+    # screenrecord acts on each option as getopt_long returns it: a bad value before --help ends the run
+    for name, value in parsed.given:
+        if name == "help":
+            await ctx.err(_usage(api))
+            return 0
+        opts.verbose |= name == "verbose"
+        opts.bugreport |= name == "bugreport"
+        failure = _apply(opts, name, value or "", api)
+        if failure is not None:
+            await ctx.err(failure)
+            return 2
     if len(parsed.args) != 1:
         await ctx.err("Must specify output file (see --help).\n")
         return 2
