@@ -188,7 +188,8 @@ def test_the_device_reaches_the_computer_only_through_adb_reverse(adb_server: Ad
 
         t = threading.Thread(target=serve, daemon=True)
         t.start()
-        r = adb_server.adb("-s", vdevice.serial, "shell", f"echo hi | nc 127.0.0.1 {device_port}")
+        # stdin stays open until the answer is in: an adb stream has no half-close (adbd ends it at EOF)
+        r = adb_server.adb("-s", vdevice.serial, "shell", f"(echo hi; sleep 3) | nc 127.0.0.1 {device_port}")
         t.join(10)
         assert got == [b"hi\n"] and r.stdout == b"hello phone\n"
         # and `adb forward` onto the reversed port reaches the same listener, as on a phone

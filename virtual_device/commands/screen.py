@@ -12,9 +12,16 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 from virtual_device.commands import CommandContext, command
 from virtual_device.commands.options import UsageError, spec
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from virtual_device.profiles import Encoder
+    from virtual_device.screen.encoder import H264Encoder
 
 SCREENCAP_USAGE = """usage: screencap [-hp] [-d display-id] [FILENAME]
    -h: this message
@@ -43,7 +50,7 @@ def _display_ids(ctx: CommandContext) -> tuple[int, ...]:
     return tuple(version.display_ids) if version is not None else (4619827259835644672,)
 
 
-def _encoder(ctx: CommandContext):
+def _encoder(ctx: CommandContext) -> Encoder | None:
     version = getattr(ctx.device, "version", None)
     return version.encoder if version is not None else None
 
@@ -339,7 +346,7 @@ async def screenrecord(ctx: CommandContext, argv: list[str]) -> int:
 
     # the MP4 muxer seeks back to write sizes; device files are append-only streams, so spool first
     spool = tempfile.SpooledTemporaryFile(max_size=64 << 20) if opts.output_format == "mp4" else None
-    encoder = H264Encoder(width, height, opts.bit_rate, output=spool)
+    encoder = H264Encoder(width, height, opts.bit_rate, output=cast(BinaryIO | None, spool))
     recorder = _Recorder(ctx, encoder, opts, handle, to_stdout, spool)
     try:
         reason = await recorder.run()
@@ -361,7 +368,15 @@ async def screenrecord(ctx: CommandContext, argv: list[str]) -> int:
 class _Recorder:
     """The frame loop: render the latest state when it changes (or every second), encode off-loop, send."""
 
-    def __init__(self, ctx: CommandContext, encoder, opts: RecordOptions, handle, to_stdout: bool, spool=None) -> None:
+    def __init__(
+        self,
+        ctx: CommandContext,
+        encoder: H264Encoder,
+        opts: RecordOptions,
+        handle: Any,
+        to_stdout: bool,
+        spool: Any = None,
+    ) -> None:
         self.ctx, self.encoder, self.opts, self.handle, self.to_stdout = ctx, encoder, opts, handle, to_stdout
         self.spool = spool
         self.last_pts = 0
@@ -454,7 +469,7 @@ class _Recorder:
                 pass
 
 
-def _frame_time_overlay(image, pts_ms: int, frame_number: int) -> None:
+def _frame_time_overlay(image: Image.Image, pts_ms: int, frame_number: int) -> None:
     """--bugreport: wall-clock time and frame number in the top-left corner, like the real overlay."""
     from datetime import datetime
 
