@@ -10,6 +10,7 @@ PyAV is imported inside functions only, so importing this module stays cheap.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import struct
 import threading
@@ -311,12 +312,15 @@ class ScreenStream:
         on_packet: Callable[[bytes, float], None] | None = None,
         fallback: bool = True,
         max_failed_starts: int = MAX_FAILED_STARTS,
+        on_fallback: Callable[[tuple[int, int], tuple[int, int], str], None] | None = None,
     ) -> None:
         self.device = device
         self.config = config
         self._fallbacks = fallback_sizes(config.size) if fallback else []
         self.fallbacks_used: list[tuple[int, int]] = []
         """Smaller sizes the stream moved to because the device's encoder refused the one asked for."""
+        self.on_fallback = on_fallback
+        """Told (refused size, new size, what the device said) from the reader thread at each step down."""
         self.device_said = ""
         """The last text screenrecord printed (warnings, or why it stopped)."""
         self.max_failed_starts = max_failed_starts
@@ -414,9 +418,12 @@ class ScreenStream:
         self.device_said = said or self.device_said
         refused_size = not said or any(word in said for word in ("codec", "configure", "encoder", "size"))
         if self._fallbacks and refused_size:
-            size = self._fallbacks.pop(0)
+            size, refused = self._fallbacks.pop(0), self.config.size
             self.config = with_size(self.config, size)
             self.fallbacks_used.append(size)
+            if self.on_fallback is not None:
+                with contextlib.suppress(Exception):  # the listener's failure must not stop the stream
+                    self.on_fallback(refused, size, said)
             return True
         if failures >= self.max_failed_starts:
             w, h = self.config.size

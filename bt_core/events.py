@@ -53,6 +53,7 @@ class EventKind(StrEnum):
     SCREEN_RECORDED = "screen.recorded"
     SCREEN_STREAM_OPENED = "screen.stream_opened"
     SCREEN_STREAM_CLOSED = "screen.stream_closed"
+    SCREEN_STREAM_FALLBACK = "screen.stream_fallback"
     SCREEN_PAUSED = "screen.paused"
     SCREEN_RESUMED = "screen.resumed"
     CAMERA_REQUESTED = "camera.requested"
@@ -139,6 +140,7 @@ _TABLE: dict[EventKind, tuple[str, Severity, bool]] = {
     EventKind.SCREEN_RECORDED: ("Recording", _S, False),
     EventKind.SCREEN_STREAM_OPENED: ("Live screen opened", Severity.INFO, False),
     EventKind.SCREEN_STREAM_CLOSED: ("Live screen closed", Severity.INFO, False),
+    EventKind.SCREEN_STREAM_FALLBACK: ("Live screen smaller", _W, False),
     EventKind.SCREEN_PAUSED: ("Screen paused", _W, False),
     EventKind.SCREEN_RESUMED: ("Screen resumed", Severity.INFO, False),
     EventKind.CAMERA_REQUESTED: ("Camera requested", Severity.INFO, True),

@@ -208,6 +208,7 @@ class ScreenService:
                 "scaled": config.scaled,
             },
         )
+        live.opened()
         return live
 
     # -- privacy pause -------------------------------------------------------------------------------
@@ -311,6 +312,9 @@ class LiveScreen:
         self._closed = threading.Event()
         self._watcher: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._fallback_lock = threading.Lock()
+        self._opened = False
+        self._pending_fallbacks: list[tuple[tuple[int, int], tuple[int, int], str]] = []
 
     def _new_stream(self) -> ScreenStream:
         from adb_backend.screen import ScreenStream
@@ -324,7 +328,40 @@ class LiveScreen:
             time_limit=self.time_limit,
             raw_sink=self.raw_sink,
             decode=self.decode,
+            on_fallback=self._fell_back,
         ).start()
+
+    def opened(self) -> None:
+        """The "opened" event is written: step-downs the stream made before it follow it in the transcript."""
+        with self._fallback_lock:
+            self._opened = True
+            pending, self._pending_fallbacks = self._pending_fallbacks, []
+            for args in pending:
+                self._log_fallback(*args)
+
+    def _fell_back(self, refused: tuple[int, int], size: tuple[int, int], said: str) -> None:
+        """The device's encoder refused `refused` (reader thread): logged once the stream is announced."""
+        with self._fallback_lock:
+            if self._opened:
+                self._log_fallback(refused, size, said)
+            else:
+                self._pending_fallbacks.append((refused, size, said))
+
+    def _log_fallback(self, refused: tuple[int, int], size: tuple[int, int], said: str) -> None:
+        """The transcript says the stream now runs smaller, and what the device said."""
+        text = f"Live screen fell back to {size[0]}x{size[1]}: the device's encoder refused {refused[0]}x{refused[1]}"
+        data: dict[str, object] = {
+            "refused_width": refused[0],
+            "refused_height": refused[1],
+            "width": size[0],
+            "height": size[1],
+        }
+        if said:
+            data["device_said"] = said
+        try:
+            self.service.sessions.log(self.record, EventKind.SCREEN_STREAM_FALLBACK, text, data)
+        except Exception:  # the stream goes on even when the transcript is unavailable
+            pass
 
     def start(self) -> None:
         from adb_backend.errors import BackendError

@@ -314,6 +314,9 @@ class TriageService:
         from adb_backend.parsers.pm_list_packages import parse_pm_list_packages
 
         result = device.shell(["pm", "list", "packages", "-f", "-i", "-U", "--show-versioncode"], timeout=120)
+        if not result.stdout.startswith("package:"):
+            # -U and --show-versioncode arrived with Android 8 and 9: older pm refuses them
+            result = device.shell(["pm", "list", "packages", "-f", "-i"], timeout=120)
         if not result.ok or "package:" not in result.stdout:
             raise UsageError(f"pm list packages failed: {result.reason}")
         rows = parse_pm_list_packages(result.stdout)

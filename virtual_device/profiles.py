@@ -98,6 +98,11 @@ class VersionProfile:
         return self.sdk >= 24
 
     @property
+    def has_bugreportz(self) -> bool:
+        """bugreportz (zipped bugreports, what `adb bugreport` uses) arrived with Android 7.0 (API 24)."""
+        return self.sdk >= 24
+
+    @property
     def notification_post(self) -> bool:
         """`cmd notification post` arrived with Android 10 (API 29)."""
         return self.sdk >= 29

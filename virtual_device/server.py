@@ -60,8 +60,6 @@ class VirtualDevice:
         self.counters = Counters()
         self.faults = Faults()
         self.faults._on_offline.append(self._drop_all_threadsafe)
-        #: Host ports standing in for device-side listeners that `adb forward tcp:X tcp:PORT` may reach.
-        self.device_ports: set[int] = set()
         self._state: Any = None
         self.keystore: KeyStore | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -146,13 +144,6 @@ class VirtualDevice:
     def shell_prompt(self) -> str:
         return f"{self._state.props.get('ro.product.device', 'localhost')}:/ $ "
 
-    def register_device_port(self, port: int) -> None:
-        """Declare that something "on the device" listens on 127.0.0.1:port (reachable by adb forward)."""
-        self.device_ports.add(port)
-
-    def unregister_device_port(self, port: int) -> None:
-        self.device_ports.discard(port)
-
     def reboot(self, seconds: float = 3.0, boot_seconds: float = BOOT_SECONDS) -> None:
         """Drop every connection, refuse new ones for `seconds`, and reset processes/screen.
 
@@ -183,6 +174,10 @@ class VirtualDevice:
                 asyncio.start_server(self._accept, self.host, self.port, limit=4 * 1024 * 1024)
             )
             self.port = self._server.sockets[0].getsockname()[1]
+            from virtual_device.loopback import loopback_of
+            from virtual_device.services.reverse import loopback_host
+
+            loopback_of(self._state).address = loopback_host(self.port)  # the device's own 127.0.0.1
         except BaseException as exc:  # report bind errors to start()
             self._error = exc
             self._ready.set()

@@ -13,7 +13,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from virtual_device import auth
 from virtual_device.packets import (
@@ -29,6 +29,7 @@ from virtual_device.packets import (
     AUTH_TOKEN,
     MAX_PAYLOAD,
     MAX_PAYLOAD_V1,
+    Packet,
     ProtocolError,
     header,
     read_packet,
@@ -71,9 +72,9 @@ class Stream:
         self._drained.set()
         self._ready = asyncio.Event()
         self._ready.set()
-        self._pump: asyncio.Task | None = None
+        self._pump: asyncio.Task[None] | None = None
         self.opened = asyncio.Event()  # for device-initiated streams: the host's OKAY arrived
-        self.task: asyncio.Task | None = None  # the service serving it, hung up when the host closes
+        self.task: asyncio.Task[Any] | None = None  # the service serving it, hung up when the host closes
 
     # ---------------------------------------------------------------- incoming
     def _feed(self, data: bytes) -> None:
@@ -212,7 +213,7 @@ class Connection:
         self.checksum = True
         self.online = False
         self.token = b""
-        self.tasks: set[asyncio.Task] = set()
+        self.tasks: set[asyncio.Task[Any]] = set()
         self.reverse_listeners: dict[str, tuple[asyncio.base_events.Server, str]] = {}
         cond = device.conditions
         self._latency = cond.latency_ms / 1000.0
@@ -250,7 +251,7 @@ class Connection:
             self.writer.writelines(parts)
             await self.writer.drain()
 
-    def _spawn(self, coro: Awaitable) -> asyncio.Task:
+    def _spawn(self, coro: Awaitable[Any]) -> asyncio.Task[Any]:
         task = asyncio.ensure_future(coro)
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
@@ -303,7 +304,7 @@ class Connection:
         with contextlib.suppress(Exception):
             self.writer.transport.abort()
 
-    async def _dispatch(self, p) -> None:  # noqa: C901 - a switch over six commands
+    async def _dispatch(self, p: Packet) -> None:  # noqa: C901 - a switch over six commands
         if p.command == A_CNXN:
             self.max_payload = max(MAX_PAYLOAD_V1, min(p.arg1, MAX_PAYLOAD)) if p.arg1 else MAX_PAYLOAD_V1
             self.checksum = min(p.arg0, A_VERSION) < A_VERSION
@@ -359,10 +360,11 @@ class Connection:
         )
         self.send(A_CNXN, A_VERSION, MAX_PAYLOAD, banner.encode())
 
-    async def _auth(self, p) -> None:
+    async def _auth(self, p: Packet) -> None:
         if self.online or not self.device.auth:
             return
         keys = self.device.keystore
+        assert keys is not None  # start() made it
         if p.arg0 == AUTH_SIGNATURE:
             if self.token and keys.verify_any(self.token, p.data):
                 self._go_online()
@@ -381,16 +383,20 @@ class Connection:
 
     async def _accept_later(self, line: str, delay: float) -> None:
         await asyncio.sleep(delay)
+        assert self.device.keystore is not None
         self.device.keystore.accept(line)
         if not self.closed and not self.online:
             self._go_online()
 
     # ---------------------------------------------------------------- streams
     async def _open(self, remote_id: int, service: str) -> None:
-        from virtual_device.loopback import loopback_of
-        from virtual_device.services import find_service
+        from virtual_device.services import find_service, misc
 
-        found = find_service(service, self.device.device_ports | loopback_of(self.device.state).ports())
+        found = find_service(service)
+        if service.startswith("tcp:"):
+            # adbd connects first and refuses the OPEN when nothing listens on the device
+            peer = await misc.open_device_port(self.device, service)
+            found = None if peer is None else ("tcp", misc.tcp_service(peer))
         if found is None:
             self.send(A_CLSE, 0, remote_id)
             return

@@ -1,5 +1,6 @@
-"""`bt triage` on a virtual device: every file of the manifest exists with its sha256, the missing
-bugreportz is one named error, the run is logged in the session, and the HTML summary renders in
+"""`bt triage` on a virtual device: every file of the manifest exists with its sha256, the bugreport's
+zip is in the bundle with bugreportz's progress to 100%, a missing bugreportz (Android 6)
+is one named error, the run is logged in the session, and the HTML summary renders in
 headless Chromium with device text escaped."""
 
 from __future__ import annotations
@@ -47,12 +48,7 @@ def test_triage_bundle_manifest_summary_and_chromium(bt_env, vdevice, tmp_path):
     packages = json.loads((out / "packages.json").read_text())
     assert any(p["package"] == "com.android.settings" and p["version_code"] for p in packages)
     assert "level: " in (out / "dumpsys/battery.txt").read_text()
-    # the virtual device has no bugreportz (yet): one clear error, everything else collected
-    if "bugreport" in manifest["errors"]:
-        assert "bugreportz" in manifest["errors"]["bugreport"]
-        assert "bugreport" in done.stderr and manifest["complete"] is False
-    else:
-        assert any(p.startswith("bugreport/") for p in paths)
+    assert any(p.startswith("bugreport/") for p in paths) and manifest["complete"] is True
 
     taken = bt_env.run("--device", vdevice.serial, "triage", "--out", str(out))
     assert taken.returncode == 2 and "not an empty directory" in taken.stderr
@@ -124,3 +120,51 @@ def test_triage_inside_claim_exec_finds_the_claimed_device(bt_env, adb_server, v
         manifest = json.loads(ran.stdout)
         assert (manifest["serial"], manifest["adb_server"]) == (serial, lab.servers[1])
         check_bundle(out, manifest)
+
+
+def test_triage_with_a_bugreport_bundles_the_zip_and_reports_progress_to_100(bt_env, vdevice, tmp_path):
+    import zipfile
+
+    from tests.e2e.test_screen import services_for
+
+    out = tmp_path / "bundle"
+    seen: list[tuple[str, int, int]] = []
+    with services_for(bt_env) as services:
+        manifest = services.triage.run(
+            vdevice.serial, out, bugreport=True, progress=lambda step, done, total: seen.append((step, done, total))
+        ).to_json()
+    assert manifest["errors"] == {} and manifest["complete"] is True
+    check_bundle(out, manifest)
+    reports = [f for f in manifest["files"] if f["path"].startswith("bugreport/")]
+    assert len(reports) == 1 and reports[0]["path"].endswith(".zip") and reports[0]["item"] == "bugreport"
+    with zipfile.ZipFile(out / reports[0]["path"]) as archive:
+        main = archive.read("main_entry.txt").decode().strip()
+        assert "== dumpstate:" in archive.read(main).decode("utf-8", "replace")
+    steps = [(done, total) for step, done, total in seen if step == "bugreport"]
+    assert len(steps) >= 2 and steps[-1][0] == steps[-1][1]  # bugreportz's progress reached 100%
+    assert [done for done, _ in steps] == sorted(done for done, _ in steps)
+    assert seen[-1][0] == "summary" and seen[-1][1] == seen[-1][2]  # and the run as a whole finished
+
+    # the CLI: the same bundle with --json, and the zip's hash in manifest.json
+    again = tmp_path / "again"
+    done = bt_env.run("--device", vdevice.serial, "triage", "--out", str(again), "--bugreport", "--json")
+    assert done.returncode == 0, done.stderr
+    printed = json.loads(done.stdout)
+    check_bundle(again, printed)
+    assert any(f["path"].startswith("bugreport/") and f["item"] == "bugreport" for f in printed["files"])
+
+
+def test_triage_on_android_6_names_the_missing_bugreportz_and_collects_the_rest(bt_env, vdevice_factory, tmp_path):
+    phone = vdevice_factory(profile="android-6")  # bugreportz arrived in Android 7
+    out = tmp_path / "bundle"
+    done = bt_env.run("--device", phone.serial, "triage", "--out", str(out), "--bugreport", "--json")
+    assert done.returncode == 0, done.stderr
+    manifest = json.loads(done.stdout)
+    check_bundle(out, manifest)
+    assert list(manifest["errors"]) == ["bugreport"] and manifest["complete"] is False
+    assert "no bugreportz (Android 7 or later has it)" in manifest["errors"]["bugreport"]
+    assert "bugreport: " in done.stderr and "Traceback" not in done.stderr
+    assert not any(f["path"].startswith("bugreport/") for f in manifest["files"])
+    assert {"logcat.txt", "screenshot.png", "packages.json"} <= {f["path"] for f in manifest["files"]}
+    packages = json.loads((out / "packages.json").read_text())  # pm before Android 8 refuses -U: asked again
+    assert any(p["package"] == "com.android.settings" for p in packages)

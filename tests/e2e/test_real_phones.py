@@ -12,6 +12,7 @@ import time
 
 import pytest
 
+from bt_core.events import Severity, describe
 from tests.e2e.test_screen import image, services_for, start_session
 from tests.e2e.test_sysinfo import sysinfo_json
 
@@ -204,3 +205,29 @@ def test_a_recording_steps_down_to_a_size_the_encoder_takes(bt_env, vdevice_fact
     assert result.returncode == 0, result.stderr
     recorded = json.loads(result.stdout)
     assert (recorded["width"], recorded["height"]) == (928, 1920) and recorded["frames"] >= 1
+
+
+def test_the_transcript_says_the_live_screen_fell_back_to_a_smaller_size(bt_env, vdevice_factory):
+    phone = vdevice_factory(profile="android-9")  # 1080x2220 is beyond its 1080p-class encoder
+    session_id = start_session(bt_env, phone.serial, grant="view")
+    streamed = subprocess.run(
+        [sys.executable, "-m", "bt_cli", "screen", "stream", "--mode", "full", "--size", "actual", "--seconds", "3"],
+        capture_output=True,
+        env=bt_env.env,
+        timeout=120,
+    )
+    assert streamed.returncode == 0, streamed.stderr
+    log = json.loads(bt_env.run("log", "--json", "--session", session_id).stdout)
+    kinds = [e["kind"] for e in log]
+    fallback = next(e for e in log if e["kind"] == "screen.stream_fallback")
+    assert (
+        kinds.index("screen.stream_opened")
+        < kinds.index("screen.stream_fallback")
+        < kinds.index("screen.stream_closed")
+    )
+    assert describe("screen.stream_fallback").severity == Severity.WARNING
+    shown = bt_env.run("log", "--session", session_id).stdout
+    assert "Live screen fell back to 928x1920" in shown
+    assert "928x1920" in fallback["text"] and "refused 1080x2220" in fallback["text"]
+    assert (fallback["data"]["width"], fallback["data"]["height"]) == (928, 1920)
+    assert "unable to configure video/avc codec at 1080x2220" in fallback["data"]["device_said"]

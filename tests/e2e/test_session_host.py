@@ -186,6 +186,24 @@ def test_a_reverse_bind_the_device_refuses_is_reported(live, vdevice):
     assert "not reachable on the device" in status.stderr
 
 
+def test_an_indicator_android_9_cannot_show_is_reported_once_and_the_page_still_serves(live, vdevice_factory):
+    phone = vdevice_factory(profile="android-9")  # `cmd notification post` arrived in Android 10
+    session_id = live.start(phone.serial)
+    host = eventually(lambda: (h := live.host(session_id))["indicator"] == "failed" and h, what="indicator failed")
+    assert "Android 10" in host["indicator_error"]
+    assert host["mapping"] == "mapped" and host["running"]  # the page, the reliable chat, is still there
+    assert not phone.state.screen.notifications
+    status = live.run("session", "host-status", session_id)
+    assert "failed" in status.stdout and "Android 10" in status.stdout
+    failed = [e for e in live.store.events(session_id) if e.kind == "session.indicator_failed"]
+    assert len(failed) == 1 and "Android 10" in failed[0].text and failed[0].data["error"] == host["indicator_error"]
+    assert "session.indicator" not in live.kinds(session_id)
+    assert live.session(session_id).status == "in_progress"
+    ended = live.run("session", "end")
+    assert ended.returncode == 0, ended.stderr
+    eventually(lambda: not live.host(session_id)["running"], what="host stopped")
+
+
 def test_a_second_session_on_the_device_is_refused_unless_shared(live, vdevice):
     live.bt_env.env["BT_SESSION_HOST"] = "off"
     first = live.start(vdevice.serial)

@@ -360,6 +360,22 @@ async def test_identity_commands(device: DeviceState) -> None:
     assert (await sh(device, "date +%Y"))[1].strip().isdigit()
 
 
+async def test_system_commands_parse_argv_as_toybox_does(device: DeviceState) -> None:
+    assert (await sh(device, "id -un; id -u; id -G root"))[1] == "shell\n2000\n0\n"
+    assert (await sh(device, "date -u -d @86400 +%F; date --utc -d @0 +%H"))[1] == "1970-01-02\n00\n"
+    assert (await sh(device, "env -i A=1 B=2"))[1] == "A=1\nB=2\n"
+    for line, message in [
+        ("id -x", "id: Unknown option 'x' (see \"id --help\")\n"),
+        ("id -u -g", "id: No 'g' with 'u' (see \"id --help\")\n"),
+        ("uname -z", "uname: Unknown option 'z' (see \"uname --help\")\n"),
+        ("date -d @1 -r /", "date: No 'r' with 'd' (see \"date --help\")\n"),
+        ("sleep", 'sleep: Needs 1 argument (see "sleep --help")\n'),
+        ("whoami x", 'whoami: Max 0 arguments (see "whoami --help")\n'),
+    ]:
+        code, out, err = await sh(device, line)
+        assert (code, out, err) == (1, "", message), line
+
+
 async def test_ip_addr_and_ifconfig_for_adbutils_wlan_ip(device: DeviceState) -> None:
     _, out, _ = await sh(device, "ip addr show dev wlan0")
     real = fixture("ip_addr", "pixel-sailfish-a8.1-ip-4-addr-show.txt")

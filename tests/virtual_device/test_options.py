@@ -35,6 +35,22 @@ def test_long_options_with_equals_prefixes_and_optional_values() -> None:
     assert parse("(color):;v", "--color=never")[1] == {"color": "never"}
 
 
+def test_consecutive_long_only_options_are_separate_and_failures_say_why() -> None:
+    # screenrecord's shape: long options only, one after another (as toybox ls's `(full-time)(show-control-chars)`)
+    flags, values, args = parse("(help)(verbose)(size):(bit-rate)*", "--verbose", "x", "--bit", "1", "--bit=2")
+    assert flags == {"verbose", "bit-rate"} and values == {"bit-rate": ["1", "2"]} and args == ["x"]
+    for argv, reason, option in [
+        (["--frob=1"], "unknown", "frob=1"),
+        (["-v"], "unknown", "v"),
+        (["--size"], "missing", "size"),
+        (["--verbose=1"], "no-argument", "verbose"),
+        (["--b", "1"], "ambiguous", "b"),
+    ]:
+        with pytest.raises(UsageError) as info:
+            OptionSpec("(help)(verbose)(size):(bit-rate)*(bugreport)").parse(["prog", *argv])
+        assert (info.value.reason, info.value.option) == (reason, option)
+
+
 def test_groups_last_wins_enables_and_excludes() -> None:
     assert parse("1Cl[-1Cl]", "-l1")[0] == {"1"}
     assert parse("rR[+rR]", "-r")[0] == {"r", "R"}

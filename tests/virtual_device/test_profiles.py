@@ -53,6 +53,13 @@ async def test_cmd_and_notification_post_availability(tmp_path):
     assert (code, out) == (255, "Unknown command: post\n")
 
 
+async def test_bugreportz_only_from_android_7(tmp_path):
+    code, out, err = await sh(phone(tmp_path, "android-6"), "bugreportz -v")
+    assert (code, out, err) == (127, "", "/system/bin/sh: bugreportz: not found\n")
+    code, _, err = await sh(phone(tmp_path, "android-9"), "bugreportz -v")
+    assert (code, err) == (0, "1.2\n")
+
+
 async def test_notification_post_semantics_on_android_10_and_later(tmp_path):
     device = phone(tmp_path, "android-15")
     code, out, _ = await sh(device, "cmd notification post -t Title tag 'the text' ignored")

@@ -135,27 +135,78 @@ def test_reverse_onto_a_port_taken_on_the_device_fails_as_on_a_phone(adb_server:
         taken.close()
 
 
-def test_forward_reaches_only_registered_device_ports(adb_server: AdbServerHandle, vdevice) -> None:
-    dev_srv = socket.create_server(("127.0.0.1", 0))
-    dev_port = dev_srv.getsockname()[1]
-    vdevice.register_device_port(dev_port)
-    local = free_port()
+def test_forward_reaches_the_devices_loopback_never_the_computers(adb_server: AdbServerHandle, vdevice) -> None:
+    # on a phone `adb forward tcp:X tcp:Y` reaches the phone's port Y, whatever the computer has on Y
+    on_device = socket.create_server((loopback_host(vdevice.port), 0))  # an app on the device listens
+    dev_port = on_device.getsockname()[1]
+    on_computer = socket.create_server(("127.0.0.1", 0))  # only the computer listens on this one
+    computer_port = on_computer.getsockname()[1]
+    local, local_refused = free_port(), free_port()
     adb_server.adb("-s", vdevice.serial, "forward", f"tcp:{local}", f"tcp:{dev_port}")
+    adb_server.adb("-s", vdevice.serial, "forward", f"tcp:{local_refused}", f"tcp:{computer_port}")
     try:
         with socket.create_connection(("127.0.0.1", local), timeout=10) as s:
-            conn, _ = dev_srv.accept()
+            conn, _ = on_device.accept()
             s.sendall(b"ping")
             assert conn.recv(10) == b"ping"
             conn.sendall(b"pong")
             assert s.recv(10) == b"pong"
             conn.close()
-        vdevice.unregister_device_port(dev_port)
-        with socket.create_connection(("127.0.0.1", local), timeout=10) as s:
-            s.settimeout(5)
-            assert s.recv(10) == b""  # refused on the device side: the host closes our socket
+        on_device.close()  # the app stops listening: the next forward is refused on the device
+        for port in (local, local_refused):
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+                s.settimeout(10)
+                assert s.recv(10) == b""  # refused on the device side: the host closes our socket
+        on_computer.settimeout(0.5)
+        with pytest.raises(TimeoutError):
+            on_computer.accept()  # the computer's 127.0.0.1 was never reached
+        assert vdevice.counters.services["tcp"] == 1  # the refused OPENs were never accepted
     finally:
         adb_server.adb("forward", "--remove-all", check=False)
-        dev_srv.close()
+        on_device.close()
+        on_computer.close()
+
+
+def test_the_device_reaches_the_computer_only_through_adb_reverse(adb_server: AdbServerHandle, vdevice) -> None:
+    computer = socket.create_server(("127.0.0.1", 0))
+    port = computer.getsockname()[1]
+    computer.settimeout(0.5)
+    try:
+        r = adb_server.adb("-s", vdevice.serial, "shell", f"echo hi | nc 127.0.0.1 {port}", check=False)
+        assert r.returncode == 1 and b"Connection refused" in r.stdout + r.stderr
+        with pytest.raises(TimeoutError):
+            computer.accept()
+        device_port = int(adb_server.adb("-s", vdevice.serial, "reverse", "tcp:0", f"tcp:{port}").stdout)
+        computer.settimeout(30)
+        got: list[bytes] = []
+
+        def serve() -> None:
+            conn, _ = computer.accept()
+            with conn:
+                got.append(conn.recv(100))
+                conn.sendall(b"hello phone\n")
+
+        t = threading.Thread(target=serve, daemon=True)
+        t.start()
+        # stdin stays open until the answer is in: an adb stream has no half-close (adbd ends it at EOF)
+        r = adb_server.adb("-s", vdevice.serial, "shell", f"(echo hi; sleep 3) | nc 127.0.0.1 {device_port}")
+        t.join(10)
+        assert got == [b"hi\n"] and r.stdout == b"hello phone\n"
+        # and `adb forward` onto the reversed port reaches the same listener, as on a phone
+        local = free_port()
+        adb_server.adb("-s", vdevice.serial, "forward", f"tcp:{local}", f"tcp:{device_port}")
+        t = threading.Thread(target=serve, daemon=True)
+        t.start()
+        with socket.create_connection(("127.0.0.1", local), timeout=10) as s:
+            s.sendall(b"via forward")
+            s.settimeout(10)
+            assert s.recv(100) == b"hello phone\n"
+        t.join(10)
+        assert got[-1] == b"via forward"
+    finally:
+        adb_server.adb("forward", "--remove-all", check=False)
+        adb_server.adb("-s", vdevice.serial, "reverse", "--remove-all", check=False)
+        computer.close()
 
 
 def test_latency_and_faults(adb_server: AdbServerHandle, vdevice_factory) -> None:

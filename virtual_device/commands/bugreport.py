@@ -49,6 +49,10 @@ class _Capture:
 
 @toybox("bugreportz", opts="hpsv")
 async def bugreportz(ctx: CommandContext, o: Options) -> int:
+    version = getattr(ctx.device, "version", None)
+    if version is not None and not version.has_bugreportz:
+        await ctx.err(f"/system/bin/sh: {o.prog}: not found\n")  # bugreportz arrived with Android 7
+        return 127
     if "v" in o:
         await ctx.err(f"{BUGREPORTZ_VERSION}\n")
         return 0

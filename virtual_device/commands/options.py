@@ -11,7 +11,7 @@ The string, as in toybox (the subset the device's commands use):
   per opt  a letter, then any of: `:` takes a string (last wins), `*` a list, `#` an integer
            (optionally `<MIN`, `>MAX`, `=DEFAULT`), `@` counts repeats, `;` the argument is
            optional (only `--x=V` or `-xV`), `(long)` long names
-           (repeatable; a `(long)` with no letter before it is a long-only option), `|` required,
+           (repeatable after a letter; a `(long)` with no letter before it is a long-only option), `|` required,
            `^` stop option parsing after this one
   trailing `[-abc]` the last of a, b, c given wins; `[+abc]` any one enables all;
            `[!abc]` at most one may be given ("No 'a' with 'b'")
@@ -31,7 +31,17 @@ _TYPES = ":*#@"
 
 
 class UsageError(Exception):
-    """A command line toybox rejects; the message is lib/args.c's wording (without the program name)."""
+    """A command line toybox rejects; the message is lib/args.c's wording (without the program name).
+
+    `reason` ("unknown", "missing", "no-argument", "ambiguous", or "" for the rest) and `option` (as
+    typed, without dashes) let a program that is not toybox word the same failure its own way, e.g.
+    screenrecord with bionic's getopt_long.
+    """
+
+    def __init__(self, message: str, reason: str = "", option: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.option = option
 
 
 @dataclass
@@ -62,6 +72,9 @@ class Options:
     args: list[str] = field(default_factory=list)
     flags: set[str] = field(default_factory=set)
     values: dict[str, str | int | list[str]] = field(default_factory=dict)
+    #: Every option as given, in command-line order (key, its text or None): for programs that act on
+    #: each option as getopt returns it (screenrecord's --help after a bad value never runs).
+    given: list[tuple[str, str | None]] = field(default_factory=list)
 
     def __contains__(self, key: str) -> bool:
         return key in self.flags
@@ -108,7 +121,9 @@ class OptionSpec:
             if c == "(":
                 end = text.index(")", i)
                 name = text[i + 1 : end]
-                if current is None:
+                if current is None or len(current.key) > 1:
+                    # as in toybox, `(a)(b)` after a letter are two names of it, but with no letter
+                    # before them each is a long-only option of its own (ls's `(full-time)(show-control-chars)`)
                     current = self._add(_Opt(name))
                 current.longs.append(name)
                 self.longs[name] = current
@@ -203,7 +218,7 @@ class OptionSpec:
                     result.flags, result.values = saved
                     result.args.append(arg)
                     return i
-                raise UsageError(f"Unknown option '{arg[pos:]}'")
+                raise UsageError(f"Unknown option '{arg[pos:]}'", "unknown", arg[pos])
             pos += 1
             if opt.kind in ("", "@"):
                 self._set(opt, None, result)
@@ -216,7 +231,7 @@ class OptionSpec:
             elif i < len(args):
                 value, i = args[i], i + 1
             else:
-                raise UsageError(f"Missing argument to {opt.shown}")
+                raise UsageError(f"Missing argument to {opt.shown}", "missing", opt.key)
             self._set(opt, value, result)
         return i
 
@@ -226,13 +241,14 @@ class OptionSpec:
         if opt is None:
             matches = sorted(n for n in self.longs if n.startswith(name))
             if len(matches) > 1:
-                raise UsageError(f"bad --{text} ({' '.join(matches)})")
+                raise UsageError(f"bad --{text} ({' '.join(matches)})", "ambiguous", name)
             opt = self.longs[matches[0]] if matches else None
         if opt is None or (eq and opt.kind in ("", "@")):
             if self.pass_unknown:
                 result.args.append("--" + text)
                 return i
-            raise UsageError(f"Unknown option '{text}'")
+            reason = "unknown" if opt is None else "no-argument"
+            raise UsageError(f"Unknown option '{text}'", reason, text if opt is None else opt.longs[0])
         if opt.kind in ("", "@"):
             self._set(opt, None, result)
             return i
@@ -241,7 +257,7 @@ class OptionSpec:
             return i
         if not eq:
             if i >= len(args):
-                raise UsageError(f"Missing argument to --{opt.longs[0]}")
+                raise UsageError(f"Missing argument to --{opt.longs[0]}", "missing", name)
             value, i = args[i], i + 1
         self._set(opt, value, result)
         return i
@@ -252,6 +268,7 @@ class OptionSpec:
             result.values.pop(key, None)
         result.flags.add(opt.key)
         result.flags.update(opt.on)
+        result.given.append((opt.key, value))
         clash = next((k for k in sorted(opt.excludes) if k in result.flags), None)
         if clash is not None:
             raise UsageError(f"No '{opt.key}' with '{clash}'")

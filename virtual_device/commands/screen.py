@@ -12,8 +12,16 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 from virtual_device.commands import CommandContext, command
+from virtual_device.commands.options import UsageError, spec
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from virtual_device.profiles import Encoder
+    from virtual_device.screen.encoder import H264Encoder
 
 SCREENCAP_USAGE = """usage: screencap [-hp] [-d display-id] [FILENAME]
    -h: this message
@@ -42,7 +50,7 @@ def _display_ids(ctx: CommandContext) -> tuple[int, ...]:
     return tuple(version.display_ids) if version is not None else (4619827259835644672,)
 
 
-def _encoder(ctx: CommandContext):
+def _encoder(ctx: CommandContext) -> Encoder | None:
     version = getattr(ctx.device, "version", None)
     return version.encoder if version is not None else None
 
@@ -174,16 +182,19 @@ class RecordOptions:
     path: str = ""
 
 
-_WITH_VALUE = {"size", "bit-rate", "time-limit", "output-format", "display-id", "codec-name", "bframes"}
-_FLAGS = {
-    "help",
-    "verbose",
-    "bugreport",
-    "show-device-info",
-    "show-frame-time",
-    "rotate",
-    "monotonic-time",
-    "persistent-surface",
+# screenrecord.cpp's longOptions (its short-option string is empty)
+RECORD_OPTS = (
+    "(help)(verbose)(bugreport)(show-device-info)(show-frame-time)(rotate)(monotonic-time)"
+    "(persistent-surface)(size):(bit-rate):(time-limit):(output-format):(display-id):(codec-name):(bframes):"
+)
+
+
+# bionic's getopt_long (OpenBSD's) words each failure so, after "screenrecord: "
+_GETOPT_TEXTS = {
+    "unknown": "unknown option -- {}",
+    "missing": "option requires an argument -- {}",
+    "no-argument": "option doesn't take an argument -- {}",
+    "ambiguous": "ambiguous option -- {}",
 }
 
 
@@ -227,81 +238,66 @@ def _parse_size(text: str) -> tuple[int, int] | None:
 
 
 async def _parse_record_args(ctx: CommandContext, argv: list[str]) -> RecordOptions | int:
-    """getopt_long-like parsing (long options only, `--opt value` or `--opt=value`, permuted positionals)."""
-    opts = RecordOptions()
-    positionals: list[str] = []
-    args = argv[1:]
-    i = 0
+    """RecordOptions, or the exit status after screenrecord's own message (parseArgs returns 2)."""
+    prog = argv[0].rsplit("/", 1)[-1]
+    try:
+        parsed = spec(RECORD_OPTS).parse(argv)
+    except UsageError as exc:
+        option = exc.option
+        if exc.reason == "unknown" and len(option) == 1:
+            text = f"invalid option -- {option}"  # a short option: the string "" knows none
+        else:
+            text = _GETOPT_TEXTS.get(exc.reason, "{}").format(option or exc)
+        await ctx.err(f"{prog}: {text}\n")
+        return 2
     api = _api_level(ctx)
-    while i < len(args):
-        arg = args[i]
-        i += 1
-        if arg == "--":
-            positionals.extend(args[i:])
-            break
-        if not arg.startswith("--"):
-            if arg.startswith("-") and arg != "-":
-                await ctx.err(f"{argv[0]}: invalid option -- '{arg[1:2]}'\n")
-                return 2
-            positionals.append(arg)
-            continue
-        name, eq, value = arg[2:].partition("=")
-        if name in _FLAGS:
-            if eq:
-                await ctx.err(f"{argv[0]}: option '--{name}' doesn't allow an argument\n")
-                return 2
-            if name == "help":
-                await ctx.err(_usage(api))
-                return 0
-            opts.verbose |= name == "verbose"
-            opts.bugreport |= name == "bugreport"
-            continue
-        if name not in _WITH_VALUE:
-            await ctx.err(f"{argv[0]}: unrecognized option '{arg}'\n")
+    opts = RecordOptions()
+    # screenrecord acts on each option as getopt_long returns it: a bad value before --help ends the run
+    for name, value in parsed.given:
+        if name == "help":
+            await ctx.err(_usage(api))
+            return 0
+        opts.verbose |= name == "verbose"
+        opts.bugreport |= name == "bugreport"
+        failure = _apply(opts, name, value or "", api)
+        if failure is not None:
+            await ctx.err(failure)
             return 2
-        if not eq:
-            if i >= len(args):
-                await ctx.err(f"{argv[0]}: option '--{name}' requires an argument\n")
-                return 2
-            value = args[i]
-            i += 1
-        if name == "size":
-            size = _parse_size(value)
-            if size is None:
-                await ctx.err(f"Invalid size '{value}', must be width x height\n")
-                return 2
-            if 0 in size:
-                await ctx.err(f"Invalid size {size[0]}x{size[1]}, width and height may not be zero\n")
-                return 2
-            opts.size = size
-        elif name == "bit-rate":
-            rate = _parse_bit_rate(value)
-            if rate is None:
-                await ctx.err(f"Unrecognized value: {value}\n")
-                return 2
-            if not MIN_BIT_RATE <= rate <= MAX_BIT_RATE:
-                await ctx.err(f"Bit rate {rate}bps outside acceptable range [{MIN_BIT_RATE},{MAX_BIT_RATE}]\n")
-                return 2
-            opts.bit_rate = rate
-        elif name == "time-limit":
-            limit = _atoi(value)
-            if api <= 33 and (limit <= 0 or limit > MAX_TIME_LIMIT):
-                await ctx.err(f"Time limit {limit}s outside acceptable range [1,{MAX_TIME_LIMIT}]\n")
-                return 2
-            opts.time_limit = limit if limit >= 0 else 0
-        elif name == "output-format":
-            if value not in ("mp4", "h264"):
-                await ctx.err(f"Unknown format '{value}'\n")
-                return 2
-            opts.output_format = value
-        elif name == "bframes" and _parse_bit_rate(value) is None:
-            await ctx.err(f"Unrecognized value: {value}\n")
-            return 2
-    if len(positionals) != 1:
+    if len(parsed.args) != 1:
         await ctx.err("Must specify output file (see --help).\n")
         return 2
-    opts.path = positionals[0]
+    opts.path = parsed.args[0]
     return opts
+
+
+def _apply(opts: RecordOptions, name: str, value: str, api: int) -> str | None:
+    """Set one option from its text; screenrecord's error line when the value is refused."""
+    if name == "size":
+        size = _parse_size(value)
+        if size is None:
+            return f"Invalid size '{value}', must be width x height\n"
+        if 0 in size:
+            return f"Invalid size {size[0]}x{size[1]}, width and height may not be zero\n"
+        opts.size = size
+    elif name == "bit-rate":
+        rate = _parse_bit_rate(value)
+        if rate is None:
+            return f"Unrecognized value: {value}\n"
+        if not MIN_BIT_RATE <= rate <= MAX_BIT_RATE:
+            return f"Bit rate {rate}bps outside acceptable range [{MIN_BIT_RATE},{MAX_BIT_RATE}]\n"
+        opts.bit_rate = rate
+    elif name == "time-limit":
+        limit = _atoi(value)
+        if api <= 33 and (limit <= 0 or limit > MAX_TIME_LIMIT):
+            return f"Time limit {limit}s outside acceptable range [1,{MAX_TIME_LIMIT}]\n"
+        opts.time_limit = limit if limit >= 0 else 0
+    elif name == "output-format":
+        if value not in ("mp4", "h264"):
+            return f"Unknown format '{value}'\n"
+        opts.output_format = value
+    elif name == "bframes" and _parse_bit_rate(value) is None:
+        return f"Unrecognized value: {value}\n"
+    return None
 
 
 @command("screenrecord")
@@ -350,7 +346,7 @@ async def screenrecord(ctx: CommandContext, argv: list[str]) -> int:
 
     # the MP4 muxer seeks back to write sizes; device files are append-only streams, so spool first
     spool = tempfile.SpooledTemporaryFile(max_size=64 << 20) if opts.output_format == "mp4" else None
-    encoder = H264Encoder(width, height, opts.bit_rate, output=spool)
+    encoder = H264Encoder(width, height, opts.bit_rate, output=cast(BinaryIO | None, spool))
     recorder = _Recorder(ctx, encoder, opts, handle, to_stdout, spool)
     try:
         reason = await recorder.run()
@@ -372,7 +368,15 @@ async def screenrecord(ctx: CommandContext, argv: list[str]) -> int:
 class _Recorder:
     """The frame loop: render the latest state when it changes (or every second), encode off-loop, send."""
 
-    def __init__(self, ctx: CommandContext, encoder, opts: RecordOptions, handle, to_stdout: bool, spool=None) -> None:
+    def __init__(
+        self,
+        ctx: CommandContext,
+        encoder: H264Encoder,
+        opts: RecordOptions,
+        handle: Any,
+        to_stdout: bool,
+        spool: Any = None,
+    ) -> None:
         self.ctx, self.encoder, self.opts, self.handle, self.to_stdout = ctx, encoder, opts, handle, to_stdout
         self.spool = spool
         self.last_pts = 0
@@ -465,7 +469,7 @@ class _Recorder:
                 pass
 
 
-def _frame_time_overlay(image, pts_ms: int, frame_number: int) -> None:
+def _frame_time_overlay(image: Image.Image, pts_ms: int, frame_number: int) -> None:
     """--bugreport: wall-clock time and frame number in the top-left corner, like the real overlay."""
     from datetime import datetime
 

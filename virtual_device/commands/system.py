@@ -1,32 +1,48 @@
-"""Small system programs: id, whoami, uname, date, sleep, env, which, reboot, df."""
+"""Small system programs: id, whoami, uname, date, sleep, env, which, reboot, df.
+
+Each is a toybox program: its argv goes through the shared toybox option parser (commands/options.py)
+with toybox's own option string, so unknown options and missing operands fail with toybox's words.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import time
 
-from virtual_device.commands import REGISTRY, CommandContext, command, load_all
+from virtual_device.commands import REGISTRY, CommandContext, load_all
+from virtual_device.commands.options import Options, toybox
+
+GROUPS = (
+    (2000, "shell"), (3003, "inet"), (3009, "readproc"), (1004, "input"), (1007, "log"), (1011, "adb"),
+    (1015, "sdcard_rw"), (1028, "sdcard_r"), (1078, "ext_data_rw"), (1079, "ext_obb_rw"), (3001, "net_bt_admin"),
+    (3002, "net_bt"), (3006, "net_bw_stats"), (3011, "uhid"), (3012, "readtracefs"),
+)  # fmt: skip
+USERS = {"shell": (2000, GROUPS), "root": (0, ((0, "root"),))}
 
 
-@command("id")
-async def id_(ctx: CommandContext, argv: list[str]) -> int:
-    groups = (
-        "3003(inet),3009(readproc),1004(input),1007(log),1011(adb),1015(sdcard_rw),1028(sdcard_r),"
-        "1078(ext_data_rw),1079(ext_obb_rw),3001(net_bt_admin),3002(net_bt),3006(net_bw_stats),"
-        "3011(uhid),3012(readtracefs)"
-    )
-    args = argv[1:]
-    if "-u" in args:
-        await ctx.out("shell\n" if "-n" in args else "2000\n")
-    elif "-g" in args:
-        await ctx.out("shell\n" if "-n" in args else "2000\n")
+@toybox("id", opts=">1nGgru[!Ggu]")
+async def id_(ctx: CommandContext, o: Options) -> int:
+    """toybox id for the shell user (or root): `-u`/`-g`/`-G` pick a field, `-n` prints names."""
+    user = o.args[0] if o.args else "shell"
+    found = USERS.get(user) or next((v for k, v in USERS.items() if str(v[0]) == user), None)
+    if found is None:
+        await ctx.err(f"id: bad user '{user}'\n")
+        return 1
+    uid, groups = found
+    name = next(k for k, v in USERS.items() if v[0] == uid)
+    if "u" in o or "g" in o:
+        await ctx.out(f"{name}\n" if "n" in o else f"{uid}\n")
+    elif "G" in o:
+        await ctx.out(" ".join(g[1] if "n" in o else str(g[0]) for g in groups) + "\n")
     else:
-        await ctx.out(f"uid=2000(shell) gid=2000(shell) groups=2000(shell),{groups} context=u:r:shell:s0\n")
+        listed = ",".join(f"{gid}({gname})" for gid, gname in groups)
+        context = " context=u:r:shell:s0" if uid == 2000 and not o.args else ""
+        await ctx.out(f"uid={uid}({name}) gid={uid}({name}) groups={listed}{context}\n")
     return 0
 
 
-@command("whoami")
-async def whoami(ctx: CommandContext, argv: list[str]) -> int:
+@toybox("whoami", opts=">0")
+async def whoami(ctx: CommandContext, o: Options) -> int:
     await ctx.out("shell\n")
     return 0
 
@@ -35,32 +51,41 @@ KERNEL = "5.15.110-android14-11-gcc48824eebe8-ab11225181"
 KERNEL_VERSION = "#1 SMP PREEMPT Wed Dec 20 08:14:05 UTC 2023"
 
 
-@command("uname")
-async def uname(ctx: CommandContext, argv: list[str]) -> int:
+@toybox("uname", opts="paomvrns")
+async def uname(ctx: CommandContext, o: Options) -> int:
     host = "localhost"
-    fields = {"s": "Linux", "n": host, "r": KERNEL, "v": KERNEL_VERSION, "m": "aarch64", "o": "Toybox"}
-    flags = "".join(a[1:] for a in argv[1:] if a.startswith("-"))
-    if "a" in flags:
-        order = "snrvmo"
-    else:
-        order = "".join(c for c in "snrvmo" if c in flags) or "s"
+    fields = {"s": "Linux", "n": host, "r": KERNEL, "v": KERNEL_VERSION, "m": "aarch64", "p": "aarch64", "o": "Toybox"}
+    order = "snrvmo" if "a" in o else "".join(c for c in "snrvmpo" if c in o) or "s"
     await ctx.out(" ".join(fields[c] for c in order) + "\n")
     return 0
 
 
-@command("date")
-async def date(ctx: CommandContext, argv: list[str]) -> int:
+@toybox("date", opts="d:r:u(utc)[!dr]")
+async def date(ctx: CommandContext, o: Options) -> int:
+    """toybox date: show the time (`-u` in UTC, `-d @SECONDS`, `-r FILE`'s mtime) in `+FORMAT`."""
     now = ctx.device.now()
     fmt = "%a %b %e %H:%M:%S %Z %Y"
-    for arg in argv[1:]:
+    for arg in o.args:
         if arg.startswith("+"):
             fmt = arg[1:]
-        elif arg == "-u":
-            pass
         else:
+            # toybox would set the clock: only root may
             await ctx.err("date: Need root\n" if arg[:1].isdigit() else f"date: bad date '{arg}'\n")
             return 1
-    utc = "-u" in argv or "UTC" in ctx.env.get("TZ", "")
+    given = o.text("d")
+    if given is not None:
+        if not given.startswith("@") or not given[1:].lstrip("-").isdigit():
+            await ctx.err(f"date: bad date '{given}'\n")
+            return 1
+        now = float(given[1:])
+    reference = o.text("r")
+    if reference is not None:
+        try:
+            now = ctx.fs.stat(ctx.resolve(reference)).mtime
+        except OSError as exc:
+            await ctx.err(f"date: {reference}: {exc.strerror}\n")
+            return 1
+    utc = "u" in o or "UTC" in ctx.env.get("TZ", "")
     tm = time.gmtime(now) if utc else time.localtime(now)
     fmt = fmt.replace("%Z", "UTC" if utc else time.strftime("%Z", tm)).replace("%s", str(int(now)))
     fmt = fmt.replace("%N", f"{int((now % 1) * 1e9):09d}")
@@ -68,49 +93,60 @@ async def date(ctx: CommandContext, argv: list[str]) -> int:
     return 0
 
 
-@command("sleep")
-async def sleep(ctx: CommandContext, argv: list[str]) -> int:
+@toybox("sleep", opts="<1")
+async def sleep(ctx: CommandContext, o: Options) -> int:
     total = 0.0
-    for arg in argv[1:]:
+    for arg in o.args:
         try:
             mult = {"s": 1, "m": 60, "h": 3600, "d": 86400}.get(arg[-1], None)
             total += float(arg[:-1]) * mult if mult else float(arg)
         except ValueError:
             await ctx.err(f"sleep: Not a number '{arg}'\n")
             return 1
-    if len(argv) < 2:
-        await ctx.err("sleep: Need 1 argument\n")
-        return 1
     await asyncio.sleep(total)
     return 0
 
 
-@command("env", "printenv")
-async def env(ctx: CommandContext, argv: list[str]) -> int:
-    args = argv[1:]
-    if argv[0] == "printenv" and args:
-        value = ctx.env.get(args[0])
-        if value is None:
-            return 1
-        await ctx.out(value + "\n")
+@toybox("printenv", opts="0(null)")
+async def printenv(ctx: CommandContext, o: Options) -> int:
+    """Every variable, or the named ones (exit 1 when one is unset); `-0` ends lines with NUL."""
+    end = "\0" if "0" in o else "\n"
+    if not o.args:
+        await ctx.out("".join(f"{k}={v}{end}" for k, v in sorted(ctx.env.items())))
         return 0
+    status = 0
+    for name in o.args:
+        value = ctx.env.get(name)
+        if value is None:
+            status = 1
+        else:
+            await ctx.out(value + end)
+    return status
+
+
+@toybox("env", opts="^i0u*")
+async def env(ctx: CommandContext, o: Options) -> int:
+    """`env [-i] [-u NAME] [NAME=VALUE...] [COMMAND...]`: run COMMAND in the changed environment, or list it."""
+    args = list(o.args)
+    base = {} if "i" in o else {k: v for k, v in ctx.env.items() if k not in o.every("u")}
     extra = {}
     while args and "=" in args[0]:
         k, _, v = args.pop(0).partition("=")
         extra[k] = v
     if args and ctx.shell is not None:
         ctx.shell.state.vars.update(extra)
-        return await ctx.shell.exec_argv(args, list(extra.items()), ctx.io)
-    merged = {**ctx.env, **extra}
-    await ctx.out("".join(f"{k}={v}\n" for k, v in sorted(merged.items())))
+        return int(await ctx.shell.exec_argv(args, list(extra.items()), ctx.io))
+    merged = {**base, **extra}
+    end = "\0" if "0" in o else "\n"
+    await ctx.out("".join(f"{k}={v}{end}" for k, v in sorted(merged.items())))
     return 0
 
 
-@command("which")
-async def which(ctx: CommandContext, argv: list[str]) -> int:
+@toybox("which", opts="<1a")
+async def which(ctx: CommandContext, o: Options) -> int:
     load_all()
     status = 0
-    for name in argv[1:]:
+    for name in o.args:
         if name in REGISTRY or name in ("sh", "echo", "test", "true", "false", "printf"):
             await ctx.out(f"/system/bin/{name}\n")
         else:
@@ -118,8 +154,8 @@ async def which(ctx: CommandContext, argv: list[str]) -> int:
     return status
 
 
-@command("reboot")
-async def reboot(ctx: CommandContext, argv: list[str]) -> int:
+@toybox("reboot", opts="d:fn")
+async def reboot(ctx: CommandContext, o: Options) -> int:
     hook = getattr(ctx.device, "reboot_hook", None)
     if hook is not None:
         result = hook()
@@ -130,14 +166,14 @@ async def reboot(ctx: CommandContext, argv: list[str]) -> int:
     return 0
 
 
-@command("getenforce")
-async def getenforce(ctx: CommandContext, argv: list[str]) -> int:
+@toybox("getenforce", opts=">0")
+async def getenforce(ctx: CommandContext, o: Options) -> int:
     await ctx.out("Enforcing\n")
     return 0
 
 
-@command("uptime")
-async def uptime(ctx: CommandContext, argv: list[str]) -> int:
+@toybox("uptime", opts=">0ps")
+async def uptime(ctx: CommandContext, o: Options) -> int:
     up = int(ctx.device.uptime())
     days, rem = divmod(up, 86400)
     clock = time.strftime("%H:%M:%S", time.localtime(ctx.device.now()))
@@ -159,10 +195,10 @@ def _human(n: float) -> str:
     return f"{n:.1f}{units[i]}" if n < 10 else f"{n:.0f}{units[i]}"
 
 
-@command("df")
-async def df(ctx: CommandContext, argv: list[str]) -> int:
-    flags = "".join(a[1:] for a in argv[1:] if a.startswith("-"))
-    paths = [a for a in argv[1:] if not a.startswith("-")]
+@toybox("df", opts="Pkha[-Phk]")
+async def df(ctx: CommandContext, o: Options) -> int:
+    """df in 1K blocks (`-k`, `-P`) or human sizes (`-h`), for every mount or those holding the paths."""
+    paths = o.args
     mounts = ctx.fs.mounts()
     if paths:
         chosen = []
@@ -174,7 +210,7 @@ async def df(ctx: CommandContext, argv: list[str]) -> int:
                 return 1
         mounts = chosen
     rows = []
-    if "h" in flags:
+    if "h" in o:
         rows.append(("Filesystem", "Size", "Used", "Avail", "Use%", "Mounted on"))
         for m in mounts:
             pct = f"{-(-m.used * 100 // m.size)}%" if m.size else "0%"

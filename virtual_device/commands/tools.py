@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from virtual_device.commands import REGISTRY, CommandContext, command, load_all
 from virtual_device.commands.options import Options, toybox
-from virtual_device.loopback import LOCAL_NAMES, Endpoint, loopback_of
+from virtual_device.loopback import LOCAL_NAMES, Peer, loopback_of
 
 if TYPE_CHECKING:
     from virtual_device.fs import VirtualFS
@@ -117,7 +117,7 @@ async def nc(ctx: CommandContext, o: Options) -> int:
             await ctx.err(f"nc: bind: {exc.strerror}\n")
             return 1
         try:
-            peer = await asyncio.wait_for(queue.get(), o.number("w")) if "w" in o else await queue.get()
+            peer: Peer = await asyncio.wait_for(queue.get(), o.number("w")) if "w" in o else await queue.get()
         except TimeoutError:
             return 1
         finally:
@@ -131,7 +131,7 @@ async def nc(ctx: CommandContext, o: Options) -> int:
         await ctx.err(f"nc: {host}: No address associated with hostname\n")
         return 1
     try:
-        peer = loop.connect(port)
+        peer = await loop.open(port)
     except OSError as exc:
         await ctx.err(f"nc: connect: {exc.strerror}\n")
         return 1
@@ -141,7 +141,7 @@ async def nc(ctx: CommandContext, o: Options) -> int:
     return await _relay(ctx, peer, o)
 
 
-async def _relay(ctx: CommandContext, peer: Endpoint, o: Options) -> int:
+async def _relay(ctx: CommandContext, peer: Peer, o: Options) -> int:
     """stdin → peer and peer → stdout until the peer closes (end of stdin half-closes, like nc -N)."""
 
     async def upstream() -> None:

@@ -11,8 +11,11 @@ if TYPE_CHECKING:
 Handler = Callable[["Stream", str], Awaitable[None]]
 
 
-def find_service(service: str, device_ports: set[int] | frozenset[int] = frozenset()) -> tuple[str, Handler] | None:
-    """(family, handler) for a destination, or None (the host then sees the stream refused)."""
+def find_service(service: str) -> tuple[str, Handler] | None:
+    """(family, handler) for a destination, or None (the host then sees the stream refused).
+
+    `tcp:` is resolved by the transport, which must connect on the device before accepting the OPEN.
+    """
     from virtual_device.services import abb, misc, reverse, shell, sync
 
     if service.startswith("shell:") or service.startswith("shell,"):
@@ -27,11 +30,6 @@ def find_service(service: str, device_ports: set[int] | frozenset[int] = frozens
         return "sync", sync.sync_service
     if service.startswith("reverse:"):
         return "reverse", reverse.reverse_service
-    if service.startswith("tcp:"):
-        port = service[4:].split(":")[0]
-        if not port.isdigit() or int(port) not in device_ports:
-            return None  # nothing listens there on the device: refused like adbd's failed connect
-        return "tcp", misc.tcp_service
     if service == "root:":
         return "root", misc.root_service
     if service == "unroot:":

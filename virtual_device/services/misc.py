@@ -6,37 +6,48 @@ import asyncio
 import contextlib
 from typing import TYPE_CHECKING
 
-from virtual_device.loopback import Endpoint, loopback_of
-from virtual_device.services.reverse import pipe
+from virtual_device.loopback import LOCAL_NAMES, Peer, loopback_of
 from virtual_device.transport import StreamClosed
 
 if TYPE_CHECKING:
+    from virtual_device.server import VirtualDevice
+    from virtual_device.services import Handler
     from virtual_device.transport import Stream
 
 REBOOT_SECONDS = 3.0
 
 
-async def tcp_service(stream: Stream, service: str) -> None:
-    """Connect to a device-side listener (registered with VirtualDevice.register_device_port)."""
-    port_text = service[len("tcp:") :].split(":")[0]
-    device = stream.conn.device
-    if port_text.isdigit() and int(port_text) in loopback_of(device.state).ports():
-        await _pipe_loopback(stream, loopback_of(device.state).connect(int(port_text)))
-        return
-    if not port_text.isdigit() or int(port_text) not in device.device_ports:
-        return  # nothing listens on the device: the stream is closed, `adb forward` sees the refusal
+async def open_device_port(device: VirtualDevice, service: str) -> Peer | None:
+    """The device-side connection `tcp:PORT` asks for, or None (adbd then refuses the OPEN).
+
+    Like adbd's `tcp:` service, it connects on the device's own loopback: to a program listening
+    there (`nc -l`) or to an `adb reverse` listener; never to the computer's 127.0.0.1.
+    """
+    host, sep, port_text = service[len("tcp:") :].rpartition(":")
+    if not sep:
+        host, port_text = "", service[len("tcp:") :]
+    if host and host not in LOCAL_NAMES or not port_text.isdigit():
+        return None  # the virtual device has no network beyond its loopback
     try:
-        reader, writer = await asyncio.open_connection("127.0.0.1", int(port_text))
+        return await loopback_of(device.state).open(int(port_text))
     except OSError:
-        return
-    await pipe(stream, reader, writer)
+        return None
 
 
-async def _pipe_loopback(stream: Stream, peer: Endpoint) -> None:
-    """`adb forward` into a program listening on the device's loopback (e.g. `nc -l -p PORT`)."""
+def tcp_service(peer: Peer) -> Handler:
+    """The handler piping an accepted `tcp:` stream to the device-side connection already made."""
+
+    async def handler(stream: Stream, service: str) -> None:
+        await _pipe_peer(stream, peer)
+
+    return handler
+
+
+async def _pipe_peer(stream: Stream, peer: Peer) -> None:
+    """Bytes both ways between the adb stream and the device-side connection until either closes."""
 
     async def down() -> None:
-        with contextlib.suppress(StreamClosed, BrokenPipeError):
+        with contextlib.suppress(StreamClosed, BrokenPipeError, ConnectionError):
             while data := await stream.read(262144):
                 await peer.write(data)
         with contextlib.suppress(Exception):
