@@ -210,8 +210,35 @@ def _guard(paths: list[str], inside: Sequence[str] | None) -> str:
     return f"if readlink -f / >/dev/null 2>&1; then {'; '.join(checks)}; fi; "
 
 
-def mkdir(device: Device, path: str) -> None:
-    _run(device, ["mkdir", "-p", path], f"cannot create {path}")
+def mkdir(device: Device, path: str, *, inside: Sequence[str] | None = None) -> None:
+    """`mkdir -p`. With `inside`, the folders below the allowed root are made one at a time, each one
+    resolved on the device (`readlink -f`) before a folder is made in it, so a link planted on the way
+    after bt's check never carries the new folders out of those roots (refused: OutsideRoots)."""
+    if not inside or "/" in inside:
+        _run(device, ["mkdir", "-p", path], f"cannot create {path}")
+        return
+    under = [r for r in inside if path == r or path.startswith(r.rstrip("/") + "/")]
+    if not under:
+        raise OutsideRoots(
+            f"cannot create {path}: {path} leads outside the allowed folders",
+            reason=f"{path} leads outside the allowed folders",
+            serial=device.serial,
+        )
+    root = max(under, key=len).rstrip("/") or "/"
+    steps = [root]
+    for name in path[len(root) :].strip("/").split("/"):
+        if name:
+            steps.append(steps[-1].rstrip("/") + "/" + name)
+    roots = " ".join(shlex.quote(r) for r in inside)
+    script = (
+        f"mkdir -p {shlex.quote(root)} || exit 1; g=; readlink -f / >/dev/null 2>&1 && g=1; "
+        f"for p in {' '.join(shlex.quote(s) for s in steps)}; do "
+        '[ -d "$p" ] || mkdir "$p" || exit 1; [ -n "$g" ] || continue; '
+        f'ok=; d=$(readlink -f "$p") && for r in {roots}; do r=$(readlink -f "$r"); '
+        'case "$d/" in "$r"/*) ok=1;; esac; done; '
+        f'[ -n "$ok" ] || {{ echo "$p leads outside the allowed folders" >&2; exit {_OUTSIDE}; }}; done'
+    )
+    _run(device, script, f"cannot create {path}")
 
 
 def rename(device: Device, source: str, target: str, *, inside: Sequence[str] | None = None) -> None:
