@@ -71,24 +71,25 @@ class CliContext:
 
 
 def safe_console(**options: Any) -> Console:
-    """A Rich console whose printed text goes through `bt_core.sanitize.for_terminal`.
+    """A Rich console whose printed text goes through `bt_core.sanitize.escape_controls`, the safety net.
 
     Every table, line and progress bar the CLI prints passes here, and device or customer text (file
     names, notes, process names, messages) can carry escape sequences. Sanitising the text segments
     just before Rich adds its own styling keeps bt's colours and cursor control working while no foreign
-    ESC, OSC 52 or CSI 2J reaches the terminal.
+    ESC, OSC 52 or CSI 2J reaches the terminal. Device text is rendered with `for_terminal` where it is
+    put in a line or a table (unambiguous); this net only catches raw control characters it missed.
     """
     from rich.console import Console
     from rich.segment import Segment
 
-    from bt_core.sanitize import for_terminal, is_clean
+    from bt_core.sanitize import escape_controls, is_clean
 
     class SafeConsole(Console):
         def _render_buffer(self, buffer: Iterable[Segment]) -> str:
             return super()._render_buffer(
                 segment
                 if segment.control or is_clean(segment.text)
-                else Segment(for_terminal(segment.text), segment.style, segment.control)
+                else Segment(escape_controls(segment.text), segment.style, segment.control)
                 for segment in buffer
             )
 

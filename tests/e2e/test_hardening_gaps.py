@@ -54,3 +54,19 @@ def test_mkdir_refuses_a_link_planted_between_the_check_and_the_action(bt_env, v
     ok = bt_env.run("files", "mkdir", "/data/local/tmp/work/new/deeper")
     assert ok.returncode == 0, ok.stderr
     assert fs.isdir("/data/local/tmp/work/new/deeper")
+
+
+# -- 5. a literal `\e[2J` never looks like a sanitised ESC ---------------------------------------------
+def test_a_name_spelling_an_escape_is_shown_apart_from_a_real_escape(bt_env, vdevice, tmp_path):
+    _policy(bt_env, tmp_path)
+    assert bt_env.run("session", "start", "--device", vdevice.serial).returncode == 0
+    fs = vdevice.state.fs
+    fs.write_bytes("/sdcard/Download/real\x1b[2J.txt", b"1")
+    fs.write_bytes("/sdcard/Download/fake\\e[2J.txt", b"2")
+    fs.write_bytes("/sdcard/Download/C:\\Users.txt", b"3")
+    for args in (("files", "ls", "/sdcard/Download"), ("files", "ls", "-l", "/sdcard/Download")):
+        result = bt_env.run(*args)
+        assert result.returncode == 0, result.stderr
+        assert "\x1b" not in result.stdout
+        assert "real\\e[2J.txt" in result.stdout and "fake\\\\e[2J.txt" in result.stdout, result.stdout
+        assert "C:\\Users.txt" in result.stdout and "C:\\\\Users" not in result.stdout
