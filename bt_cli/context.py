@@ -105,11 +105,31 @@ def get(ctx: typer.Context) -> CliContext:
 
 
 def emit_json(value: Any) -> None:
-    """Exactly one JSON document on stdout."""
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")
+    """Exactly one JSON document on stdout; device and customer text in it cannot drive a terminal
+    (`json_safe`: C1 controls and the like written as \\uXXXX escapes, the data unchanged)."""
+    from bt_core.sanitize import json_safe
+
+    sys.stdout.write(json_safe(json.dumps(value, ensure_ascii=False, indent=2, default=str)) + "\n")
+    sys.stdout.flush()
+
+
+def emit_document(text: str, *, is_json: bool = False) -> None:
+    """A whole document (report, transcript export) on stdout. A terminal gets device and customer text
+    in it made inert (`for_terminal`); a file or a pipe gets the bytes as they are. JSON is always
+    `json_safe` (the same data, valid JSON)."""
+    from bt_core.sanitize import for_terminal, json_safe
+
+    if is_json:
+        text = json_safe(text)
+    elif sys.stdout.isatty():
+        text = for_terminal(text)
+    sys.stdout.write(text)
     sys.stdout.flush()
 
 
 def emit_json_line(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, default=str) + "\n")
+    """One JSON line on stdout (streams), made inert like `emit_json`."""
+    from bt_core.sanitize import json_safe
+
+    sys.stdout.write(json_safe(json.dumps(value, ensure_ascii=False, default=str)) + "\n")
     sys.stdout.flush()

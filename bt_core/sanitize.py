@@ -26,6 +26,8 @@ _BACKSLASH = r"\\(?=[ernxut\\" + _CONTROLS + "{newline}])"
 _CONTROL = re.compile("[" + _CONTROLS + "]")
 _UNSAFE = re.compile(_BACKSLASH.format(newline="") + "|[" + _CONTROLS + "]")
 _UNSAFE_ONE_LINE = re.compile(_BACKSLASH.format(newline="\n") + "|[\n" + _CONTROLS + "]")
+# in a JSON text: what json.dumps leaves raw that a terminal acts on (C1, DEL, bidi), and the line separators
+_JSON_UNSAFE = re.compile("[" + _CONTROLS + "\u2028\u2029]")
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -50,6 +52,13 @@ def escape_controls(text: str) -> str:
     """The safety net for text that may already be `for_terminal` output: raw control characters shown
     as escapes, backslashes left alone (applying it twice changes nothing)."""
     return _CONTROL.sub(_visible, text)
+
+
+def json_safe(document: str) -> str:
+    """A JSON text with every control character (C1 and DEL included), bidi override and line separator
+    written as a `\\uXXXX` escape: the same data, still valid JSON (such characters can only stand inside
+    its strings), and inert when printed to a terminal."""
+    return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", document)
 
 
 def is_clean(text: str) -> bool:

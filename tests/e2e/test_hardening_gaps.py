@@ -70,3 +70,103 @@ def test_a_name_spelling_an_escape_is_shown_apart_from_a_real_escape(bt_env, vde
         assert "\x1b" not in result.stdout
         assert "real\\e[2J.txt" in result.stdout and "fake\\\\e[2J.txt" in result.stdout, result.stdout
         assert "C:\\Users.txt" in result.stdout and "C:\\\\Users" not in result.stdout
+
+
+OSC52 = "\x1b]52;c;cm0gLXJmIH4K\x1b\\"
+HOSTILE = f"hi {OSC52}\x1b[2J \x9b31m\x9d52;c;eA==\x07 \u202eevil\u2028 there"
+
+
+def _hostile_session(bt_env, vdevice, tmp_path) -> str:
+    """A session whose device holds a hostile file name and whose customer sent a hostile message."""
+    from bt_core.store import Store
+
+    _policy(bt_env, tmp_path)
+    assert bt_env.run("session", "start", "--device", vdevice.serial).returncode == 0
+    vdevice.state.fs.write_bytes(f"/sdcard/Download/{HOSTILE}.jpg", b"x")
+    session_id = json.loads(bt_env.run("session", "show", "--json").stdout)["id"]
+    store = Store.open(None, sqlite_path=bt_env.data_dir / "bt.sqlite3")
+    store.append_event(session_id, "customer", "chat.received", HOSTILE, {})  # as the customer page does
+    store.close()
+    return session_id
+
+
+def _on_terminal(bt_env, *args: str) -> tuple[int, bytes]:
+    """Run bt with its stdout on a pseudo-terminal, as a technician sees it; (exit code, bytes shown)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bt_cli", *args],
+        stdout=slave,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+        env=bt_env.env,
+        cwd=str(bt_env.data_dir),
+    )
+    os.close(slave)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the last writer closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(master)
+    return proc.wait(timeout=120), shown
+
+
+def _inert(data: bytes, also: str = "") -> bool:
+    """No ESC, 8-bit CSI/OSC, BEL or bidi override (nor any of `also`) in what reached the terminal."""
+    text = data.decode("utf-8")
+    return not any(c in text for c in "\x1b\x9b\x9d\x07\u202e" + also)
+
+
+# -- 2. reports and transcript exports on a terminal ---------------------------------------------------
+def test_report_and_log_export_to_a_terminal_are_inert_but_a_pipe_gets_the_bytes(bt_env, vdevice, tmp_path):
+    _hostile_session(bt_env, vdevice, tmp_path)
+    for args in (
+        ("report", "--format", "md", "--out", "-"),
+        ("report", "--format", "html", "--out", "-"),
+        ("log", "export", "--format", "md"),
+        ("log", "export", "--format", "html"),
+        ("log", "export", "--format", "jsonl"),
+        ("report", "--format", "json", "--out", "-"),
+    ):
+        code, shown = _on_terminal(bt_env, *args)
+        assert code == 0, (args, shown)
+        assert _inert(shown), (args, shown)
+        assert b"52;c;cm0gLXJmIH4K" in shown and (b"\\e" in shown or b"\\u001b" in shown), (args, shown)
+        piped = bt_env.run(*args)
+        assert piped.returncode == 0, piped.stderr
+        if "json" not in args[-1] and "json" not in args[2]:  # md, html: a file or a pipe gets them as they are
+            assert "\x1b" in piped.stdout and "\x9b31m" in piped.stdout, args
+
+
+def _strings(value: object) -> list[str]:
+    """Every string anywhere in a JSON value."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    return [s for item in value for s in _strings(item)] if isinstance(value, list) else []
+
+
+# -- 3. JSON output keeps no raw C1 or ESC and reads back to the same data -----------------------------
+def test_json_output_escapes_terminal_controls_and_keeps_the_data(bt_env, vdevice, tmp_path):
+    _hostile_session(bt_env, vdevice, tmp_path)
+    listed = bt_env.run("files", "ls", "/sdcard/Download", "--json")
+    log = bt_env.run("log", "--json", "--kind=chat.received")
+    export = bt_env.run("log", "export", "--format", "jsonl")
+    report = bt_env.run("report", "--format", "json", "--out", "-")
+    for result in (listed, log, export, report):
+        assert result.returncode == 0, result.stderr
+        assert _inert(result.stdout.encode(), also="\u2028"), result.stdout
+    assert f"{HOSTILE}.jpg" in {e["name"] for e in json.loads(listed.stdout)}
+    assert [e["text"] for e in json.loads(log.stdout)] == [HOSTILE]
+    assert HOSTILE in [json.loads(line)["text"] for line in export.stdout.splitlines()]
+    assert HOSTILE in _strings(json.loads(report.stdout))  # the message, unchanged
