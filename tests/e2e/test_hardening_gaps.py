@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 
 def _policy(bt_env, tmp_path: Path, **files: object) -> None:
     lines = ["[files]", f"local_paths = [{json.dumps(str(tmp_path))}]"]
@@ -170,3 +172,42 @@ def test_json_output_escapes_terminal_controls_and_keeps_the_data(bt_env, vdevic
     assert [e["text"] for e in json.loads(log.stdout)] == [HOSTILE]
     assert HOSTILE in [json.loads(line)["text"] for line in export.stdout.splitlines()]
     assert HOSTILE in _strings(json.loads(report.stdout))  # the message, unchanged
+
+
+# -- 4. Ctrl-C on `bt log --follow` exits 130 like every interrupted command ---------------------------
+@pytest.mark.parametrize("mode", ["terminal", "pipe", "json"])
+def test_ctrl_c_on_log_follow_exits_130(bt_env, vdevice, tmp_path, mode):
+    """Ctrl-C as a terminal sends it: SIGINT to the foreground process group, once bt is following."""
+    import os
+    import pty
+    import select
+    import signal
+    import subprocess
+    import sys
+
+    _policy(bt_env, tmp_path)
+    assert bt_env.run("session", "start", "--device", vdevice.serial).returncode == 0
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bt_cli", "log", "--follow", *(["--json"] if mode == "json" else [])],
+        stdin=slave,
+        stdout=slave if mode == "terminal" else subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=bt_env.env,
+        cwd=str(bt_env.data_dir),
+        start_new_session=True,
+    )
+    os.close(slave)
+    shown = master if mode == "terminal" else proc.stdout.fileno()  # type: ignore[union-attr]
+    try:
+        ready, _, _ = select.select([shown], [], [], 120)
+        assert ready and b"Session started" in os.read(shown, 65536), "bt log --follow printed nothing"
+        os.killpg(proc.pid, signal.SIGINT)
+        code = proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(master)
+    stderr = proc.stderr.read().decode() if proc.stderr else ""
+    assert code == 130, (code, stderr)
+    assert "Traceback" not in stderr and stderr.strip().count("\n") == 0, stderr
