@@ -41,6 +41,9 @@ if TYPE_CHECKING:
     from adb_backend.device import Device
 
 _SCRIPT_MAX = 48 * 1024  # bytes of shell per round trip (the service string is capped at 64 KiB)
+# Other shell commands wait as long as the configured socket_timeout; hashing a big file or deleting a big
+# tree can leave the device silent longer, so those keep the minute they always had.
+_SILENT_FOR_LONG = 60.0
 
 
 @dataclass(frozen=True)
@@ -260,13 +263,14 @@ def delete(device: Device, path: str, *, recursive: bool = False, inside: Sequen
     if entry.type == "dir" and not recursive:
         _run(device, guard + shlex.join(["rmdir", path]), f"cannot delete {path}")
     else:
-        _run(device, guard + shlex.join(["rm", "-rf" if recursive else "-f", path]), f"cannot delete {path}")
+        argv = ["rm", "-rf" if recursive else "-f", path]
+        _run(device, guard + shlex.join(argv), f"cannot delete {path}", timeout=_SILENT_FOR_LONG)
 
 
 def hash_remote(device: Device, paths: list[str]) -> tuple[str, dict[str, str | None]]:
     """(algorithm, {path: hex digest}) from sha256sum, or md5sum on devices without it."""
     for algo in ("sha256", "md5"):
-        result = device.batch({p: f"{algo}sum {shlex.quote(p)}" for p in paths})
+        result = device.batch({p: f"{algo}sum {shlex.quote(p)}" for p in paths}, timeout=_SILENT_FOR_LONG)
         digests: dict[str, str | None] = {}
         missing = False
         for path, res in result.results.items():
@@ -279,8 +283,8 @@ def hash_remote(device: Device, paths: list[str]) -> tuple[str, dict[str, str | 
     return "", {p: None for p in paths}
 
 
-def _run(device: Device, argv: list[str] | str, what: str) -> None:
-    result = device.shell(argv)
+def _run(device: Device, argv: list[str] | str, what: str, *, timeout: float | None = None) -> None:
+    result = device.shell(argv, timeout=timeout)
     if result.exit_code == _OUTSIDE and result.reason.endswith("leads outside the allowed folders"):
         raise OutsideRoots(f"{what}: {result.reason}", reason=result.reason, serial=device.serial)
     if not result.ok:

@@ -211,3 +211,18 @@ def test_ctrl_c_on_log_follow_exits_130(bt_env, vdevice, tmp_path, mode):
     stderr = proc.stderr.read().decode() if proc.stderr else ""
     assert code == 130, (code, stderr)
     assert "Traceback" not in stderr and stderr.strip().count("\n") == 0, stderr
+
+
+# -- 6. shell commands give up after the configured socket_timeout, not a fixed minute -----------------
+def test_a_silent_device_is_given_up_on_after_the_configured_socket_timeout(bt_env, vdevice, tmp_path):
+    import time
+
+    (bt_env.config_dir / "config.toml").write_text("socket_timeout = 3\n")
+    _policy(bt_env, tmp_path)
+    assert bt_env.run("session", "start", "--device", vdevice.serial).returncode == 0
+    vdevice.faults.stall_stream("shell", 300)  # the device takes the command and never answers
+    started = time.monotonic()
+    result = bt_env.run("files", "mkdir", "/sdcard/Download/new")
+    took = time.monotonic() - started
+    assert result.returncode == 9 and "in time" in result.stderr and result.stderr.count("\n") == 1, result.stderr
+    assert took < 40, f"gave up after {took:.0f} s, not the configured 3 s"  # the old fixed wait was 60 s
