@@ -284,7 +284,9 @@ def hash_remote(device: Device, paths: list[str]) -> tuple[str, dict[str, str | 
 
 
 def _run(device: Device, argv: list[str] | str, what: str, *, timeout: float | None = None) -> None:
-    result = device.shell(argv, timeout=timeout)
+    """Run a command or a script; a script runs in a subshell, so its `exit` (a guard's refusal) still
+    lets Android 6's `shell:` report the exit code (bt appends an `echo` of `$?` there)."""
+    result = device.shell(argv if isinstance(argv, list) else f"( {argv} )", timeout=timeout)
     if result.exit_code == _OUTSIDE and result.reason.endswith("leads outside the allowed folders"):
         raise OutsideRoots(f"{what}: {result.reason}", reason=result.reason, serial=device.serial)
     if not result.ok:
