@@ -123,15 +123,19 @@ class Device:
 
     # -- shell -------------------------------------------------------------------------------------
     def shell(
-        self, command: str | Sequence[str], *, timeout: float | None = 60.0, stdin: bytes | None = None
+        self, command: str | Sequence[str], *, timeout: float | None = None, stdin: bytes | None = None
     ) -> ShellResult:
-        """Run a command and wait for it: stdout, stderr and exit code (v2), or merged output (v1)."""
+        """Run a command and wait for it: stdout, stderr and exit code (v2), or merged output (v1).
+
+        `timeout` bounds each wait for the device (seconds of silence); None is the configured
+        `socket_timeout` (the adb client's own), so a device that stops answering is given up on as the
+        user asked, not after a fixed minute. Commands that may be silent longer pass their own."""
         line = quote_command(command)
         stdout, stderr, code = self.shell_bytes(line, timeout=timeout, stdin=stdin)
         return ShellResult(line, code, stdout.decode("utf-8", "replace"), stderr.decode("utf-8", "replace"))
 
     def shell_bytes(
-        self, command: str | Sequence[str], *, timeout: float | None = 60.0, stdin: bytes | None = None
+        self, command: str | Sequence[str], *, timeout: float | None = None, stdin: bytes | None = None
     ) -> tuple[bytes, bytes, int]:
         line = quote_command(command)
         if "shell_v2" not in self.features():
@@ -180,7 +184,7 @@ class Device:
         """Shell protocol v2 (Android 7+): stdout and stderr apart, and the exit code."""
         return "shell_v2" in self.features()
 
-    def batch(self, commands: Mapping[str, str], *, timeout: float | None = 60.0) -> BatchResult:
+    def batch(self, commands: Mapping[str, str], *, timeout: float | None = None) -> BatchResult:
         """Run several commands in ONE shell round trip and split their outputs by name.
 
         Each command is framed by random markers on stdout and stderr, with its exit code, so one

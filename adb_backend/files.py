@@ -41,6 +41,9 @@ if TYPE_CHECKING:
     from adb_backend.device import Device
 
 _SCRIPT_MAX = 48 * 1024  # bytes of shell per round trip (the service string is capped at 64 KiB)
+# Other shell commands wait as long as the configured socket_timeout; hashing a big file or deleting a big
+# tree can leave the device silent longer, so those keep the minute they always had.
+_SILENT_FOR_LONG = 60.0
 
 
 @dataclass(frozen=True)
@@ -210,8 +213,35 @@ def _guard(paths: list[str], inside: Sequence[str] | None) -> str:
     return f"if readlink -f / >/dev/null 2>&1; then {'; '.join(checks)}; fi; "
 
 
-def mkdir(device: Device, path: str) -> None:
-    _run(device, ["mkdir", "-p", path], f"cannot create {path}")
+def mkdir(device: Device, path: str, *, inside: Sequence[str] | None = None) -> None:
+    """`mkdir -p`. With `inside`, the folders below the allowed root are made one at a time, each one
+    resolved on the device (`readlink -f`) before a folder is made in it, so a link planted on the way
+    after bt's check never carries the new folders out of those roots (refused: OutsideRoots)."""
+    if not inside or "/" in inside:
+        _run(device, ["mkdir", "-p", path], f"cannot create {path}")
+        return
+    under = [r for r in inside if path == r or path.startswith(r.rstrip("/") + "/")]
+    if not under:
+        raise OutsideRoots(
+            f"cannot create {path}: {path} leads outside the allowed folders",
+            reason=f"{path} leads outside the allowed folders",
+            serial=device.serial,
+        )
+    root = max(under, key=len).rstrip("/") or "/"
+    steps = [root]
+    for name in path[len(root) :].strip("/").split("/"):
+        if name:
+            steps.append(steps[-1].rstrip("/") + "/" + name)
+    roots = " ".join(shlex.quote(r) for r in inside)
+    script = (
+        f"mkdir -p {shlex.quote(root)} || exit 1; g=; readlink -f / >/dev/null 2>&1 && g=1; "
+        f"for p in {' '.join(shlex.quote(s) for s in steps)}; do "
+        '[ -d "$p" ] || mkdir "$p" || exit 1; [ -n "$g" ] || continue; '
+        f'ok=; d=$(readlink -f "$p") && for r in {roots}; do r=$(readlink -f "$r"); '
+        'case "$d/" in "$r"/*) ok=1;; esac; done; '
+        f'[ -n "$ok" ] || {{ echo "$p leads outside the allowed folders" >&2; exit {_OUTSIDE}; }}; done'
+    )
+    _run(device, script, f"cannot create {path}")
 
 
 def rename(device: Device, source: str, target: str, *, inside: Sequence[str] | None = None) -> None:
@@ -233,13 +263,14 @@ def delete(device: Device, path: str, *, recursive: bool = False, inside: Sequen
     if entry.type == "dir" and not recursive:
         _run(device, guard + shlex.join(["rmdir", path]), f"cannot delete {path}")
     else:
-        _run(device, guard + shlex.join(["rm", "-rf" if recursive else "-f", path]), f"cannot delete {path}")
+        argv = ["rm", "-rf" if recursive else "-f", path]
+        _run(device, guard + shlex.join(argv), f"cannot delete {path}", timeout=_SILENT_FOR_LONG)
 
 
 def hash_remote(device: Device, paths: list[str]) -> tuple[str, dict[str, str | None]]:
     """(algorithm, {path: hex digest}) from sha256sum, or md5sum on devices without it."""
     for algo in ("sha256", "md5"):
-        result = device.batch({p: f"{algo}sum {shlex.quote(p)}" for p in paths})
+        result = device.batch({p: f"{algo}sum {shlex.quote(p)}" for p in paths}, timeout=_SILENT_FOR_LONG)
         digests: dict[str, str | None] = {}
         missing = False
         for path, res in result.results.items():
@@ -252,8 +283,10 @@ def hash_remote(device: Device, paths: list[str]) -> tuple[str, dict[str, str | 
     return "", {p: None for p in paths}
 
 
-def _run(device: Device, argv: list[str] | str, what: str) -> None:
-    result = device.shell(argv)
+def _run(device: Device, argv: list[str] | str, what: str, *, timeout: float | None = None) -> None:
+    """Run a command or a script; a script runs in a subshell, so its `exit` (a guard's refusal) still
+    lets Android 6's `shell:` report the exit code (bt appends an `echo` of `$?` there)."""
+    result = device.shell(argv if isinstance(argv, list) else f"( {argv} )", timeout=timeout)
     if result.exit_code == _OUTSIDE and result.reason.endswith("leads outside the allowed folders"):
         raise OutsideRoots(f"{what}: {result.reason}", reason=result.reason, serial=device.serial)
     if not result.ok:

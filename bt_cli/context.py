@@ -70,24 +70,25 @@ class CliContext:
 
 
 def safe_console(**options: Any) -> Console:
-    """A Rich console whose printed text goes through `bt_core.sanitize.for_terminal`.
+    """A Rich console whose printed text goes through `bt_core.sanitize.escape_controls`, the safety net.
 
     Every table, line and progress bar the CLI prints passes here, and device or customer text (file
     names, notes, process names, messages) can carry escape sequences. Sanitising the text segments
     just before Rich adds its own styling keeps bt's colours and cursor control working while no foreign
-    ESC, OSC 52 or CSI 2J reaches the terminal.
+    ESC, OSC 52 or CSI 2J reaches the terminal. Device text is rendered with `for_terminal` where it is
+    put in a line or a table (unambiguous); this net only catches raw control characters it missed.
     """
     from rich.console import Console
     from rich.segment import Segment
 
-    from bt_core.sanitize import for_terminal, is_clean
+    from bt_core.sanitize import escape_controls, is_clean
 
     class SafeConsole(Console):
         def _render_buffer(self, buffer: Iterable[Segment]) -> str:
             return super()._render_buffer(
                 segment
                 if segment.control or is_clean(segment.text)
-                else Segment(for_terminal(segment.text), segment.style, segment.control)
+                else Segment(escape_controls(segment.text), segment.style, segment.control)
                 for segment in buffer
             )
 
@@ -103,15 +104,35 @@ def get(ctx: typer.Context) -> CliContext:
 
 
 def emit_json(value: Any) -> None:
-    """Exactly one JSON document on stdout."""
+    """Exactly one JSON document on stdout; device and customer text in it cannot drive a terminal
+    (`json_safe`: C1 controls and the like written as \\uXXXX escapes, the data unchanged)."""
     import json  # deferred, like everything a command may not need: `bt --help` never writes JSON
 
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")
+    from bt_core.sanitize import json_safe
+
+    sys.stdout.write(json_safe(json.dumps(value, ensure_ascii=False, indent=2, default=str)) + "\n")
+    sys.stdout.flush()
+
+
+def emit_document(text: str, *, is_json: bool = False) -> None:
+    """A whole document (report, transcript export) on stdout. A terminal gets device and customer text
+    in it made inert (`for_terminal`); a file or a pipe gets the bytes as they are. JSON is always
+    `json_safe` (the same data, valid JSON)."""
+    from bt_core.sanitize import for_terminal, json_safe
+
+    if is_json:
+        text = json_safe(text)
+    elif sys.stdout.isatty():
+        text = for_terminal(text)
+    sys.stdout.write(text)
     sys.stdout.flush()
 
 
 def emit_json_line(value: Any) -> None:
+    """One JSON line on stdout (streams), made inert like `emit_json`."""
     import json
 
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, default=str) + "\n")
+    from bt_core.sanitize import json_safe
+
+    sys.stdout.write(json_safe(json.dumps(value, ensure_ascii=False, default=str)) + "\n")
     sys.stdout.flush()

@@ -50,6 +50,8 @@ def _table(cli: context.CliContext, infos: list[DeviceInfo]) -> None:
     if not infos:
         cli.info("no devices attached (plug one in, 'bt connect HOST:PORT', or 'bt virtual-device')")
         return
+    from bt_core.sanitize import for_terminal
+
     table = Table(box=None, pad_edge=False)
     for column in ("SERIAL", "STATE", "MODEL", "ANDROID", "TRANSPORT", "ADB SERVER"):
         table.add_column(column)
@@ -58,7 +60,8 @@ def _table(cli: context.CliContext, infos: list[DeviceInfo]) -> None:
         state = info.state
         if state == "unauthorized":
             state += " (accept the prompt on the device)"
-        table.add_row(info.serial, state, info.model or "-", version, info.transport, info.adb_server)
+        cells = (info.serial, state, info.model or "-", version, info.transport, info.adb_server)
+        table.add_row(*(for_terminal(str(cell), one_line=True) for cell in cells))
     cli.console.print(table, markup=False)
 
 

@@ -12,6 +12,7 @@ import typer
 from bt_cli import context
 from bt_cli.options import JSON_OPTION, YES_OPTION, choice_of
 from bt_core.models import OnClash
+from bt_core.sanitize import for_terminal
 
 if TYPE_CHECKING:
     from bt_core.models import Transfer
@@ -64,7 +65,7 @@ def ls(
     if not long:
         for entry in entries:
             suffix = "/" if entry.type == "dir" else ""
-            cli.console.print(entry.name.replace("\n", "?") + suffix, markup=False, highlight=False)
+            cli.console.print(for_terminal(entry.name, one_line=True) + suffix, markup=False, highlight=False)
         return
     from rich.table import Table
 
@@ -73,9 +74,9 @@ def ls(
         table.add_column(column, justify="right" if column == "size" else "left")
     for entry in entries:
         when = datetime.fromtimestamp(entry.mtime, UTC).strftime("%Y-%m-%d %H:%M")
-        name = entry.name.replace("\n", "?") + ("/" if entry.type == "dir" else "")
+        name = for_terminal(entry.name, one_line=True) + ("/" if entry.type == "dir" else "")
         if entry.type == "link":
-            name += f" -> {entry.target or '?'}"
+            name += f" -> {for_terminal(entry.target or '?', one_line=True)}"
         table.add_row(S.filemode(entry.mode), str(entry.size), when, name)
     cli.console.print(table, markup=False, highlight=False)
 

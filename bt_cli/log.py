@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -67,7 +69,12 @@ def export(
 
     cli = context.get(ctx)
     record = cli.services.sessions.resolve(session or None)
-    written = cli.services.transcript.export(record, fmt, out)
+    if out is None and fmt != "jsonl" and sys.stdout.isatty():  # a terminal: rendered, then made inert
+        buffer = io.StringIO()
+        written = cli.services.transcript.export(record, fmt, None, buffer)
+        context.emit_document(buffer.getvalue())
+    else:
+        written = cli.services.transcript.export(record, fmt, out)
     if out is not None and json_out:
         context.emit_json({"session_id": record.id, "format": fmt, "path": str(out), "events": written})
     elif out is not None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -30,8 +29,7 @@ def report(
     reports = cli.services.reports
     chosen = session_id or cli.settings.session or None
     if out is not None and str(out) == "-":
-        sys.stdout.write(reports.render(chosen, fmt))
-        sys.stdout.flush()
+        context.emit_document(reports.render(chosen, fmt), is_json=fmt == "json")
         return
     written = reports.write(chosen, fmt, out)
     if json_out:

@@ -158,8 +158,10 @@ def _pairs(title: str, rows: list[tuple[str, str]]) -> Any:
     table = Table(title=Text(title, style="bold"), title_justify="left", show_header=False, box=None, pad_edge=False)
     table.add_column(style="bold")
     table.add_column()
+    from bt_core.sanitize import for_terminal
+
     for label, value in rows:
-        table.add_row(Text(label), Text(value))
+        table.add_row(Text(label), Text(for_terminal(value)))
     return table
 
 
@@ -181,12 +183,14 @@ def _rows_table(title: str, rows: list[dict[str, Any]], limit: int = 500) -> Any
     from rich.table import Table
     from rich.text import Text
 
+    from bt_core.sanitize import for_terminal
+
     columns = list(dict.fromkeys(k for row in rows[:50] for k in row))
     table = Table(title=Text(title, style="bold"), title_justify="left", box=None, pad_edge=False)
     for column in columns:
         table.add_column(column.upper())
     for row in rows[:limit]:
-        table.add_row(*(Text(_cell(row.get(c))) for c in columns))
+        table.add_row(*(Text(for_terminal(_cell(row.get(c)), one_line=True)) for c in columns))
     if len(rows) > limit:
         table.caption = f"{len(rows) - limit} more (use --json for all)"
     return table

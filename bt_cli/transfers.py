@@ -9,6 +9,7 @@ import typer
 from bt_cli import context
 from bt_cli.files import PROGRESS_OPTION, TransferUi, report_transfers
 from bt_cli.options import JSON_OPTION
+from bt_core.sanitize import for_terminal
 
 if TYPE_CHECKING:
     from bt_core.transfers import TransferManager
@@ -61,9 +62,9 @@ def list_transfers(
             f"{human_size(t.bytes_done)}/{human_size(t.bytes_total)}",
             f"{t.files_done}/{t.files_total}",
             iso(t.created_at) or "",
-            t.origin,
-            t.destination,
-            t.error or "",
+            for_terminal(t.origin, one_line=True),
+            for_terminal(t.destination, one_line=True),
+            for_terminal(t.error or "", one_line=True),
         )
     cli.console.print(table, markup=False, highlight=False)
 
@@ -82,7 +83,7 @@ def show(ctx: typer.Context, transfer_id: ID_ARG, json_out: JSON_OPTION = False)
     table.add_column(style="bold")
     table.add_column()
     for key, value in t.to_json().items():
-        table.add_row(key.replace("_", " "), "" if value is None else str(value))
+        table.add_row(key.replace("_", " "), "" if value is None else for_terminal(str(value), one_line=True))
     cli.console.print(table, markup=False, highlight=False)
 
 

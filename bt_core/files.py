@@ -61,7 +61,17 @@ class FilesService:
 
         record = self.services.sessions.guard(session_id, "files.modify", detail=path)
         clean = self._path(record, "files.modify", path)
-        self.services.sessions.on_device(record, lambda d: files.mkdir(d, clean))
+
+        def work(device: Any) -> OutsideAtAction | None:
+            try:
+                files.mkdir(device, clean, inside=self.services.policy.remote_paths)
+            except files.OutsideRoots as error:
+                return OutsideAtAction(str(error))
+            return None
+
+        outside = self.services.sessions.on_device(record, work)
+        if outside is not None:
+            self.services.sessions.deny(record, "files.modify", outside.message, detail=clean)
         self.services.sessions.log(record, EventKind.FOLDER_CREATED, f"Created folder {clean}", {"path": clean})
         return clean
 

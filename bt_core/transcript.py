@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from bt_core.errors import UsageError
 
@@ -67,11 +67,12 @@ class TranscriptService:
             if not fresh:
                 time.sleep(every)
 
-    def export(self, record: SessionRecord, fmt: str, out: Path | None) -> int:
-        """Write jsonl, md or html to `out` (atomically) or stdout; returns the number of events."""
+    def export(self, record: SessionRecord, fmt: str, out: Path | None, stream: TextIO | None = None) -> int:
+        """Write jsonl, md or html to `out` (atomically) or `stream` (default stdout); returns the number
+        of events."""
         from bt_core.transcript_export import EXPORT_FORMATS, export_transcript
 
         for known in EXPORT_FORMATS:
             if fmt == known:
-                return export_transcript(self.services.store, record, known, out)
+                return export_transcript(self.services.store, record, known, out, stream)
         raise UsageError(f"--format must be jsonl, md or html, not {fmt!r}")
