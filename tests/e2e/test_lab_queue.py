@@ -13,7 +13,8 @@ from tests.e2e.test_lab_claims import store_env  # noqa: F401 - the fixture: SQL
 
 
 def waiting(bt_env, serial: str, *extra: str) -> str:
-    return start_session(bt_env, serial, "--no-join", *extra)["id"]
+    # several waiting sessions on one device: --shared, as one-session-per-device would refuse them
+    return start_session(bt_env, serial, "--no-join", "--shared", *extra)["id"]
 
 
 def json_documents(text: str) -> list[dict]:
