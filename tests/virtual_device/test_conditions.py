@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from tests.conftest import AdbServerHandle
+from virtual_device.profiles import PERSISTENT_PACKAGES
 
 
 def wait_for(predicate, timeout: float = 20.0, step: float = 0.1) -> bool:
@@ -21,7 +22,8 @@ def wait_for(predicate, timeout: float = 20.0, step: float = 0.1) -> bool:
 
 def test_adb_reboot_drops_the_device_and_it_comes_back_fresh(adb_server: AdbServerHandle, vdevice) -> None:
     serial = vdevice.serial
-    app = next(p for p in vdevice.state.processes.all() if p.uid >= 10000)
+    # an ordinary app: force-stop leaves persistent ones (systemui, phone) running, as on a phone
+    app = next(p for p in vdevice.state.processes.all() if p.uid >= 10000 and p.package not in PERSISTENT_PACKAGES)
     adb_server.adb("-s", serial, "shell", f"am force-stop {app.package}")
     assert vdevice.state.processes.get(app.pid) is None
     adb_server.adb("-s", serial, "reboot", check=False, timeout=30)
