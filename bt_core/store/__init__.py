@@ -161,7 +161,9 @@ class Store:
             busy = select(t.c.id).where(and_(t.c.serial == record.serial, same_server, t.c.status != "ended"))
             names = list(values)
             row = select(*[literal(values[n], type_=t.c[n].type) for n in names]).where(~exists(busy))
-            return bool(conn.execute(t.insert().from_select(names, row)).rowcount == 1)
+            # RETURNING, not rowcount: psycopg reports no row count for INSERT ... SELECT through SQLAlchemy
+            inserted = conn.execute(t.insert().from_select(names, row).returning(t.c.id)).first()
+            return inserted is not None
 
     @staticmethod
     def new_session_id() -> str:

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import AdbServerHandle, _connect, free_port
+from tests.core.store_fixtures import _reset_postgres
 
 
 @dataclass
@@ -62,6 +63,7 @@ def store_env(request, bt_env) -> dict[str, str]:
     url = os.environ.get("BT_TEST_DATABASE_URL")
     if not url:
         pytest.skip("BT_TEST_DATABASE_URL is not set")
+    _reset_postgres(url)  # an empty shared store: sessions and claims of earlier tests would hold devices
     return {"BT_DATABASE_URL": url}
 
 

@@ -8,6 +8,7 @@ import os
 
 import pytest
 
+from tests.core.store_fixtures import _reset_postgres
 from tests.e2e.test_foundation import start_session
 
 
@@ -17,6 +18,7 @@ def store_env(request, bt_env):
         url = os.environ.get("BT_TEST_DATABASE_URL")
         if not url:
             pytest.skip("BT_TEST_DATABASE_URL not set (scripts/test.sh starts a private PostgreSQL)")
+        _reset_postgres(url)  # sessions earlier tests left open on the shared device would hold it
         bt_env.env["BT_DATABASE_URL"] = url
     return bt_env
 
