@@ -188,6 +188,8 @@ def main() -> int:
             print(f"{adb_name:36} {best[adb_name]:7.3f} s")
             print(f"{bt_name:36} {best[bt_name]:7.3f} s {best[bt_name] / best[adb_name]:9.2f}")
     finally:
+        # end the session so its session host stops too (it would outlive the benchmark otherwise)
+        subprocess.run([*bt, "session", "end"], env=env, capture_output=True)
         subprocess.run([*a, "kill-server"], env=env, capture_output=True)
         device.terminate()
         device.wait(timeout=10)

@@ -72,6 +72,7 @@ def main() -> None:
         "BT_CONFIG_DIR": str(work / "bt-config"),
         "BT_POLICY": str(work / "policy.toml"),
         "BT_TECHNICIAN": "bench",
+        "BT_SESSION_HOST": "off",  # transfers only; the host is measured by bench_presence.py
         "NO_COLOR": "1",
     }
     env.pop("BT_DATABASE_URL", None)

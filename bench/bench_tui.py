@@ -113,6 +113,7 @@ def main() -> None:
             BT_CONFIG_DIR=str(tmp / "config"),
             BT_POLICY=str(tmp / "policy.toml"),
             BT_TECHNICIAN="bench",
+            BT_SESSION_HOST="off",  # drawing and keys only; the host is measured by bench_presence.py
             BT_ADB_PATH_FOR_BENCH=adb,
             ADB_MDNS="0",
         )
