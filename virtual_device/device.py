@@ -218,6 +218,9 @@ class DeviceState:
         self.boot_time = time.time() - float(self.config.get("boot_seconds_ago", 3600))
         if self.version is not None and self.version.name != "android-14":
             self.props.update(self.version.build_props())
+            # the phone's own name (Settings > About) is its model's, not the default profile's Pixel 8
+            self.settings.setdefault("global", {})["device_name"] = self.version.model
+            self.settings.setdefault("secure", {})["bluetooth_name"] = self.version.model
             width, height, density = self.version.screen
             self.physical_size, self.physical_density = (width, height), density
 

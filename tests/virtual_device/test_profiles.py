@@ -34,6 +34,14 @@ def test_props_and_screen_follow_the_profile(tmp_path):
     assert device.screen.size == (1080, 2220)
 
 
+async def test_the_phone_is_named_after_its_own_model(tmp_path):
+    """bt names a session's computer from `settings get global device_name`: a Galaxy S9 is no Pixel 8."""
+    for name, model in (("android-9", "SM-G960U"), ("android-12", "Pixel 6"), ("android-14", "Pixel 8")):
+        device = phone(tmp_path, name)
+        code, out, _ = await sh(device, "settings get global device_name")
+        assert (code, out) == (0, f"{model}\n"), name
+
+
 async def test_toolbox_ps_takes_unknown_words_as_a_name_filter(tmp_path):
     old = phone(tmp_path, "android-6")
     code, out, _ = await sh(old, "ps -A -o PID,UID,NAME")
