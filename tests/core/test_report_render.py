@@ -11,10 +11,10 @@ import pytest
 
 from bt_core.models import Event, Note, SessionRecord, Transfer
 from bt_core.report import render_report
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
 
 T0 = datetime(2024, 11, 5, 9, 0, 0, tzinfo=UTC)
 NOW = T0 + timedelta(hours=2)
-CHROMIUM = Path("/usr/bin/chromium")
 XSS = "<script>alert(1)</script>"
 
 
@@ -265,19 +265,7 @@ def test_chromium_renders_every_section(records: dict, tmp_path: Path) -> None:
     png = tmp_path / "report.png"
     dialogs: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1000, "height": 800})
             page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))

@@ -8,44 +8,20 @@ import http.client
 import json
 import os
 import signal
-import time
-from pathlib import Path
 
 import pytest
 
+from tests.browser import CHROMIUM, browser_args, eventually
 from tests.conftest import free_port
 from tests.e2e.test_foundation import start_session
 from virtual_device.services.reverse import loopback_host
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
 
 
 def launch(playwright, vdevice=None):
     """Chromium; with a virtual device, as the device's browser (its 127.0.0.1 is the device's own)."""
-    rules = [f"--host-resolver-rules=MAP 127.0.0.1 {loopback_host(vdevice.port)}"] if vdevice else []
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, *rules])
-
-
-def eventually(check, timeout: float = 8.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=browser_args(vdevice))
 
 
 class Served:

@@ -5,6 +5,7 @@ work, and one session per device."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import signal
@@ -12,24 +13,14 @@ import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
+from tests.browser import CHROMIUM, browser_args
+from tests.browser import eventually as poll
 from virtual_device.services.reverse import loopback_host
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-
-def eventually(check, timeout: float = 10.0, what: str = "condition", every: float = 0.05):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(every)
+eventually = functools.partial(poll, timeout=10.0, every=0.05)  # the host answers fast: poll often
 
 
 class Live:
@@ -148,25 +139,13 @@ def test_presence_follows_the_device_and_the_page_is_mapped_again(live, vdevice,
     url = live.host(session_id)["page_url"]
     assert url.startswith(f"http://127.0.0.1:{device_port}/s/")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=device_browser_args(vdevice))
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=browser_args(vdevice))
         try:
             page = browser.new_page()
             page.goto(url)
             expect(page.locator("#tech-name")).to_have_text("Alice Martin")
         finally:
             browser.close()
-
-
-def device_browser_args(vdevice) -> list[str]:
-    """Chromium as the device's browser: its 127.0.0.1 is the virtual device's own loopback."""
-    return [
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        f"--host-resolver-rules=MAP 127.0.0.1 {loopback_host(vdevice.port)}",
-    ]
 
 
 def test_a_reverse_bind_the_device_refuses_is_reported(live, vdevice):

@@ -7,15 +7,13 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-from pathlib import Path
 
 import pytest
 
 from bt_tui.app import make_app
+from tests.browser import CHROMIUM, browser_args
 from tests.tui.conftest import settle
-from virtual_device.services.reverse import loopback_host
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
 
 
@@ -50,10 +48,7 @@ async def test_a_screen_request_from_the_tui_reaches_the_page_and_the_answer_set
             assert notices()[tag] == "alice asks to control your screen"
 
             async with async_playwright() as p:
-                rules = f"--host-resolver-rules=MAP 127.0.0.1 {loopback_host(vdevice.port)}"
-                browser = await p.chromium.launch(
-                    executable_path=str(CHROMIUM), args=["--headless=new", "--no-sandbox", rules]
-                )
+                browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=browser_args(vdevice))
                 try:
                     page = await browser.new_page()
                     await page.goto(status.page_url)
