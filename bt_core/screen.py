@@ -364,13 +364,10 @@ class LiveScreen:
             pass
 
     def start(self) -> None:
-        from adb_backend.errors import BackendError
-        from bt_core.errors import from_backend
+        from bt_core.errors import backend_errors
 
-        try:
+        with backend_errors():
             self._stream = self._new_stream()
-        except BackendError as error:
-            raise from_backend(error) from None
         self._watcher = threading.Thread(target=self._watch, name="screen-pause-watch", daemon=True)
         self._watcher.start()
 

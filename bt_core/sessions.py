@@ -21,6 +21,7 @@ from bt_core.errors import (
     SessionEnded,
     SessionNotFound,
     UsageError,
+    backend_errors,
     from_backend,
 )
 from bt_core.events import EventKind
@@ -102,23 +103,18 @@ class SessionService:
         One open session per device unless `shared`: a second one is refused with who holds the first.
         The session host starts with it (the indicator, the customer page, presence tracking).
         """
-        from adb_backend.errors import BackendError
         from adb_backend.identity import read_identity
 
         if priority not in PRIORITIES:
             raise UsageError(f"priority must be one of {', '.join(PRIORITIES)}, not {priority!r}")
         attrs = parse_attributes(attributes or [])
         backend = self.services.backend
-        try:
+        with backend_errors():
             info = backend.find(serial or self.services.settings.device or None)
-        except BackendError as error:
-            raise from_backend(error) from None
         if not shared:
             self._refuse_busy(info.serial, info.adb_server)
-        try:
+        with backend_errors():
             identity = read_identity(backend.open(info.serial))
-        except BackendError as error:
-            raise from_backend(error) from None
         now = utcnow()
         session_id = self.store.new_session_id()
         if not (shared and self._open_sessions(info.serial, info.adb_server)):
