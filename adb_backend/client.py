@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 import subprocess
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from adb_backend.device import Device
@@ -139,6 +138,8 @@ class AdbBackend:
 
         if len(infos) <= 1:
             return [fill(i) for i in infos]
+        from concurrent.futures import ThreadPoolExecutor  # only when several devices are described
+
         with ThreadPoolExecutor(max_workers=min(8, len(infos))) as pool:
             return list(pool.map(fill, infos))
 

@@ -106,9 +106,10 @@ def stat(device: Device, path: str, *, sync: SyncClient | None = None) -> Remote
     return _entry(path, st)
 
 
-def list_dir(device: Device, path: str, *, hidden: bool = False) -> list[RemoteEntry]:
-    """A folder's entries sorted by name (symlink targets read in one extra round trip)."""
-    with SyncClient.open(device) as client:
+def list_dir(device: Device, path: str, *, hidden: bool = False, sync: SyncClient | None = None) -> list[RemoteEntry]:
+    """A folder's entries sorted by name (symlink targets read in one extra round trip), on the caller's
+    sync connection when given."""
+    with _sync(device, sync) as client:
         st = client.stat(path, follow=True) if client.stat_v2 else client.stat(path)
         if not st.exists:
             from adb_backend.sync import errno_text

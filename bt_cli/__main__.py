@@ -1,3 +1,3 @@
-from bt_cli.main import main
+from bt_cli.entry import main
 
 main()

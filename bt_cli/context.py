@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import typer
 
@@ -59,14 +60,38 @@ class CliContext:
     def info(self, message: str) -> None:
         """A line for people on stderr (never stdout, which is data)."""
         if not self.quiet:
-            self.err.print(message, markup=False, highlight=False)
+            _write_line(sys.stderr, message)
 
     def warn(self, message: str) -> None:
-        self.err.print(f"bt: warning: {message}", markup=False, highlight=False, style="yellow")
+        _write_line(sys.stderr, f"bt: warning: {message}", sgr="33" if self.colour_on(sys.stderr) else "")
+
+    def line(self, text: str) -> None:
+        """One line of data on stdout, as it is: no wrapping at 80 columns on a pipe, no Rich to import
+        (a plain listing is most of what a script reads). Device text in it is `for_terminal`ed by the
+        caller; control characters that slip through are escaped here, like the consoles do."""
+        _write_line(sys.stdout, text)
+
+    def colour_on(self, stream: TextIO) -> bool:
+        """Colour as Rich decides it: --color/--no-color, then NO_COLOR, FORCE_COLOR, then a terminal."""
+        if self.color is not None:
+            return self.color
+        if os.environ.get("NO_COLOR"):
+            return False
+        if os.environ.get("FORCE_COLOR"):
+            return True
+        return stream.isatty() and os.environ.get("TERM") != "dumb"
 
     def close(self) -> None:
         if self._services is not None:
             self._services.close()
+
+
+def _write_line(stream: TextIO, text: str, *, sgr: str = "") -> None:
+    from bt_core.sanitize import escape_controls, is_clean
+
+    if not is_clean(text):
+        text = escape_controls(text)
+    stream.write(f"\x1b[{sgr}m{text}\x1b[0m\n" if sgr else f"{text}\n")
 
 
 def safe_console(**options: Any) -> Console:

@@ -65,7 +65,7 @@ def ls(
     if not long:
         for entry in entries:
             suffix = "/" if entry.type == "dir" else ""
-            cli.console.print(for_terminal(entry.name, one_line=True) + suffix, markup=False, highlight=False)
+            cli.line(for_terminal(entry.name, one_line=True) + suffix)
         return
     from rich.table import Table
 

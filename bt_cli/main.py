@@ -175,8 +175,31 @@ def run(argv: list[str] | None = None) -> int:
     return int(code)
 
 
+def root_help_text() -> str:
+    """The root help exactly as `bt --help` prints it on a terminal of 80 columns or more: what
+    `scripts/gen_man.py` writes to bt_cli/root_help.txt for the fast answer (bt_cli/entry.py)."""
+    import contextlib
+    import io
+    import os
+
+    buffer = io.StringIO()
+    before = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = "80"
+    try:
+        with contextlib.redirect_stdout(buffer):
+            run(["--help"])
+    finally:
+        if before is None:
+            del os.environ["COLUMNS"]
+        else:
+            os.environ["COLUMNS"] = before
+    return buffer.getvalue()
+
+
 def main() -> None:
-    sys.exit(run())
+    from bt_cli.entry import main as entry_main
+
+    entry_main()
 
 
 if __name__ == "__main__":

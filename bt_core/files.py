@@ -29,31 +29,49 @@ class FilesService:
         return self.services.transfers
 
     def _path(self, record: SessionRecord, action: str, path: str) -> str:
-        if not path:
-            raise UsageError("name a device path, e.g. /sdcard/Download")
-        try:
-            clean = self.services.policy.check_remote_path(path)
-        except PermissionDenied as error:
-            self.services.sessions.deny(record, action, str(error), detail=path)
-            raise
+        clean = self._allowed(record, action, path)
         confine(self.services, record, action, [clean])
         return clean
 
+    def _allowed(self, record: SessionRecord, action: str, path: str) -> str:
+        """The path normalised and checked against the allowed folders (links not yet resolved)."""
+        if not path:
+            raise UsageError("name a device path, e.g. /sdcard/Download")
+        try:
+            return self.services.policy.check_remote_path(path)
+        except PermissionDenied as error:
+            self.services.sessions.deny(record, action, str(error), detail=path)
+
     # -- browsing ----------------------------------------------------------------------------------
     def list(self, session_id: str | None, path: str, hidden: bool = False) -> list[RemoteEntry]:
-        """A folder's entries (hidden ones with hidden=True); browsing is allowed wherever paths are."""
+        """A folder's entries (hidden ones with hidden=True); browsing is allowed wherever paths are.
+        The link check and the listing share one sync connection: one round trip to the device."""
         from adb_backend import files
+        from adb_backend.sync import SyncClient
 
         record = self.services.sessions.guard(session_id)
-        clean = self._path(record, "files.browse", path)
-        return self.services.sessions.on_device(record, lambda d: files.list_dir(d, clean, hidden=hidden))
+        clean = self._allowed(record, "files.browse", path)
+
+        def work(device: Any) -> list[RemoteEntry]:
+            with SyncClient.open(device) as sync:
+                confine(self.services, record, "files.browse", [clean], device=device, sync=sync)
+                return files.list_dir(device, clean, hidden=hidden, sync=sync)
+
+        return self.services.sessions.on_device(record, work)
 
     def stat(self, session_id: str | None, path: str) -> RemoteEntry | None:
         from adb_backend import files
+        from adb_backend.sync import SyncClient
 
         record = self.services.sessions.guard(session_id)
-        clean = self._path(record, "files.browse", path)
-        return self.services.sessions.on_device(record, lambda d: files.stat(d, clean))
+        clean = self._allowed(record, "files.browse", path)
+
+        def work(device: Any) -> RemoteEntry | None:
+            with SyncClient.open(device) as sync:
+                confine(self.services, record, "files.browse", [clean], device=device, sync=sync)
+                return files.stat(device, clean, sync=sync)
+
+        return self.services.sessions.on_device(record, work)
 
     # -- changes -----------------------------------------------------------------------------------
     def mkdir(self, session_id: str | None, path: str) -> str:

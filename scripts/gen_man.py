@@ -1,4 +1,4 @@
-"""Generate man/*.1 from the CLI itself (click-man on Typer's click command).
+"""Generate man/*.1 from the CLI itself (click-man on Typer's click command), and bt_cli/root_help.txt.
 
 Run `python scripts/gen_man.py` after changing commands; tests/cli/test_man_pages.py fails when the
 committed pages are stale. The date is fixed so the output only changes when the CLI does.
@@ -49,7 +49,15 @@ def generate(target: Path) -> None:
     main_page.write_text(main_page.read_text() + "\n".join(extra) + "\n")
 
 
+def write_root_help(target: Path) -> None:
+    """bt_cli/root_help.txt: the root help Click draws, printed by `bt --help` without importing it."""
+    from bt_cli.main import root_help_text
+
+    target.write_text(root_help_text(), encoding="utf-8")
+
+
 def main() -> int:
+    write_root_help(ROOT / "bt_cli" / "root_help.txt")
     out = ROOT / "man"
     with tempfile.TemporaryDirectory() as tmp:
         generate(Path(tmp))
