@@ -60,14 +60,12 @@ def devices(
         else:
             cli.console.print(_devices_table(rows))
         return
-    try:
-        for rows in service.watch():
-            if json_out:
-                context.emit_json_line({"at": time.time(), "devices": [r.to_json() for r in rows]})
-            else:
-                cli.console.print(_devices_table(rows))
-    except KeyboardInterrupt:
-        return
+    # Ctrl-C ends the watch like every follow in bt: exit 130 (INTERRUPTED), decided in bt_cli.main
+    for rows in service.watch():
+        if json_out:
+            context.emit_json_line({"at": time.time(), "devices": [r.to_json() for r in rows]})
+        else:
+            cli.console.print(_devices_table(rows))
 
 
 def _devices_table(rows: list[FleetDevice]) -> Any:

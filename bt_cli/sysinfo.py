@@ -79,22 +79,20 @@ def _keep(cli: context.CliContext, snapshot: SysinfoSnapshot, save: Path | None,
 def _watch(
     cli: context.CliContext, service: Any, session_id: str | None, sections: list[str], every: float, json_out: bool
 ) -> None:
-    """Pull again every `every` seconds; Ctrl-C is the normal way out (exit 0)."""
-    try:
-        if json_out:
-            while True:
-                context.emit_json_line(service.pull(session_id, sections).to_json())
-                time.sleep(every)
-        from rich.console import Group
-        from rich.live import Live
+    """Pull again every `every` seconds until Ctrl-C, which exits 130 (INTERRUPTED) like every follow
+    in bt; the last snapshot stays on the screen."""
+    if json_out:
+        while True:
+            context.emit_json_line(service.pull(session_id, sections).to_json())
+            time.sleep(every)
+    from rich.console import Group
+    from rich.live import Live
 
-        with Live(console=cli.console, auto_refresh=False, transient=False) as live:
-            while True:
-                snapshot = service.pull(session_id, sections)
-                live.update(Group(*renderables(snapshot)), refresh=True)
-                time.sleep(every)
-    except KeyboardInterrupt:
-        return
+    with Live(console=cli.console, auto_refresh=False, transient=False) as live:
+        while True:
+            snapshot = service.pull(session_id, sections)
+            live.update(Group(*renderables(snapshot)), refresh=True)
+            time.sleep(every)
 
 
 @sysinfo_app.command("parse")

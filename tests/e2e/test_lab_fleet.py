@@ -5,6 +5,7 @@ a triage bundle per device with an index."""
 from __future__ import annotations
 
 import json
+import signal
 import time
 
 import pytest
@@ -53,9 +54,13 @@ def test_fleet_devices_lists_every_server_and_state(bt_env, lab, adb_server):
             line = json.loads(watcher.stdout.readline())
             if {d["serial"]: d["state"] for d in line["devices"]}[serial] == "available":
                 break
+        watcher.send_signal(signal.SIGINT)  # Ctrl-C ends the watch: exit 130, no traceback
+        assert watcher.wait(timeout=30) == 130
+        assert watcher.stderr is None or "Traceback" not in watcher.stderr.read()
     finally:
-        watcher.terminate()
-        watcher.wait(timeout=30)
+        if watcher.poll() is None:
+            watcher.terminate()
+            watcher.wait(timeout=30)
 
 
 def test_fleet_run_reports_a_device_gone_offline_as_failed(bt_env, lab, tmp_path):
