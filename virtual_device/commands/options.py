@@ -248,7 +248,7 @@ class OptionSpec:
                 result.args.append("--" + text)
                 return i
             reason = "unknown" if opt is None else "no-argument"
-            raise UsageError(f"Unknown option '{text}'", reason, text if opt is None else opt.longs[0])
+            raise UsageError(f"Unknown option '{text}'", reason, text if opt is None else name)
         if opt.kind in ("", "@"):
             self._set(opt, None, result)
             return i

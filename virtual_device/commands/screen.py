@@ -189,12 +189,13 @@ RECORD_OPTS = (
 )
 
 
-# bionic's getopt_long (OpenBSD's) words each failure so, after "screenrecord: "
+# bionic's getopt_long is FreeBSD's built with GNU_COMPATIBLE (libc/upstream-freebsd, since Android 4.4),
+# which words a long option's failure so, after "screenrecord: " (a short one: "invalid option -- x")
 _GETOPT_TEXTS = {
-    "unknown": "unknown option -- {}",
-    "missing": "option requires an argument -- {}",
-    "no-argument": "option doesn't take an argument -- {}",
-    "ambiguous": "ambiguous option -- {}",
+    "unknown": "unrecognized option `--{}'",
+    "missing": "option `--{}' requires an argument",
+    "no-argument": "option `--{}' doesn't allow an argument",
+    "ambiguous": "option `--{}' is ambiguous",
 }
 
 
