@@ -571,6 +571,7 @@ def record_mp4(
     *,
     api_level: int = 34,
     stop: Callable[[], bool] | None = None,
+    on_fallback: Callable[[tuple[int, int], tuple[int, int], str], None] | None = None,
 ) -> Recording | None:
     """Record `seconds` of screen into an MP4: screenrecord's H.264, remuxed by PyAV without re-encoding.
 
@@ -578,16 +579,20 @@ def record_mp4(
     right pace, and the file lasts as long as the recording did. When the encoder refuses the size, the
     recording steps down to a smaller one (see `fallback_sizes`); the device's words end it otherwise.
     `stop` is asked at least every 0.2 s; when it says yes, the device's screenrecord is hung up and
-    nothing is written (returns None).
+    nothing is written (returns None). `on_fallback` is told (refused size, next size, what the device
+    said) before each step down.
     """
     said = ""
-    for size in [config.size, *fallback_sizes(config.size)]:
+    sizes = [config.size, *fallback_sizes(config.size)]
+    for index, size in enumerate(sizes):
         try:
             return _record_mp4(device, out, seconds, with_size(config, size), api_level, stop)
         except _Stopped:
             return None
         except _NoVideo as failure:
             said = str(failure) or said
+            if on_fallback is not None and index + 1 < len(sizes):
+                on_fallback(size, sizes[index + 1], str(failure))
     w, h = config.size
     raise DeviceRefused(
         f"{device.serial}: screenrecord produced no video at {w}x{h} or smaller"

@@ -51,6 +51,7 @@ class EventKind(StrEnum):
     GRANT_CHANGED = "grant.changed"
     SCREEN_SHOT = "screen.shot"
     SCREEN_RECORDED = "screen.recorded"
+    SCREEN_RECORD_FALLBACK = "screen.record_fallback"
     SCREEN_STREAM_OPENED = "screen.stream_opened"
     SCREEN_STREAM_CLOSED = "screen.stream_closed"
     SCREEN_STREAM_FALLBACK = "screen.stream_fallback"
@@ -138,6 +139,7 @@ _TABLE: dict[EventKind, tuple[str, Severity, bool]] = {
     EventKind.GRANT_CHANGED: ("Screen access", Severity.INFO, True),
     EventKind.SCREEN_SHOT: ("Screenshot", _S, False),
     EventKind.SCREEN_RECORDED: ("Recording", _S, False),
+    EventKind.SCREEN_RECORD_FALLBACK: ("Recording smaller", _W, False),
     EventKind.SCREEN_STREAM_OPENED: ("Live screen opened", Severity.INFO, False),
     EventKind.SCREEN_STREAM_CLOSED: ("Live screen closed", Severity.INFO, False),
     EventKind.SCREEN_STREAM_FALLBACK: ("Live screen smaller", _W, False),

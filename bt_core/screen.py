@@ -136,10 +136,26 @@ class ScreenService:
 
         ended = _ended_check(self.services, record.id)
 
+        def fell_back(refused: tuple[int, int], smaller: tuple[int, int], said: str) -> None:
+            """The encoder refused a size: the transcript says so before the recording is logged."""
+            text = (
+                f"Recording fell back to {smaller[0]}x{smaller[1]}: "
+                f"the device's encoder refused {refused[0]}x{refused[1]}"
+            )
+            data: dict[str, Any] = {
+                "refused_width": refused[0],
+                "refused_height": refused[1],
+                "width": smaller[0],
+                "height": smaller[1],
+            }
+            if said:
+                data["device_said"] = said
+            self.sessions.log(record, EventKind.SCREEN_RECORD_FALLBACK, text, data)
+
         def work(device: Device) -> Recording | None:
             api = backend.api_level(device)
             config = self._config(device, mode or "full", size or "actual")
-            return backend.record_mp4(device, out, seconds, config, api_level=api, stop=ended)
+            return backend.record_mp4(device, out, seconds, config, api_level=api, stop=ended, on_fallback=fell_back)
 
         result = self.sessions.on_device(record, work)
         if result is None:

@@ -205,6 +205,14 @@ def test_a_recording_steps_down_to_a_size_the_encoder_takes(bt_env, vdevice_fact
     assert result.returncode == 0, result.stderr
     recorded = json.loads(result.stdout)
     assert (recorded["width"], recorded["height"]) == (928, 1920) and recorded["frames"] >= 1
+    # the transcript says why the file is smaller than the screen, before the recording itself
+    log = json.loads(bt_env.run("log", "--json").stdout)
+    kinds = [e["kind"] for e in log]
+    assert kinds.index("screen.record_fallback") < kinds.index("screen.recorded")
+    fallback = next(e for e in log if e["kind"] == "screen.record_fallback")
+    assert "Recording fell back to 928x1920" in fallback["text"] and "refused 1080x2220" in fallback["text"]
+    assert "unable to configure video/avc codec at 1080x2220" in fallback["data"]["device_said"]
+    assert describe("screen.record_fallback").severity == Severity.WARNING
 
 
 def test_the_transcript_says_the_live_screen_fell_back_to_a_smaller_size(bt_env, vdevice_factory):
