@@ -16,6 +16,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label, RichLog
 
+from bt_core.events import EventKind
+from bt_core.sanitize import for_terminal
 from bt_tui.messages import ActionDone
 from bt_tui.transcript import event_line
 from bt_tui.work import DeviceWork
@@ -60,6 +62,7 @@ class ChatPane(DeviceWork, Vertical):
         """The canned message last put in the input (its text, its name): sent as canned if left unedited."""
 
     def compose(self) -> ComposeResult:
+        yield Label("", id="page-banner")
         yield RichLog(id="transcript", wrap=True, markup=False, highlight=False, auto_scroll=True)
         yield Label("", id="spell-hint")
         yield Input(
@@ -90,8 +93,30 @@ class ChatPane(DeviceWork, Vertical):
 
     def add_events(self, events: list[Any]) -> None:
         log = self.query_one("#transcript", RichLog)
+        page: Any = None
         for event in events:
             log.write(event_line(event))
+            if event.kind in (EventKind.CHAT_PAGE_FAILED, EventKind.CHAT_PAGE):
+                page = event
+        if page is not None:
+            self._show_page_state(page)
+
+    def _show_page_state(self, event: Any) -> None:
+        """A banner above the chat while the customer page is not reachable on the device (the session
+        host could not map it): chat then reaches the customer as notifications only. The next
+        "page ready" event takes it away."""
+        banner = self.query_one("#page-banner", Label)
+        failed = event.kind == EventKind.CHAT_PAGE_FAILED
+        if failed:
+            reason = for_terminal(str((event.data or {}).get("error") or "no reason given"), one_line=True)
+            banner.update(
+                Text(
+                    f"Customer page not reachable on the device: {reason}. Chat reaches the customer as "
+                    "notifications only (bt session host-status has the details).",
+                    style="bold",
+                )
+            )
+        banner.set_class(failed, "-shown")
 
     # -- input -----------------------------------------------------------------------------------
     @on(Input.Changed, "#chat-input")
