@@ -9,7 +9,7 @@ server (which knows them from the device's banner), not of the device.
 
 from __future__ import annotations
 
-import secrets
+import os
 import shlex
 import struct
 from collections.abc import Mapping, Sequence
@@ -164,7 +164,7 @@ class Device:
         The exit code comes from a marker echoed after the command; the PTY's CR before each LF is removed,
         so text reads as on a newer phone. Binary output is not safe here: use `exec_out` for that.
         """
-        marker = f"BT-EXIT-{secrets.token_hex(4)}:"
+        marker = f"BT-EXIT-{os.urandom(4).hex()}:"
         with self.open_stream(f"shell:{line}; echo {marker}$?", timeout=timeout) as stream:
             data = bytearray()
             while chunk := stream.read():
@@ -190,7 +190,7 @@ class Device:
         Each command is framed by random markers on stdout and stderr, with its exit code, so one
         command's failure (permission denied, missing on an old Android) stays in its own slot.
         """
-        token = secrets.token_hex(6)
+        token = os.urandom(6).hex()
         parts = []
         # without shell v2 stderr is merged into stdout: stderr markers would land inside the bodies
         err_marks = self.shell_v2

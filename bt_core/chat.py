@@ -9,8 +9,8 @@ with a refused scheme is logged as `chat.refused` and never reaches the device.
 
 from __future__ import annotations
 
+import os
 import re
-import secrets
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -88,7 +88,7 @@ class ChatService:
         check = spellcheck and self.services.settings.spellcheck and not canned_name
         misspellings = self._spelling(text) if check else []
         plain = bbcode.to_plain(text) or text
-        tag = f"bt-chat-{record.id}-{secrets.token_hex(4)}"
+        tag = f"bt-chat-{record.id}-{os.urandom(4).hex()}"
         title = f"{self.services.settings.display_name or self.services.technician} (support)"
         sdk = self._sdk(record)
 
