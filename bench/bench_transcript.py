@@ -52,14 +52,13 @@ def main() -> int:
         store.close()
     url = os.environ.get("BT_TEST_DATABASE_URL")
     if url:
-        from sqlalchemy import create_engine, text
+        from bt_core.store.db import Database
 
-        from bt_core.store import normalise_url
-
-        engine = create_engine(normalise_url(url))
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        engine.dispose()
+        db = Database.from_url(url)
+        with db.transaction() as conn:
+            conn.execute("DROP SCHEMA public CASCADE")
+            conn.execute("CREATE SCHEMA public")
+        db.close()
         store = Store.open(url)
         run("postgresql", store, args.events)
         store.close()
