@@ -167,7 +167,7 @@ class Database:
             if not path or path == ":memory:":
                 raise UsageError("a sqlite:/// URL needs a file path (sqlite:////var/lib/bt/bt.sqlite3)")
             return cls.sqlite(Path(path))
-        raise UsageError(f"unsupported database URL {scheme!r}: use postgresql:// or sqlite:///")
+        raise UsageError(f"unsupported database URL {url.split(':', 1)[0]!r}: use postgresql:// or sqlite:///")
 
     # -- connections --------------------------------------------------------------------------------
     def _connect(self) -> Any:

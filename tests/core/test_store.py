@@ -376,3 +376,36 @@ def test_kill_9_loop_never_splits_a_note_from_its_event(store_url):
     assert len(notes) >= 20
     assert sorted(e.data["note_id"] for e in marked) == [n.id for n in notes]
     store.close()
+
+
+def test_one_sql_text_runs_on_both_databases_with_literals_left_alone(store):
+    """`:name` parameters become psycopg's `%(name)s`, but not inside a quoted literal; a % stays a %."""
+    with store.db.transaction(write=False) as conn:
+        row = conn.execute(
+            "SELECT '50% off: :not_a_param' AS a, :p AS b, CAST(:n AS INTEGER) + 1 AS c", {"p": "x", "n": 41}
+        ).first()
+    assert row == {"a": "50% off: :not_a_param", "b": "x", "c": 42}
+
+
+def test_driver_errors_are_one_line_store_errors_and_a_failed_write_leaves_nothing(store):
+    from bt_core.store.db import IntegrityError
+
+    record = new_session(store)
+    with pytest.raises(IntegrityError) as duplicate:  # still a StoreError: the CLI's exit code for the store
+        store.create_session(record)
+    assert isinstance(duplicate.value, StoreError) and "\n" not in str(duplicate.value)
+    with pytest.raises(StoreError, match="^session store error: .*no_such_column") as caught:
+        with store.db.transaction() as conn:
+            conn.execute(
+                "INSERT INTO bt_notes (session_id, author, at, text) VALUES (:s, 'a', 1, 't')", {"s": record.id}
+            )
+            conn.execute("SELECT no_such_column FROM bt_notes")
+    assert "\n" not in str(caught.value)
+    with pytest.raises(RuntimeError):
+        with store.db.transaction() as conn:
+            conn.execute(
+                "INSERT INTO bt_notes (session_id, author, at, text) VALUES (:s, 'a', 1, 't')", {"s": record.id}
+            )
+            raise RuntimeError("the caller fails half way")
+    assert store.notes(record.id) == []  # both transactions rolled back
+    assert store.add_note(record.id, "alice", "after").text == "after"  # and the pooled connection still works
