@@ -14,16 +14,21 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bt_core.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def run(label: str, store, events: int) -> None:
-    from bt_core.models import SessionRecord
+def run(label: str, store: Store, events: int) -> None:
+    from bt_core.models import SessionRecord, SessionStatus
     from bt_core.transcript_export import _write
 
-    record = store.create_session(SessionRecord(id=store.new_session_id(), serial="bench", status="in_progress"))
+    new = SessionRecord(id=store.new_session_id(), serial="bench", status=SessionStatus.IN_PROGRESS)
+    record = store.create_session(new)
     start = time.perf_counter()
     for index in range(events):
         store.append_event(record.id, "alice", "chat.sent", f"message number {index}", {"index": index})
@@ -52,14 +57,13 @@ def main() -> int:
         store.close()
     url = os.environ.get("BT_TEST_DATABASE_URL")
     if url:
-        from sqlalchemy import create_engine, text
+        from bt_core.store.db import Database
 
-        from bt_core.store import normalise_url
-
-        engine = create_engine(normalise_url(url))
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        engine.dispose()
+        db = Database.from_url(url)
+        with db.transaction() as conn:
+            conn.execute("DROP SCHEMA public CASCADE")
+            conn.execute("CREATE SCHEMA public")
+        db.close()
         store = Store.open(url)
         run("postgresql", store, args.events)
         store.close()

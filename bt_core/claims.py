@@ -17,7 +17,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -27,6 +27,7 @@ from bt_core.errors import DeviceBusy, NoDevice, UsageError, backend_errors
 if TYPE_CHECKING:
     from adb_backend.types import DeviceInfo
     from bt_core.services import Services
+    from bt_core.store.db import Connection
 
 DEFAULT_TTL = 600.0
 
@@ -219,25 +220,18 @@ class ClaimService:
     # -- reading -------------------------------------------------------------------------------------
     def active(self) -> dict[str, Claim]:
         """Unexpired claims by serial."""
-        from sqlalchemy import or_, select
-
-        from bt_core.store import schema
-
-        t = schema.claims
-        now = _now_ms()
-        query = select(t).where(t.c.holder.is_not(None), or_(t.c.expires_at.is_(None), t.c.expires_at > now))
-        with self._tx() as conn:
-            return {row["serial"]: _claim_from_row(row) for row in conn.execute(query).mappings()}
+        with self._tx(write=False) as conn:
+            rows = conn.execute(
+                "SELECT * FROM bt_claims WHERE holder IS NOT NULL AND (expires_at IS NULL OR expires_at > :now)",
+                {"now": _now_ms()},
+            ).rows
+        return {row["serial"]: _claim_from_row(row) for row in rows}
 
     def known(self) -> dict[str, str]:
         """Every device ever claimed, with the adb server it was last claimed on (for 'absent')."""
-        from sqlalchemy import select
-
-        from bt_core.store import schema
-
-        t = schema.claims
-        with self._tx() as conn:
-            return {r[0]: r[1] or "" for r in conn.execute(select(t.c.serial, t.c.adb_server))}
+        with self._tx(write=False) as conn:
+            rows = conn.execute("SELECT serial, adb_server FROM bt_claims").rows
+        return {r["serial"]: r["adb_server"] or "" for r in rows}
 
     # -- claiming ------------------------------------------------------------------------------------
     def claim(
@@ -289,29 +283,25 @@ class ClaimService:
         return [i for i in infos if i.state == "device" and selector.matches(i)]
 
     def _take(self, candidates: Sequence[DeviceInfo], ttl: float | None, purpose: str) -> Claim | None:
-        from sqlalchemy import func, or_, select, update
-
         from bt_core.store import schema
+        from bt_core.store.db import in_list
 
         t = schema.claims
         by_serial = {i.serial: i for i in candidates}
         serials = sorted(by_serial)  # one insert order for everyone: no deadlocks between inserters
         token = secrets.token_hex(16)
-        with self._tx(immediate=True) as conn:
-            insert = _insert_ignore(conn)
+        listed, params = in_list("serial", serials)
+        query = (
+            f"SELECT * FROM bt_claims WHERE serial IN {listed} AND (holder IS NULL OR expires_at <= :now)"
+            " ORDER BY COALESCE(claimed_at, 0), serial LIMIT 1"
+        )
+        with self._tx() as conn:
             for serial in serials:
-                conn.execute(
-                    insert(t).values(serial=serial, adb_server=by_serial[serial].adb_server).on_conflict_do_nothing()
-                )
+                conn.execute(_INSERT_FREE, {"serial": serial, "adb_server": by_serial[serial].adb_server})
             now = _now_ms()
-            query = (
-                select(t)
-                .where(t.c.serial.in_(serials), or_(t.c.holder.is_(None), t.c.expires_at <= now))
-                .order_by(func.coalesce(t.c.claimed_at, 0), t.c.serial)
-                .limit(1)
-                .with_for_update(skip_locked=True)
-            )
-            row = conn.execute(query).mappings().first()
+            if conn.dialect == "postgresql":  # concurrent claimers each lock a different row
+                query += " FOR UPDATE SKIP LOCKED"
+            row = conn.execute(query, {**params, "now": now}).first()
             if row is None:
                 return None
             serial = row["serial"]
@@ -326,49 +316,49 @@ class ClaimService:
                 "expires_at": now + int(ttl * 1000) if ttl else None,
                 "ttl_ms": int(ttl * 1000) if ttl else None,
             }
-            conn.execute(update(t).where(t.c.serial == serial).values(**values))
-            row = conn.execute(select(t).where(t.c.serial == serial)).mappings().one()
+            sql = f"UPDATE bt_claims SET {t.assignments(values)} WHERE serial = :where_serial"
+            conn.execute(sql, {**values, "where_serial": serial})
+            row = conn.execute("SELECT * FROM bt_claims WHERE serial = :serial", {"serial": serial}).first()
+        assert row is not None
         return _claim_from_row(row, by_serial[serial])
 
     def renew(self, token: str) -> Claim:
         """Heartbeat: push the expiry one TTL ahead; NotFound-style error once the claim is lost."""
-        from sqlalchemy import select, update
-
         from bt_core.errors import NotFound
-        from bt_core.store import schema
 
-        t = schema.claims
         now = _now_ms()
         with self._tx() as conn:
-            row = conn.execute(select(t).where(t.c.token == token)).mappings().first()
+            row = conn.execute("SELECT * FROM bt_claims WHERE token = :token", {"token": token}).first()
             if row is None or row["holder"] is None or (row["expires_at"] is not None and row["expires_at"] <= now):
                 raise NotFound("the claim is gone (released, or expired and taken): claim again")
             expires = now + int(row["ttl_ms"]) if row["ttl_ms"] else None
-            conn.execute(update(t).where(t.c.token == token).values(heartbeat_at=now, expires_at=expires))
-            row = conn.execute(select(t).where(t.c.token == token)).mappings().one()
+            conn.execute(
+                "UPDATE bt_claims SET heartbeat_at = :now, expires_at = :expires WHERE token = :token",
+                {"now": now, "expires": expires, "token": token},
+            )
+            row = conn.execute("SELECT * FROM bt_claims WHERE token = :token", {"token": token}).first()
+        assert row is not None
         return _claim_from_row(row)
 
     def release(self, *, token: str | None = None, serial: str | None = None, everything: bool = False) -> list[str]:
         """Release claims: by token, by serial (this holder's), or all of this holder's; the serials freed."""
-        from sqlalchemy import ColumnElement, select, update
-
-        from bt_core.store import schema
+        from bt_core.store.db import in_list
 
         if not (token or serial or everything):
             raise UsageError("name what to release: --token T, --serial S or --all")
-        t = schema.claims
-        where: list[ColumnElement[bool]] = [t.c.holder.is_not(None)]
-        if token:
-            where.append(t.c.token == token)
-        else:
-            where.append(t.c.holder == self.holder)
+        where = ["holder IS NOT NULL", "token = :token" if token else "holder = :holder"]
         if serial:
-            where.append(t.c.serial == serial)
+            where.append("serial = :serial")
+        params = {"token": token, "holder": self.holder, "serial": serial}
+        condition = " AND ".join(where)
         with self._tx() as conn:
-            freed = [r[0] for r in conn.execute(select(t.c.serial).where(*where))]
+            freed = [r["serial"] for r in conn.execute(f"SELECT serial FROM bt_claims WHERE {condition}", params).rows]
             if freed:
+                listed, freed_params = in_list("freed", freed)
                 conn.execute(
-                    update(t).where(t.c.serial.in_(freed), *where).values(holder=None, token=None, expires_at=None)
+                    "UPDATE bt_claims SET holder = NULL, token = NULL, expires_at = NULL"
+                    f" WHERE serial IN {listed} AND {condition}",
+                    {**params, **freed_params},
                 )
         return freed
 
@@ -443,62 +433,44 @@ class ClaimService:
     # -- sessions ----------------------------------------------------------------------------------------
     def hold_for_session(self, serial: str, adb_server: str, session_id: str) -> None:
         """A session holds its device until it ends; refused when another holder has it."""
-        from sqlalchemy import or_, select, update
-
         from bt_core.store import schema
 
         t = schema.claims
-        with self._tx(immediate=True) as conn:
-            conn.execute(_insert_ignore(conn)(t).values(serial=serial, adb_server=adb_server).on_conflict_do_nothing())
+        with self._tx() as conn:
+            conn.execute(_INSERT_FREE, {"serial": serial, "adb_server": adb_server})
             now = _now_ms()
-            row = conn.execute(select(t).where(t.c.serial == serial).with_for_update()).mappings().one()
+            lock = " FOR UPDATE" if conn.dialect == "postgresql" else ""  # SQLite: the write lock is held
+            row = conn.execute(f"SELECT * FROM bt_claims WHERE serial = :serial{lock}", {"serial": serial}).first()
+            assert row is not None
             live = row["holder"] is not None and (row["expires_at"] is None or row["expires_at"] > now)
             if live and row["holder"] != self.holder:
                 raise DeviceBusy(f"{serial} is claimed by {row['holder']} ({row['purpose']}): wait or pick another")
+            values = {
+                "adb_server": adb_server,
+                "holder": self.holder,
+                "token": f"session-{session_id}",
+                "purpose": f"session {session_id}",
+                "owner": owner_id(),
+                "claimed_at": now,
+                "heartbeat_at": now,
+                "expires_at": None,
+                "ttl_ms": None,
+            }
             conn.execute(
-                update(t)
-                .where(
-                    t.c.serial == serial, or_(t.c.holder.is_(None), t.c.holder == self.holder, t.c.expires_at <= now)
-                )
-                .values(
-                    adb_server=adb_server,
-                    holder=self.holder,
-                    token=f"session-{session_id}",
-                    purpose=f"session {session_id}",
-                    owner=owner_id(),
-                    claimed_at=now,
-                    heartbeat_at=now,
-                    expires_at=None,
-                    ttl_ms=None,
-                )
+                f"UPDATE bt_claims SET {t.assignments(values)} WHERE serial = :where_serial"
+                " AND (holder IS NULL OR holder = :where_holder OR expires_at <= :where_now)",
+                {**values, "where_serial": serial, "where_holder": self.holder, "where_now": now},
             )
 
     def release_session(self, session_id: str) -> None:
         self.release(token=f"session-{session_id}")
 
     # -- plumbing --------------------------------------------------------------------------------------
-    @contextmanager
-    def _tx(self, *, immediate: bool = False) -> Iterator[Any]:
-        """A transaction; `immediate` takes SQLite's write lock first (PostgreSQL locks rows instead)."""
-        from sqlalchemy.exc import OperationalError
-
-        from bt_core.errors import StoreError
-
-        try:
-            with self.services.store.engine.begin() as conn:
-                if immediate and conn.dialect.name == "sqlite":
-                    conn.exec_driver_sql("BEGIN IMMEDIATE")
-                yield conn
-        except OperationalError as error:
-            raise StoreError(f"session store error: {error.orig}") from None
+    def _tx(self, *, write: bool = True) -> AbstractContextManager[Connection]:
+        """A transaction in the shared store. A write one takes SQLite's write lock first (BEGIN
+        IMMEDIATE), so nothing read in it can change before it commits; PostgreSQL locks rows instead."""
+        return self.services.store.db.transaction(write=write)
 
 
-def _insert_ignore(conn: Any) -> Any:
-    """The dialect's INSERT, which has `on_conflict_do_nothing` on both SQLite and PostgreSQL."""
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        return pg_insert
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    return sqlite_insert
+# a device row, free, unless one exists (the same SQL on SQLite 3.24+ and PostgreSQL)
+_INSERT_FREE = "INSERT INTO bt_claims (serial, adb_server) VALUES (:serial, :adb_server) ON CONFLICT DO NOTHING"

@@ -57,18 +57,15 @@ class QueueService:
         raise NotFound(f"no waiting session in {where} for a technician with {having}")
 
     def _take(self, record: SessionRecord) -> bool:
-        from sqlalchemy import update
-
         from bt_core.models import utcnow
-        from bt_core.store import schema, to_ms
+        from bt_core.store import to_ms
 
         me = self.services.technician
-        t = schema.sessions
         owners = list(dict.fromkeys((*record.owners, me)))
-        with self.services.store.engine.begin() as conn:
+        with self.services.store.db.transaction() as conn:
             result = conn.execute(
-                update(t)
-                .where(t.c.id == record.id, t.c.status == "waiting")
-                .values(status="in_progress", technician=me, owners=json.dumps(owners), started_at=to_ms(utcnow()))
+                "UPDATE bt_sessions SET status = 'in_progress', technician = :me, owners = :owners,"
+                " started_at = :started_at WHERE id = :id AND status = 'waiting'",
+                {"me": me, "owners": json.dumps(owners), "started_at": to_ms(utcnow()), "id": record.id},
             )
-            return bool(result.rowcount == 1)
+            return result.rowcount == 1

@@ -1,7 +1,8 @@
 """The session store: SQLite (WAL) in the user's data dir, or PostgreSQL when BT_DATABASE_URL says so.
 
-One code path (SQLAlchemy Core) for both. Every write is its own transaction, committed before the
-method returns, so whatever a caller has been told is done survives a crash or `kill -9`.
+One code path for both: plain SQL through a thin DB-API layer (`db.py`: stdlib sqlite3, or psycopg 3
+for PostgreSQL). Every write is its own transaction, committed before the method returns, so whatever a
+caller has been told is done survives a crash or `kill -9`.
 """
 
 from __future__ import annotations
@@ -11,13 +12,10 @@ import json
 import secrets
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-from sqlalchemy import Engine, and_, create_engine, event, exists, func, literal, select, text, update
-from sqlalchemy.exc import DatabaseError, IntegrityError, SQLAlchemyError
 
 from bt_core.errors import NotFound, SessionEnded, SessionNotFound, StoreError, UsageError
 from bt_core.models import (
@@ -34,6 +32,7 @@ from bt_core.models import (
     TransferState,
 )
 from bt_core.store import migrations, schema
+from bt_core.store.db import Connection, Database, DatabaseError, in_list
 
 _SESSION_JSON = {"skills", "attributes", "ip_addresses", "owners"}
 _SESSION_TIMES = {"created_at", "queued_at", "started_at", "ended_at"}
@@ -52,39 +51,26 @@ def to_ms(value: datetime | None) -> int | None:
     return None if value is None else int(value.timestamp() * 1000)
 
 
-def sqlite_url(path: Path) -> str:
-    return f"sqlite+pysqlite:///{path}"
-
-
 def normalise_url(url: str) -> str:
-    """Accept plain postgres:// URLs and point them at psycopg 3."""
-    if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://") :]
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    """Accept postgres:// and postgresql+psycopg:// URLs; what psycopg (libpq) takes is postgresql://."""
+    scheme, sep, rest = url.partition("://")
+    if sep and scheme.split("+", 1)[0].lower() in ("postgres", "postgresql"):
+        return f"postgresql://{rest}"
     return url
 
 
 class Store:
     """Sessions, the transcript, notes and transfers."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
     # -- opening -----------------------------------------------------------------------------------
     @classmethod
     def open(cls, url: str | None = None, *, sqlite_path: Path | None = None) -> Store:
         """Open (and migrate) the store at `url`, or the SQLite file at `sqlite_path`."""
         if url:
-            url = normalise_url(url)
-            if not url.startswith(("postgresql+psycopg://", "sqlite")):
-                raise UsageError(f"unsupported database URL {url.split(':', 1)[0]!r}: use postgresql:// or sqlite:///")
-            try:
-                engine = create_engine(url, pool_pre_ping=True)
-            except (SQLAlchemyError, ValueError) as error:
-                raise StoreError(f"cannot use database URL: {error}") from None
-            if url.startswith("sqlite"):
-                _tune_sqlite(engine)
+            db = Database.from_url(url)
         else:
             assert sqlite_path is not None
             try:
@@ -93,9 +79,8 @@ class Store:
                 raise StoreError(
                     f"cannot use {sqlite_path.parent} as the data folder: {error.strerror} (check BT_DATA_DIR)"
                 ) from None
-            engine = create_engine(sqlite_url(sqlite_path))
-            _tune_sqlite(engine)
-        store = cls(engine)
+            db = Database.sqlite(sqlite_path)
+        store = cls(db)
         store._migrate(sqlite_path)
         return store
 
@@ -103,67 +88,75 @@ class Store:
         """Bring the schema up to date; on every run but the first after an upgrade, one query does."""
         where = f" at {sqlite_path}" if sqlite_path is not None else ""
         try:
-            with self.engine.connect() as conn:
+            with self.db.transaction(write=False) as conn:
                 if migrations.is_current(conn):
                     return
         except DatabaseError as error:
-            raise StoreError(f"cannot open the session store{where}: {_one_line(error)}") from None
+            self.db.close()
+            raise StoreError(f"cannot open the session store{where}: {error.detail}") from None
         lock_file = None
         try:
             if sqlite_path is not None:
                 lock_file = open(f"{sqlite_path}.lock", "a+")  # noqa: SIM115 - held for the migration only
                 fcntl.flock(lock_file, fcntl.LOCK_EX)
-            with self.engine.begin() as conn:
+            with self.db.transaction() as conn:
                 migrations.migrate(conn)
         except OSError as error:
+            self.db.close()
             raise StoreError(f"cannot open the session store at {sqlite_path}: {error.strerror}") from None
         except DatabaseError as error:
-            raise StoreError(f"cannot open the session store{where}: {_one_line(error)}") from None
+            self.db.close()
+            raise StoreError(f"cannot open the session store{where}: {error.detail}") from None
+        except StoreError:
+            self.db.close()
+            raise
         finally:
             if lock_file is not None:
                 lock_file.close()
 
     def close(self) -> None:
-        self.engine.dispose()
+        self.db.close()
 
-    @contextmanager
-    def _tx(self) -> Iterator[Any]:
-        try:
-            with self.engine.begin() as conn:
-                yield conn
-        except IntegrityError:
-            raise
-        except DatabaseError as error:
-            raise StoreError(f"session store error: {_one_line(error)}") from None
+    def _tx(self) -> AbstractContextManager[Connection]:
+        """A write transaction; driver errors come out as StoreError."""
+        return self.db.transaction()
+
+    def _read(self) -> AbstractContextManager[Connection]:
+        """Statements that only read, each on its own (no write lock taken)."""
+        return self.db.transaction(write=False)
 
     # -- sessions ----------------------------------------------------------------------------------
     def create_session(self, record: SessionRecord) -> SessionRecord:
-        values = _session_values(record)
+        values = {**_session_values(record), "next_seq": 0}
         with self._tx() as conn:
-            conn.execute(schema.sessions.insert().values(**values, next_seq=0))
+            conn.execute(schema.sessions.insert(values), schema.sessions.bind(values))
         return record
 
     def create_session_if_device_free(self, record: SessionRecord) -> bool:
         """Insert a session only when its device (serial on its adb server) has no open session, decided
         atomically; False when another session holds the device.
 
-        SQLite: one INSERT … SELECT … WHERE NOT EXISTS statement runs under the write lock. PostgreSQL:
-        the same statement after a transaction-scoped advisory lock on the device, since READ COMMITTED
-        would let two concurrent inserts both see "no open session".
+        SQLite: one INSERT … SELECT … WHERE NOT EXISTS statement in a BEGIN IMMEDIATE transaction (the
+        write lock). PostgreSQL: the same statement after a transaction-scoped advisory lock on the
+        device, since READ COMMITTED would let two concurrent inserts both see "no open session".
         """
-        values = {**_session_values(record), "next_seq": 0}
         t = schema.sessions
+        values = {**_session_values(record), "next_seq": 0}
+        names = t.check(values)
+        same_server = "adb_server IS NULL" if record.adb_server is None else "adb_server = :busy_server"
+        # the busy check has its own parameters: PostgreSQL deduces one type per parameter, and the
+        # SELECT list's (VARCHAR from the column) and the WHERE's (TEXT) would disagree
+        sql = (
+            f"INSERT INTO {t.name} ({', '.join(names)}) SELECT {', '.join(':' + n for n in names)}"
+            f" WHERE NOT EXISTS (SELECT 1 FROM {t.name} WHERE serial = :busy_serial AND {same_server}"
+            " AND status <> 'ended') RETURNING id"
+        )
+        params = {**t.bind(values), "busy_serial": record.serial, "busy_server": record.adb_server}
         with self._tx() as conn:
-            if conn.dialect.name == "postgresql":
+            if conn.dialect == "postgresql":
                 key = f"bt-device:{record.adb_server}:{record.serial}"
-                conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
-            same_server = t.c.adb_server.is_(None) if record.adb_server is None else t.c.adb_server == record.adb_server
-            busy = select(t.c.id).where(and_(t.c.serial == record.serial, same_server, t.c.status != "ended"))
-            names = list(values)
-            row = select(*[literal(values[n], type_=t.c[n].type) for n in names]).where(~exists(busy))
-            # RETURNING, not rowcount: psycopg reports no row count for INSERT ... SELECT through SQLAlchemy
-            inserted = conn.execute(t.insert().from_select(names, row).returning(t.c.id)).first()
-            return inserted is not None
+                conn.execute("SELECT pg_advisory_xact_lock(hashtext(:key))", {"key": key})
+            return conn.execute(sql, params).first() is not None
 
     @staticmethod
     def new_session_id() -> str:
@@ -171,11 +164,13 @@ class Store:
 
     def get_session(self, session_id: str) -> SessionRecord:
         """The session with this id, or the only one whose id starts with it."""
-        t = schema.sessions
-        with self._tx() as conn:
-            row = conn.execute(select(t).where(t.c.id == session_id)).mappings().first()
+        with self._read() as conn:
+            row = conn.execute("SELECT * FROM bt_sessions WHERE id = :id", {"id": session_id}).first()
             if row is None and session_id:
-                rows = conn.execute(select(t).where(t.c.id.like(f"{session_id}%")).limit(3)).mappings().all()
+                prefix = session_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                rows = conn.execute(
+                    "SELECT * FROM bt_sessions WHERE id LIKE :prefix ESCAPE '\\' LIMIT 3", {"prefix": prefix}
+                ).rows
                 if len(rows) == 1:
                     row = rows[0]
                 elif len(rows) > 1:
@@ -185,21 +180,24 @@ class Store:
         return _session_from_row(row)
 
     def list_sessions(self, status: str | None = None, *, serial: str | None = None) -> list[SessionRecord]:
-        t = schema.sessions
-        query = select(t).order_by(t.c.created_at)
+        where = []
         if status:
-            query = query.where(t.c.status == status)
+            where.append("status = :status")
         if serial:
-            query = query.where(t.c.serial == serial)
-        with self._tx() as conn:
-            return [_session_from_row(r) for r in conn.execute(query).mappings()]
+            where.append("serial = :serial")
+        sql = "SELECT * FROM bt_sessions" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY created_at"
+        with self._read() as conn:
+            rows = conn.execute(sql, {"status": status, "serial": serial}).rows
+        return [_session_from_row(r) for r in rows]
 
     def update_session(self, session_id: str, **fields: Any) -> SessionRecord:
+        t = schema.sessions
         values = _session_values_partial(fields)
-        with self._tx() as conn:
-            result = conn.execute(update(schema.sessions).where(schema.sessions.c.id == session_id).values(**values))
-            if result.rowcount == 0:
-                raise SessionNotFound(f"no session {session_id!r}")
+        if values:
+            sql = f"UPDATE {t.name} SET {t.assignments(values)} WHERE id = :where_id"
+            with self._tx() as conn:
+                if conn.execute(sql, {**t.bind(values), "where_id": session_id}).rowcount == 0:
+                    raise SessionNotFound(f"no session {session_id!r}")
         return self.get_session(session_id)
 
     # -- transcript --------------------------------------------------------------------------------
@@ -251,18 +249,21 @@ class Store:
         page: int = 5000,
     ) -> Iterator[Event]:
         """Events in seq order, fetched in pages so an export of 100,000 stays small in memory."""
-        t = schema.events
+        params: dict[str, Any] = {"session_id": session_id}
+        sql = "SELECT * FROM bt_events WHERE session_id = :session_id AND seq > :last"
+        if kinds:
+            listed, kind_params = in_list("kind", kinds)
+            sql += f" AND kind IN {listed}"
+            params.update(kind_params)
+        sql += " ORDER BY seq LIMIT :size"
         seen = 0
         last = after_seq
         while True:
             size = page if limit is None else min(page, limit - seen)
             if size <= 0:
                 return
-            query = select(t).where(and_(t.c.session_id == session_id, t.c.seq > last)).order_by(t.c.seq).limit(size)
-            if kinds:
-                query = query.where(t.c.kind.in_(list(kinds)))
-            with self._tx() as conn:
-                rows = conn.execute(query).mappings().all()
+            with self._read() as conn:
+                rows = conn.execute(sql, {**params, "last": last, "size": size}).rows
             for row in rows:
                 yield Event(
                     row["session_id"],
@@ -279,9 +280,9 @@ class Store:
             last = int(rows[-1]["seq"])
 
     def event_count(self, session_id: str) -> int:
-        t = schema.events
-        with self._tx() as conn:
-            return int(conn.execute(select(func.count()).where(t.c.session_id == session_id)).scalar_one())
+        with self._read() as conn:
+            result = conn.execute("SELECT COUNT(*) FROM bt_events WHERE session_id = :id", {"id": session_id})
+            return int(result.scalar())
 
     # -- notes -------------------------------------------------------------------------------------
     def add_note(
@@ -290,128 +291,129 @@ class Store:
         """Insert a note; with `event` = (kind, text, data), its transcript event lands in the same
         transaction (data gets `note_id`), so a note never exists without its event or the reverse."""
         at = now_ms()
+        values = {"session_id": session_id, "author": author, "at": at, "text": text}
         with self._tx() as conn:
-            result = conn.execute(schema.notes.insert().values(session_id=session_id, author=author, at=at, text=text))
-            note_id = int(result.inserted_primary_key[0])
+            row = conn.execute(schema.notes.insert(values) + " RETURNING id", values).first()
+            assert row is not None
+            note_id = int(row["id"])
             if event is not None:
                 kind, event_text, data = event
                 _append_in(conn, session_id, [(author, kind, event_text, {"note_id": note_id, **data})], None)
         return Note(note_id, session_id, author, to_dt(at), text)  # type: ignore[arg-type]
 
     def notes(self, session_id: str) -> list[Note]:
-        t = schema.notes
-        with self._tx() as conn:
-            rows = conn.execute(select(t).where(t.c.session_id == session_id).order_by(t.c.id)).mappings().all()
+        with self._read() as conn:
+            rows = conn.execute("SELECT * FROM bt_notes WHERE session_id = :id ORDER BY id", {"id": session_id}).rows
         return [Note(int(r["id"]), r["session_id"], r["author"], to_dt(r["at"]), r["text"]) for r in rows]  # type: ignore[arg-type]
 
     # -- transfers ---------------------------------------------------------------------------------
     def create_transfer(self, transfer: Transfer, spec: dict[str, Any], technician: str | None = None) -> Transfer:
+        t = schema.transfers
         values = _transfer_values(transfer)
         values.pop("id", None)
         values["spec"] = json.dumps(spec)
         values["technician"] = technician
         with self._tx() as conn:
-            result = conn.execute(schema.transfers.insert().values(**values))
-            new_id = int(result.inserted_primary_key[0])
+            row = conn.execute(t.insert(values) + " RETURNING id", t.bind(values)).first()
+            assert row is not None
+            new_id = int(row["id"])
         return self.get_transfer(new_id)
 
     def get_transfer(self, transfer_id: int) -> Transfer:
-        t = schema.transfers
-        with self._tx() as conn:
-            row = conn.execute(select(t).where(t.c.id == transfer_id)).mappings().first()
+        with self._read() as conn:
+            row = conn.execute("SELECT * FROM bt_transfers WHERE id = :id", {"id": transfer_id}).first()
         if row is None:
             raise NotFound(f"no transfer {transfer_id}: 'bt transfers list' shows them")
         return _transfer_from_row(row)
 
     def transfer_spec(self, transfer_id: int) -> dict[str, Any]:
-        t = schema.transfers
-        with self._tx() as conn:
-            row = conn.execute(select(t.c.spec).where(t.c.id == transfer_id)).first()
+        with self._read() as conn:
+            row = conn.execute("SELECT spec FROM bt_transfers WHERE id = :id", {"id": transfer_id}).first()
         if row is None:
             raise NotFound(f"no transfer {transfer_id}")
-        spec: dict[str, Any] = json.loads(row[0] or "{}")
+        spec: dict[str, Any] = json.loads(row["spec"] or "{}")
         return spec
 
     def list_transfers(self, session_id: str | None = None, states: Sequence[str] | None = None) -> list[Transfer]:
-        t = schema.transfers
-        query = select(t).order_by(t.c.id)
+        where: list[str] = []
+        params: dict[str, Any] = {}
         if session_id:
-            query = query.where(t.c.session_id == session_id)
+            where.append("session_id = :session_id")
+            params["session_id"] = session_id
         if states:
-            query = query.where(t.c.state.in_(list(states)))
-        with self._tx() as conn:
-            return [_transfer_from_row(r) for r in conn.execute(query).mappings()]
+            listed, state_params = in_list("state", states)
+            where.append(f"state IN {listed}")
+            params.update(state_params)
+        sql = "SELECT * FROM bt_transfers" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
+        with self._read() as conn:
+            rows = conn.execute(sql, params).rows
+        return [_transfer_from_row(r) for r in rows]
 
     def update_transfer(self, transfer_id: int, *, only_if_state: Sequence[str] | None = None, **fields: Any) -> bool:
         """Update a transfer; with `only_if_state`, only when it is in one of those states (atomic)."""
         t = schema.transfers
         values = {k: (to_ms(v) if k in _TRANSFER_TIMES and isinstance(v, datetime) else v) for k, v in fields.items()}
-        query = update(t).where(t.c.id == transfer_id)
+        values = {k: v.value if isinstance(v, Choice) else v for k, v in values.items()}
+        if not values:
+            return False
+        sql = f"UPDATE {t.name} SET {t.assignments(values)} WHERE id = :where_id"
+        params = {**t.bind(values), "where_id": transfer_id}
         if only_if_state:
-            query = query.where(t.c.state.in_(list(only_if_state)))
+            listed, state_params = in_list("where_state", only_if_state)
+            sql += f" AND state IN {listed}"
+            params.update(state_params)
         with self._tx() as conn:
-            return bool(conn.execute(query.values(**values)).rowcount > 0)
+            return conn.execute(sql, params).rowcount > 0
 
     def running_transfer_runners(self) -> list[tuple[int, str | None]]:
-        t = schema.transfers
-        with self._tx() as conn:
-            rows = conn.execute(select(t.c.id, t.c.runner).where(t.c.state == "running")).all()
-        return [(int(r[0]), r[1]) for r in rows]
+        with self._read() as conn:
+            rows = conn.execute("SELECT id, runner FROM bt_transfers WHERE state = 'running'").rows
+        return [(int(r["id"]), r["runner"]) for r in rows]
 
     def delete_transfers(self, ids: Sequence[int]) -> int:
         if not ids:
             return 0
-        t = schema.transfers
+        listed, params = in_list("id", ids)
         with self._tx() as conn:
-            return int(conn.execute(t.delete().where(t.c.id.in_(list(ids)))).rowcount)
+            return int(conn.execute(f"DELETE FROM bt_transfers WHERE id IN {listed}", params).rowcount)
 
     # -- session hosts -------------------------------------------------------------------------------
     def claim_host(self, session_id: str, pid: int, hostname: str) -> None:
         """Record this process as the session's host (replacing a dead one's row)."""
         t = schema.session_hosts
         at = now_ms()
+        values = {"session_id": session_id, "pid": pid, "hostname": hostname, "started_at": at, "heartbeat_at": at}
         with self._tx() as conn:
-            conn.execute(t.delete().where(t.c.session_id == session_id))
-            conn.execute(
-                t.insert().values(
-                    session_id=session_id, pid=pid, hostname=hostname, started_at=at, heartbeat_at=at, state="{}"
-                )
-            )
+            conn.execute("DELETE FROM bt_session_hosts WHERE session_id = :id", {"id": session_id})
+            conn.execute(t.insert({**values, "state": "{}"}), {**values, "state": "{}"})
 
     def host_heartbeat(self, session_id: str, pid: int, state: dict[str, Any]) -> bool:
         """Refresh the heartbeat and live state; False when another process has taken the session over."""
-        t = schema.session_hosts
-        query = update(t).where(and_(t.c.session_id == session_id, t.c.pid == pid))
         with self._tx() as conn:
-            values = {"heartbeat_at": now_ms(), "state": json.dumps(state, default=str)}
-            return bool(conn.execute(query.values(**values)).rowcount > 0)
+            result = conn.execute(
+                "UPDATE bt_session_hosts SET heartbeat_at = :at, state = :state WHERE session_id = :id AND pid = :pid",
+                {"at": now_ms(), "state": json.dumps(state, default=str), "id": session_id, "pid": pid},
+            )
+            return result.rowcount > 0
 
     def get_host(self, session_id: str) -> dict[str, Any] | None:
         """The session host's row (pid, hostname, started_at, heartbeat_at in ms, state), or None."""
-        t = schema.session_hosts
-        with self._tx() as conn:
-            row = conn.execute(select(t).where(t.c.session_id == session_id)).mappings().first()
+        with self._read() as conn:
+            row = conn.execute("SELECT * FROM bt_session_hosts WHERE session_id = :id", {"id": session_id}).first()
         if row is None:
             return None
-        return {**dict(row), "state": json.loads(row["state"] or "{}")}
+        return {**row, "state": json.loads(row["state"] or "{}")}
 
     def release_host(self, session_id: str, pid: int | None = None) -> None:
-        t = schema.session_hosts
-        query = t.delete().where(t.c.session_id == session_id)
+        sql = "DELETE FROM bt_session_hosts WHERE session_id = :id"
         if pid is not None:
-            query = query.where(t.c.pid == pid)
+            sql += " AND pid = :pid"
         with self._tx() as conn:
-            conn.execute(query)
-
-
-def _one_line(error: DatabaseError) -> str:
-    """The driver's message without SQLAlchemy's statement dump and background link."""
-    lines = str(error.orig).strip().splitlines()
-    return lines[0] if lines else error.__class__.__name__
+            conn.execute(sql, {"id": session_id, "pid": pid})
 
 
 def _append_in(
-    conn: Any,
+    conn: Connection,
     session_id: str,
     items: Sequence[tuple[str, str, str, dict[str, Any]]],
     session_updates: dict[str, Any] | None,
@@ -423,18 +425,19 @@ def _append_in(
     t = schema.sessions
     at = now_ms()
     count = len(items)
-    values: dict[str, Any] = {"next_seq": t.c.next_seq + count}
-    if session_updates:
-        values.update(_session_values_partial(session_updates))
-    where = t.c.id == session_id
+    updates = _session_values_partial(session_updates or {})
+    sets = "next_seq = next_seq + :seq_count" + (", " + t.assignments(updates) if updates else "")
+    sql = f"UPDATE {t.name} SET {sets} WHERE id = :where_id"
     if open_only:
-        where = and_(where, t.c.status != "ended")
-    row = conn.execute(update(t).where(where).values(**values).returning(t.c.next_seq)).first()
+        sql += " AND status <> 'ended'"
+    params = {**t.bind(updates), "seq_count": count, "where_id": session_id}
+    row = conn.execute(sql + " RETURNING next_seq", params).first()
     if row is None:
-        if open_only and conn.execute(select(t.c.id).where(t.c.id == session_id)).first() is not None:
+        exists = conn.execute("SELECT id FROM bt_sessions WHERE id = :id", {"id": session_id}).first()
+        if open_only and exists is not None:
             raise SessionEnded(f"session {session_id} has ended: device actions are no longer allowed")
         raise SessionNotFound(f"no session {session_id!r}")
-    first = int(row[0]) - count + 1
+    first = int(row["next_seq"]) - count + 1
     rows = [
         {
             "session_id": session_id,
@@ -447,22 +450,11 @@ def _append_in(
         }
         for i, (actor, kind, text, data) in enumerate(items)
     ]
-    conn.execute(schema.events.insert(), rows)
+    conn.executemany(schema.events.insert(schema.events.columns), rows)
     return [
         Event(session_id, first + i, to_dt(at), actor, kind, text, data)  # type: ignore[arg-type]
         for i, (actor, kind, text, data) in enumerate(items)
     ]
-
-
-def _tune_sqlite(engine: Engine) -> None:
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: Any, _record: Any) -> None:  # DB-API objects
-        cursor = dbapi_conn.cursor()
-        cursor.execute("PRAGMA busy_timeout = 60000")
-        cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = NORMAL")
-        cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.close()
 
 
 def _session_values(record: SessionRecord) -> dict[str, Any]:

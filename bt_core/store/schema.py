@@ -1,137 +1,149 @@
-"""The tables, in SQLAlchemy Core, portable between SQLite and PostgreSQL.
+"""The tables as the migrations build them: names and declared column types, portable between SQLite and
+PostgreSQL.
 
 Times are integer epoch milliseconds (UTC) and structured values are JSON text, so both databases store
-and sort them the same way.
+and sort them the same way. The migrations own the DDL; this description is what the queries may name
+(a column outside it is a bug, refused before any SQL is built) and what the schema test compares a fresh
+database against.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    BigInteger,
-    Boolean,
-    Column,
-    ForeignKey,
-    Index,
-    Integer,
-    MetaData,
-    PrimaryKeyConstraint,
-    String,
-    Table,
-    Text,
-)
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
-metadata = MetaData()
 
-schema_version = Table(
-    "bt_schema_version",
-    metadata,
-    Column("version", Integer, primary_key=True),
-    Column("applied_at", BigInteger, nullable=False),
-)
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: dict[str, str]  # column -> declared type, as in the DDL (SERIAL shows as INTEGER)
+
+    def check(self, names: Iterable[str]) -> list[str]:
+        """The names, refused if this table lacks one (column names are written into the SQL)."""
+        names = list(names)
+        unknown = [n for n in names if n not in self.columns]
+        if unknown:
+            raise ValueError(f"{self.name} has no column {', '.join(unknown)}")
+        return names
+
+    def insert(self, names: Iterable[str]) -> str:
+        """`INSERT INTO table (a, b) VALUES (:a, :b)`."""
+        names = self.check(names)
+        return f"INSERT INTO {self.name} ({', '.join(names)}) VALUES ({', '.join(':' + n for n in names)})"
+
+    def assignments(self, names: Iterable[str]) -> str:
+        """`a = :a, b = :b`, for an UPDATE's SET."""
+        return ", ".join(f"{n} = :{n}" for n in self.check(names))
+
+    def bind(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The values as the drivers want them: BOOLEAN columns get real bools (PostgreSQL refuses 1)."""
+        return {k: bool(v) if v is not None and self.columns.get(k) == "BOOLEAN" else v for k, v in values.items()}
+
+
+schema_version = Table("bt_schema_version", {"version": "INTEGER", "applied_at": "BIGINT"})
 
 sessions = Table(
     "bt_sessions",
-    metadata,
-    Column("id", String(32), primary_key=True),
-    Column("serial", String(255), nullable=False),
-    Column("status", String(32), nullable=False),
-    Column("priority", String(16), nullable=False, default="medium"),
-    Column("queue", String(128), nullable=False, default="general"),
-    Column("customer", Text),
-    Column("computer_name", Text),
-    Column("platform", Text),
-    Column("issue", Text),
-    Column("skills", Text, nullable=False, default="[]"),
-    Column("attributes", Text, nullable=False, default="{}"),
-    Column("external_key", String(255)),
-    Column("ip_addresses", Text, nullable=False, default="[]"),
-    Column("public_site", Text),
-    Column("session_type", String(64), nullable=False, default="Android (ADB)"),
-    Column("technician", String(128)),
-    Column("owners", Text, nullable=False, default="[]"),
-    Column("grant_level", String(16), nullable=False, default="none"),
-    Column("paused", Boolean, nullable=False, default=False),
-    Column("created_at", BigInteger, nullable=False),
-    Column("queued_at", BigInteger, nullable=False),
-    Column("started_at", BigInteger),
-    Column("ended_at", BigInteger),
-    Column("adb_server", String(255)),
-    Column("next_seq", BigInteger, nullable=False, default=0),
+    {
+        "id": "VARCHAR(32)",
+        "serial": "VARCHAR(255)",
+        "status": "VARCHAR(32)",
+        "priority": "VARCHAR(16)",
+        "queue": "VARCHAR(128)",
+        "customer": "TEXT",
+        "computer_name": "TEXT",
+        "platform": "TEXT",
+        "issue": "TEXT",
+        "skills": "TEXT",
+        "attributes": "TEXT",
+        "external_key": "VARCHAR(255)",
+        "ip_addresses": "TEXT",
+        "public_site": "TEXT",
+        "session_type": "VARCHAR(64)",
+        "technician": "VARCHAR(128)",
+        "owners": "TEXT",
+        "grant_level": "VARCHAR(16)",
+        "paused": "BOOLEAN",
+        "created_at": "BIGINT",
+        "queued_at": "BIGINT",
+        "started_at": "BIGINT",
+        "ended_at": "BIGINT",
+        "adb_server": "VARCHAR(255)",
+        "next_seq": "BIGINT",
+    },
 )
-Index("bt_sessions_status", sessions.c.status)
 
 events = Table(
     "bt_events",
-    metadata,
-    Column("session_id", String(32), ForeignKey("bt_sessions.id"), nullable=False),
-    Column("seq", BigInteger, nullable=False),
-    Column("at", BigInteger, nullable=False),
-    Column("actor", String(128), nullable=False),
-    Column("kind", String(64), nullable=False),
-    Column("text", Text, nullable=False),
-    Column("data", Text, nullable=False, default="{}"),
-    PrimaryKeyConstraint("session_id", "seq", name="bt_events_pk"),
+    {
+        "session_id": "VARCHAR(32)",
+        "seq": "BIGINT",
+        "at": "BIGINT",
+        "actor": "VARCHAR(128)",
+        "kind": "VARCHAR(64)",
+        "text": "TEXT",
+        "data": "TEXT",
+    },
 )
 
 notes = Table(
     "bt_notes",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("session_id", String(32), ForeignKey("bt_sessions.id"), nullable=False),
-    Column("author", String(128), nullable=False),
-    Column("at", BigInteger, nullable=False),
-    Column("text", Text, nullable=False),
+    {"id": "INTEGER", "session_id": "VARCHAR(32)", "author": "VARCHAR(128)", "at": "BIGINT", "text": "TEXT"},
 )
-Index("bt_notes_session", notes.c.session_id)
 
 transfers = Table(
     "bt_transfers",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("session_id", String(32), ForeignKey("bt_sessions.id"), nullable=False),
-    Column("direction", String(8), nullable=False),
-    Column("origin", Text, nullable=False),
-    Column("destination", Text, nullable=False),
-    Column("state", String(16), nullable=False),
-    Column("bytes_total", BigInteger, nullable=False, default=0),
-    Column("bytes_done", BigInteger, nullable=False, default=0),
-    Column("files_total", Integer, nullable=False, default=0),
-    Column("files_done", Integer, nullable=False, default=0),
-    Column("on_clash", String(16), nullable=False, default="overwrite"),
-    Column("preserve_times", Boolean, nullable=False, default=True),
-    Column("created_at", BigInteger, nullable=False),
-    Column("started_at", BigInteger),
-    Column("finished_at", BigInteger),
-    Column("error", Text),
-    Column("cancel_requested", Boolean, nullable=False, default=False),
-    Column("spec", Text, nullable=False, default="{}"),
-    Column("technician", String(128)),
-    Column("runner", String(255)),  # "host:pid" of the process running it (migration 2)
+    {
+        "id": "INTEGER",
+        "session_id": "VARCHAR(32)",
+        "direction": "VARCHAR(8)",
+        "origin": "TEXT",
+        "destination": "TEXT",
+        "state": "VARCHAR(16)",
+        "bytes_total": "BIGINT",
+        "bytes_done": "BIGINT",
+        "files_total": "INTEGER",
+        "files_done": "INTEGER",
+        "on_clash": "VARCHAR(16)",
+        "preserve_times": "BOOLEAN",
+        "created_at": "BIGINT",
+        "started_at": "BIGINT",
+        "finished_at": "BIGINT",
+        "error": "TEXT",
+        "cancel_requested": "BOOLEAN",
+        "spec": "TEXT",
+        "technician": "VARCHAR(128)",
+        "runner": "VARCHAR(255)",  # "host:pid" of the process running it (migration 2)
+    },
 )
-Index("bt_transfers_session", transfers.c.session_id)
 
 claims = Table(
     "bt_claims",
-    metadata,
-    Column("serial", String(255), primary_key=True),
-    Column("adb_server", String(255)),
-    Column("holder", String(128)),  # NULL: free
-    Column("token", String(64)),
-    Column("purpose", Text),
-    Column("owner", String(255)),  # "host:pid" of the claiming process
-    Column("claimed_at", BigInteger),
-    Column("heartbeat_at", BigInteger),
-    Column("expires_at", BigInteger),  # NULL while held: until released (a session's claim)
-    Column("ttl_ms", BigInteger),
+    {
+        "serial": "VARCHAR(255)",
+        "adb_server": "VARCHAR(255)",
+        "holder": "VARCHAR(128)",  # NULL: free
+        "token": "VARCHAR(64)",
+        "purpose": "TEXT",
+        "owner": "VARCHAR(255)",  # "host:pid" of the claiming process
+        "claimed_at": "BIGINT",
+        "heartbeat_at": "BIGINT",
+        "expires_at": "BIGINT",  # NULL while held: until released (a session's claim)
+        "ttl_ms": "BIGINT",
+    },
 )
 
 session_hosts = Table(
     "bt_session_hosts",
-    metadata,
-    Column("session_id", String(32), ForeignKey("bt_sessions.id"), primary_key=True),
-    Column("pid", Integer, nullable=False),
-    Column("hostname", String(255), nullable=False),
-    Column("started_at", BigInteger, nullable=False),
-    Column("heartbeat_at", BigInteger, nullable=False),
-    Column("state", Text, nullable=False, default="{}"),  # JSON: page, mapping, presence, indicator (migration 4)
+    {
+        "session_id": "VARCHAR(32)",
+        "pid": "INTEGER",
+        "hostname": "VARCHAR(255)",
+        "started_at": "BIGINT",
+        "heartbeat_at": "BIGINT",
+        "state": "TEXT",  # JSON: page, mapping, presence, indicator (migration 4)
+    },
 )
+
+TABLES = (schema_version, sessions, events, notes, transfers, claims, session_hosts)

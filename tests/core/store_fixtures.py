@@ -12,14 +12,20 @@ from bt_core.store import Store
 
 
 def _reset_postgres(url: str) -> None:
-    from sqlalchemy import create_engine, text
+    from bt_core.store.db import Database
 
-    from bt_core.store import normalise_url
+    db = Database.from_url(url)
+    with db.transaction() as conn:
+        conn.execute("DROP SCHEMA public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+    db.close()
 
-    engine = create_engine(normalise_url(url))
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    engine.dispose()
+
+def raw_database(url: str):
+    """The store's database without the store: for building old schemas by hand."""
+    from bt_core.store.db import Database
+
+    return Database.from_url(url)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

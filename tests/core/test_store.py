@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from bt_core.errors import SessionNotFound, StoreError, UsageError
-from bt_core.store import migrations
-from tests.core.store_fixtures import new_session, open_store
+from bt_core.store import migrations, schema
+from tests.core.store_fixtures import new_session, open_store, raw_database
 
 WRITER = [sys.executable, "-m", "tests.helpers.append_writer"]
 ROOT = Path(__file__).resolve().parents[2]
@@ -142,11 +142,9 @@ def test_migrations_are_idempotent_and_refuse_a_newer_schema(store_url):
     first = open_store(store_url)
     first.close()
     again = open_store(store_url)  # second open: nothing to do, nothing breaks
-    with again.engine.begin() as conn:
+    with again.db.transaction() as conn:
         assert migrations.current_version(conn) == migrations.LATEST
-        from bt_core.store import schema
-
-        conn.execute(schema.schema_version.insert().values(version=migrations.LATEST + 1, applied_at=0))
+        conn.execute("INSERT INTO bt_schema_version (version, applied_at) VALUES (:v, 0)", {"v": migrations.LATEST + 1})
     again.close()
     with pytest.raises(StoreError, match="newer than this bt"):
         open_store(store_url)
@@ -168,46 +166,159 @@ def test_transfers_update_atomically_by_state(store):
 def test_a_version_1_store_is_migrated_and_keeps_its_data(store_url):
     import time as _time
 
-    from sqlalchemy import create_engine, text
-
-    from bt_core.store import normalise_url, schema
-
-    engine = create_engine(normalise_url(store_url))
-    with engine.begin() as conn:
-        schema.metadata.create_all(conn, tables=[schema.schema_version], checkfirst=True)
+    db = raw_database(store_url)
+    with db.transaction() as conn:
+        migrations.current_version(conn)  # the version table, empty
         migrations.MIGRATIONS[0](conn)
-        conn.execute(schema.schema_version.insert().values(version=1, applied_at=0))
+        conn.execute("INSERT INTO bt_schema_version (version, applied_at) VALUES (1, 0)")
         now = int(_time.time() * 1000)
         conn.execute(
-            text(
-                "INSERT INTO bt_sessions (id, serial, status, priority, queue, skills, attributes, ip_addresses,"
-                " session_type, owners, grant_level, paused, created_at, queued_at, next_seq)"
-                " VALUES ('old1', 'x', 'ended', 'low', 'q', '[]', '{}', '[]', 'Android (ADB)', '[]', 'none',"
-                " false, :now, :now, 0)"
-            ),
-            {"now": now},
+            "INSERT INTO bt_sessions (id, serial, status, priority, queue, skills, attributes, ip_addresses,"
+            " session_type, owners, grant_level, paused, created_at, queued_at, next_seq)"
+            " VALUES ('old1', 'x', 'ended', 'low', 'q', '[]', '{}', '[]', 'Android (ADB)', '[]', 'none',"
+            " false, :created, :queued, 0)",
+            {"created": now, "queued": now},
         )
-    engine.dispose()
+    db.close()
     store = open_store(store_url)
-    with store.engine.begin() as conn:
+    with store.db.transaction() as conn:
         assert migrations.current_version(conn) == migrations.LATEST
     assert store.get_session("old1").priority == "low"
     assert store.running_transfer_runners() == []
     store.close()
 
 
-def test_a_fresh_store_has_exactly_the_columns_of_the_live_schema(store_url):
-    """Migrations build the tables, so a fresh database and the live schema must agree column for column
-    (v1 is literal DDL: a later ADD COLUMN migration cannot collide with it)."""
-    from sqlalchemy import inspect
+# What earlier bt versions (SQLAlchemy Core) created, frozen here as literal DDL: the version table from
+# SQLAlchemy's create_all (SERIAL on PostgreSQL), then migrations 1 to 4 as they shipped.
+_SQLALCHEMY_ERA_V4 = (
+    "CREATE TABLE bt_schema_version (version {serial} NOT NULL, applied_at BIGINT NOT NULL, PRIMARY KEY (version))",
+    "CREATE TABLE IF NOT EXISTS bt_sessions ("
+    " id VARCHAR(32) NOT NULL, serial VARCHAR(255) NOT NULL, status VARCHAR(32) NOT NULL,"
+    " priority VARCHAR(16) NOT NULL, queue VARCHAR(128) NOT NULL, customer TEXT, computer_name TEXT,"
+    " platform TEXT, issue TEXT, skills TEXT NOT NULL, attributes TEXT NOT NULL, external_key VARCHAR(255),"
+    " ip_addresses TEXT NOT NULL, public_site TEXT, session_type VARCHAR(64) NOT NULL,"
+    " technician VARCHAR(128), owners TEXT NOT NULL, grant_level VARCHAR(16) NOT NULL, paused BOOLEAN NOT NULL,"
+    " created_at BIGINT NOT NULL, queued_at BIGINT NOT NULL, started_at BIGINT, ended_at BIGINT,"
+    " adb_server VARCHAR(255), next_seq BIGINT NOT NULL, PRIMARY KEY (id))",
+    "CREATE INDEX IF NOT EXISTS bt_sessions_status ON bt_sessions (status)",
+    "CREATE TABLE IF NOT EXISTS bt_events ("
+    " session_id VARCHAR(32) NOT NULL, seq BIGINT NOT NULL, at BIGINT NOT NULL, actor VARCHAR(128) NOT NULL,"
+    " kind VARCHAR(64) NOT NULL, text TEXT NOT NULL, data TEXT NOT NULL,"
+    " CONSTRAINT bt_events_pk PRIMARY KEY (session_id, seq), FOREIGN KEY (session_id) REFERENCES bt_sessions (id))",
+    "CREATE TABLE IF NOT EXISTS bt_notes ("
+    " id {serial} NOT NULL, session_id VARCHAR(32) NOT NULL, author VARCHAR(128) NOT NULL, at BIGINT NOT NULL,"
+    " text TEXT NOT NULL, PRIMARY KEY (id), FOREIGN KEY (session_id) REFERENCES bt_sessions (id))",
+    "CREATE INDEX IF NOT EXISTS bt_notes_session ON bt_notes (session_id)",
+    "CREATE TABLE IF NOT EXISTS bt_transfers ("
+    " id INTEGER PRIMARY KEY {auto}, session_id VARCHAR(32) NOT NULL REFERENCES bt_sessions (id),"
+    " direction VARCHAR(8) NOT NULL, origin TEXT NOT NULL, destination TEXT NOT NULL,"
+    " state VARCHAR(16) NOT NULL, bytes_total BIGINT NOT NULL, bytes_done BIGINT NOT NULL,"
+    " files_total INTEGER NOT NULL, files_done INTEGER NOT NULL, on_clash VARCHAR(16) NOT NULL,"
+    " preserve_times BOOLEAN NOT NULL, created_at BIGINT NOT NULL, started_at BIGINT, finished_at BIGINT,"
+    " error TEXT, cancel_requested BOOLEAN NOT NULL, spec TEXT NOT NULL, technician VARCHAR(128))",
+    "CREATE INDEX IF NOT EXISTS bt_transfers_session ON bt_transfers (session_id)",
+    "ALTER TABLE bt_transfers ADD COLUMN runner VARCHAR(255)",
+    "CREATE TABLE IF NOT EXISTS bt_claims ("
+    " serial VARCHAR(255) NOT NULL, adb_server VARCHAR(255), holder VARCHAR(128), token VARCHAR(64),"
+    " purpose TEXT, owner VARCHAR(255), claimed_at BIGINT, heartbeat_at BIGINT, expires_at BIGINT,"
+    " ttl_ms BIGINT, PRIMARY KEY (serial))",
+    "CREATE TABLE IF NOT EXISTS bt_session_hosts ("
+    " session_id VARCHAR(32) PRIMARY KEY REFERENCES bt_sessions (id), pid INTEGER NOT NULL,"
+    " hostname VARCHAR(255) NOT NULL, started_at BIGINT NOT NULL, heartbeat_at BIGINT NOT NULL,"
+    " state TEXT NOT NULL)",
+)
 
-    from bt_core.store import schema
+
+def test_a_store_written_by_the_sqlalchemy_era_bt_opens_and_reads_unchanged(store_url):
+    """A v4 database as the SQLAlchemy-based bt left it (its DDL, its rows, booleans as that driver stored
+    them) opens without a migration, reads back every record, and takes new rows with fresh ids."""
+    from bt_core.claims import _claim_from_row
+
+    db = raw_database(store_url)
+    postgres = db.dialect == "postgresql"
+    words = {
+        "serial": "SERIAL" if postgres else "INTEGER",
+        "auto": "GENERATED BY DEFAULT AS IDENTITY" if postgres else "AUTOINCREMENT",
+    }
+    yes, no = ("true", "false") if postgres else ("1", "0")
+    with db.transaction() as conn:
+        for statement in _SQLALCHEMY_ERA_V4:
+            conn.execute(statement.format(**words))
+        for version in range(1, 5):
+            conn.execute("INSERT INTO bt_schema_version (version, applied_at) VALUES (:v, 0)", {"v": version})
+        conn.execute(
+            "INSERT INTO bt_sessions VALUES ('a1b2c3d4', 'R58M', 'in_progress', 'high', 'tier2', 'Dana', 'Pixel',"
+            " 'Android 14', 'Wi-Fi', '[\"wifi\"]', '{\"site\": \"Lyon\"}', 'INC-9', '[\"10.0.0.2\"]', NULL,"
+            f" 'Android (ADB)', 'alice', '[\"alice\"]', 'view', {yes}, 1700000000000, 1700000000000,"
+            " 1700000001000, NULL, 'lab1:5037', 2)"
+        )
+        conn.execute(
+            "INSERT INTO bt_events VALUES ('a1b2c3d4', 1, 1700000001000, 'alice', 'session.started', 'started', '{}'),"
+            " ('a1b2c3d4', 2, 1700000002000, 'alice', 'chat.sent', 'hello', '{\"i\": 1}')"
+        )
+        conn.execute("INSERT INTO bt_notes (session_id, author, at, text) VALUES ('a1b2c3d4', 'alice', 1, 'old')")
+        conn.execute(
+            "INSERT INTO bt_transfers (session_id, direction, origin, destination, state, bytes_total, bytes_done,"
+            " files_total, files_done, on_clash, preserve_times, created_at, error, cancel_requested, spec, runner)"
+            f" VALUES ('a1b2c3d4', 'pull', '/sdcard/a', '/tmp/a', 'done', 5, 5, 1, 1, 'skip', {yes}, 1, NULL, {no},"
+            " '{\"items\": []}', NULL)"
+        )
+        conn.execute(
+            "INSERT INTO bt_claims VALUES ('R58M', 'lab1:5037', 'alice', 'tok', 'session a1b2c3d4', 'h:1', 1, 1,"
+            " NULL, NULL)"
+        )
+        conn.execute("INSERT INTO bt_session_hosts VALUES ('a1b2c3d4', 4242, 'h', 1, 2, '{\"page\": \"chat\"}')")
+    db.close()
 
     store = open_store(store_url)
-    inspector = inspect(store.engine)
-    for table in schema.metadata.sorted_tables:
-        stored = {column["name"] for column in inspector.get_columns(table.name)}
-        assert stored == {column.name for column in table.columns}, table.name
+    record = store.get_session("a1b2")
+    assert (record.customer, record.priority, record.grant, record.paused) == ("Dana", "high", "view", True)
+    assert record.skills == ("wifi",) and record.attributes == {"site": "Lyon"} and record.owners == ("alice",)
+    assert [(e.seq, e.text, e.data) for e in store.events(record.id)] == [(1, "started", {}), (2, "hello", {"i": 1})]
+    assert store.append_event(record.id, "bob", "chat.sent", "new").seq == 3  # next_seq carried on
+    [old_note] = store.notes(record.id)
+    assert store.add_note(record.id, "bob", "new").id > old_note.id  # the SERIAL / rowid goes on
+    [transfer] = store.list_transfers(record.id)
+    assert (transfer.on_clash, transfer.preserve_times, transfer.cancel_requested) == ("skip", True, False)
+    assert store.transfer_spec(transfer.id) == {"items": []}
+    assert store.get_host(record.id)["state"] == {"page": "chat"}
+    with store.db.transaction(write=False) as conn:
+        claim = _claim_from_row(conn.execute("SELECT * FROM bt_claims").first())
+        assert migrations.is_current(conn)
+    assert (claim.holder, claim.expires_at) == ("alice", None)
+    store.close()
+
+
+def _stored_columns(store) -> dict[str, dict[str, str]]:
+    """Each table's columns and declared types as the database reports them, in the schema's spelling."""
+    columns: dict[str, dict[str, str]] = {}
+    with store.db.transaction(write=False) as conn:
+        if store.db.dialect == "sqlite":
+            for table in schema.TABLES:
+                rows = conn.execute(f"PRAGMA table_info({table.name})").rows
+                columns[table.name] = {r["name"]: r["type"] for r in rows}
+            return columns
+        words = {"character varying": "VARCHAR", "bigint": "BIGINT", "integer": "INTEGER", "text": "TEXT"}
+        rows = conn.execute(
+            "SELECT table_name, column_name, data_type, character_maximum_length FROM information_schema.columns"
+            " WHERE table_schema = current_schema()"
+        ).rows
+        for r in rows:
+            kind = words.get(r["data_type"], r["data_type"].upper())
+            if r["character_maximum_length"]:
+                kind += f"({r['character_maximum_length']})"
+            columns.setdefault(r["table_name"], {})[r["column_name"]] = kind
+    return columns
+
+
+def test_a_fresh_store_has_exactly_the_columns_of_the_declared_schema(store_url):
+    """Migrations build the tables, so a fresh database and the schema the queries use must agree column
+    for column, type for type (v1 is literal DDL: a later ADD COLUMN migration cannot collide with it)."""
+    store = open_store(store_url)
+    stored = _stored_columns(store)
+    assert set(stored) == {t.name for t in schema.TABLES}
+    for table in schema.TABLES:
+        assert stored[table.name] == table.columns, table.name
     store.close()
 
 
@@ -265,3 +376,36 @@ def test_kill_9_loop_never_splits_a_note_from_its_event(store_url):
     assert len(notes) >= 20
     assert sorted(e.data["note_id"] for e in marked) == [n.id for n in notes]
     store.close()
+
+
+def test_one_sql_text_runs_on_both_databases_with_literals_left_alone(store):
+    """`:name` parameters become psycopg's `%(name)s`, but not inside a quoted literal; a % stays a %."""
+    with store.db.transaction(write=False) as conn:
+        row = conn.execute(
+            "SELECT '50% off: :not_a_param' AS a, :p AS b, CAST(:n AS INTEGER) + 1 AS c", {"p": "x", "n": 41}
+        ).first()
+    assert row == {"a": "50% off: :not_a_param", "b": "x", "c": 42}
+
+
+def test_driver_errors_are_one_line_store_errors_and_a_failed_write_leaves_nothing(store):
+    from bt_core.store.db import IntegrityError
+
+    record = new_session(store)
+    with pytest.raises(IntegrityError) as duplicate:  # still a StoreError: the CLI's exit code for the store
+        store.create_session(record)
+    assert isinstance(duplicate.value, StoreError) and "\n" not in str(duplicate.value)
+    with pytest.raises(StoreError, match="^session store error: .*no_such_column") as caught:
+        with store.db.transaction() as conn:
+            conn.execute(
+                "INSERT INTO bt_notes (session_id, author, at, text) VALUES (:s, 'a', 1, 't')", {"s": record.id}
+            )
+            conn.execute("SELECT no_such_column FROM bt_notes")
+    assert "\n" not in str(caught.value)
+    with pytest.raises(RuntimeError):
+        with store.db.transaction() as conn:
+            conn.execute(
+                "INSERT INTO bt_notes (session_id, author, at, text) VALUES (:s, 'a', 1, 't')", {"s": record.id}
+            )
+            raise RuntimeError("the caller fails half way")
+    assert store.notes(record.id) == []  # both transactions rolled back
+    assert store.add_note(record.id, "alice", "after").text == "after"  # and the pooled connection still works

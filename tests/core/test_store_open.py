@@ -6,9 +6,7 @@ import fcntl
 import threading
 from pathlib import Path
 
-from sqlalchemy import event
-
-from bt_core.store import Store, migrations
+from bt_core.store import Store, db, migrations
 
 
 def test_an_up_to_date_store_opens_with_one_query_even_while_a_migration_holds_the_lock(tmp_path: Path, monkeypatch):
@@ -16,16 +14,16 @@ def test_an_up_to_date_store_opens_with_one_query_even_while_a_migration_holds_t
     Store.open(None, sqlite_path=path).close()  # creates and migrates
 
     statements: list[str] = []
-    original = migrations.is_current
+    original = db.Connection.execute
 
-    def counting(conn):  # noqa: ANN001, ANN202 - a spy on the one query
-        event.listen(conn, "before_cursor_execute", lambda *args: statements.append(args[2]))
-        return original(conn)
+    def counting(self, sql, params=None):  # noqa: ANN001, ANN202 - a spy on every statement the store runs
+        statements.append(sql)
+        return original(self, sql, params)
 
     opened: list[Store] = []
     with open(f"{path}.lock", "a+") as lock:  # another process migrating right now
         fcntl.flock(lock, fcntl.LOCK_EX)
-        monkeypatch.setattr(migrations, "is_current", counting)
+        monkeypatch.setattr(db.Connection, "execute", counting)
         worker = threading.Thread(target=lambda: opened.append(Store.open(None, sqlite_path=path)), daemon=True)
         worker.start()
         worker.join(timeout=60)
@@ -41,7 +39,7 @@ def test_a_store_behind_the_latest_schema_is_still_migrated(tmp_path: Path, monk
     monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, lambda conn: ran.append("new")])
     monkeypatch.setattr(migrations, "LATEST", migrations.LATEST + 1)
     store = Store.open(None, sqlite_path=path)
-    with store.engine.connect() as conn:
+    with store.db.transaction(write=False) as conn:
         assert migrations.is_current(conn)
     store.close()
     Store.open(None, sqlite_path=path).close()

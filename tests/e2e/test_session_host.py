@@ -66,10 +66,8 @@ def live(bt_env):
     handle = Live(bt_env)
     yield handle
     if (bt_env.data_dir / "bt.sqlite3").exists():  # stop hosts left running (we started them)
-        from bt_core.store import schema
-
-        with handle.store.engine.begin() as conn:
-            rows = conn.execute(schema.session_hosts.select()).mappings().all()
+        with handle.store.db.transaction(write=False) as conn:
+            rows = conn.execute("SELECT pid FROM bt_session_hosts").rows
         for row in rows:
             try:
                 os.kill(int(row["pid"]), signal.SIGTERM)
