@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+from adb_backend.host import open_tcp
 
 DEFAULT_PORT = 5037
 
@@ -88,7 +89,7 @@ def default_server_address() -> ServerAddress:
 def server_is_up(address: ServerAddress, timeout: float = 0.5) -> bool:
     """True when something accepts TCP connections at the address."""
     try:
-        with socket.create_connection((address.host, address.port), timeout=timeout):
+        with open_tcp(address.host, address.port, timeout):
             return True
     except OSError:
         return False

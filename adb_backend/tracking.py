@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterator
 
 from adb_backend.errors import AdbServerUnreachable
+from adb_backend.host import open_tcp
 from adb_backend.server import ServerAddress
 
 
@@ -28,7 +29,7 @@ class DeviceTracker:
 
     def _open(self) -> socket.socket:
         try:
-            sock = socket.create_connection((self.server.host, self.server.port), timeout=self.connect_timeout)
+            sock = open_tcp(self.server.host, self.server.port, self.connect_timeout)
         except OSError as error:
             raise AdbServerUnreachable(f"adb server at {self.server} is unreachable: {error}") from None
         request = b"host:track-devices"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import getpass
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -101,6 +100,8 @@ def load_settings(path: Path | None = None, env: dict[str, str] | None = None, *
     _check(settings)
     if not settings.technician:
         try:
+            import getpass  # only when BT_TECHNICIAN and the config name nobody
+
             settings.technician = getpass.getuser()
         except (KeyError, OSError):
             settings.technician = "technician"
