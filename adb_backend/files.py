@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 from adb_backend.errors import BackendError, DeviceRefused, TransferCancelled, translate
 from adb_backend.sync import (
@@ -33,6 +33,7 @@ from adb_backend.sync import (
     Progress,
     RemoteStat,
     SendItem,
+    Sink,
     SyncClient,
     device_features,
 )
@@ -563,14 +564,17 @@ def plan_pull(device: Device, source: str, target: Path, *, sync: SyncClient | N
             plan.files.append(FileJob(source, str(target), st.size, st.mtime, S.S_IMODE(st.mode)))
         else:
             raise DeviceRefused(f"cannot pull {source}: not a regular file", serial=device.serial)
-    for job in plan.files:
-        with contextlib.suppress(OSError):
-            job.existing = os.stat(job.target)
-    for path in plan.dirs:
-        if not os.path.isdir(path):
-            if os.path.lexists(path):
+    new: set[str] = set()
+    for path in plan.dirs:  # parents come first: below a missing folder everything is missing
+        if os.path.dirname(path) in new or not os.path.isdir(path):
+            if os.path.dirname(path) not in new and os.path.lexists(path):
                 raise DeviceRefused(f"cannot pull into {path}: a file is in the way", reason="Not a directory")
             plan.new_dirs.append(path)
+            new.add(path)
+    for job in plan.files:
+        if os.path.dirname(job.target) not in new:
+            with contextlib.suppress(OSError):
+                job.existing = os.stat(job.target)
     return plan
 
 
@@ -834,22 +838,34 @@ def reap_remote(device: Device, folders: Iterable[str], *, sync: SyncClient | No
     return found
 
 
-def _opener(temp: str, target: str) -> Callable[[], IO[bytes]]:
-    def open_sink() -> IO[bytes]:
-        try:
-            return open(temp, "wb")  # noqa: SIM115 - closed by _closer
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+_UTIME_FD = os.utime in os.supports_fd
+
+
+def _opener(temp: str, target: str) -> Callable[[], int]:
+    def open_sink() -> int:
+        try:  # a fresh name of bt's own: nothing (not even a planted link) may already be there
+            return os.open(temp, _CREATE, 0o600)
         except OSError as error:  # named by the file the user asked for, not bt's temporary name
             raise DeviceRefused(f"cannot write {target}: {error.strerror}", reason=error.strerror or "") from None
 
     return open_sink
 
 
-def _closer(job: FileJob, temp: str, preserve: bool) -> Callable[[IO[bytes]], None]:
-    def finish(sink: IO[bytes]) -> None:
-        sink.close()
-        with contextlib.suppress(OSError):
-            os.chmod(temp, (job.mode & 0o777) | 0o600)
-        if preserve:
+def _closer(job: FileJob, temp: str, preserve: bool) -> Callable[[Sink], None]:
+    def finish(sink: Sink) -> None:
+        fd = sink if isinstance(sink, int) else sink.fileno()
+        try:
+            with contextlib.suppress(OSError):
+                os.fchmod(fd, (job.mode & 0o777) | 0o600)
+            if preserve and _UTIME_FD:
+                os.utime(fd, (job.mtime, job.mtime))
+        finally:
+            if isinstance(sink, int):
+                os.close(sink)
+            else:
+                sink.close()
+        if preserve and not _UTIME_FD:
             os.utime(temp, (job.mtime, job.mtime))
 
     return finish

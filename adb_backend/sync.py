@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 SYNC_DATA_MAX = 64 * 1024
 _BATCH_CHUNKS = 16  # DATA records per socket write (~1 MiB)
+_IN_BUFFER = 1 << 20  # bytes per socket read: a pull costs one read and one write per MiB
 _REQ = struct.Struct("<4sI")
 _STAT1 = struct.Struct("<4sIII")
 _DENT1 = struct.Struct("<4sIIII")
@@ -105,7 +106,10 @@ class SyncClient:
         self.stat_v2 = "stat_v2" in feats
         self.ls_v2 = "ls_v2" in feats
         self._sock = stream.socket
-        self._reader = self._sock.makefile("rb", buffering=1 << 20)
+        self._in = bytearray(_IN_BUFFER)
+        self._view = memoryview(self._in)
+        self._head = 0  # replies received but not yet read lie in _in[_head:_tail]
+        self._tail = 0
         self._out = bytearray((_REQ.size + SYNC_DATA_MAX) * _BATCH_CHUNKS)
         self.broken = False
         self._pos = 0
@@ -124,16 +128,39 @@ class SyncClient:
             self.broken = True
             raise translate(error, self.serial) from None
 
-    def _read(self, size: int) -> bytes:
+    def _fill(self) -> None:
+        """Receive whatever has arrived (at least one byte) after the unread part of the buffer."""
+        if self._head == self._tail:
+            self._head = self._tail = 0
+        elif len(self._in) - self._tail < SYNC_DATA_MAX:  # little room left: move the unread part down
+            left = self._tail - self._head
+            self._view[:left] = self._view[self._head : self._tail]
+            self._head, self._tail = 0, left
         try:
-            data = self._reader.read(size)
+            n = self._sock.recv_into(self._view[self._tail :])
         except OSError as error:
             self.broken = True
             raise translate(error, self.serial) from None
-        if data is None or len(data) < size:
+        if not n:
             self.broken = True
             raise DeviceOffline(f"lost the connection to device {self.serial} mid-transfer", serial=self.serial)
-        return bytes(data)
+        self._tail += n
+
+    def _read(self, size: int) -> bytes:
+        if size > len(self._in):
+            self._grow(size)
+        while self._tail - self._head < size:
+            self._fill()
+        start = self._head
+        self._head += size
+        return bytes(self._view[start : self._head])
+
+    def _grow(self, size: int) -> None:
+        bigger = bytearray(size)
+        left = self._tail - self._head
+        bigger[:left] = self._view[self._head : self._tail]
+        self._in, self._view = bigger, memoryview(bigger)
+        self._head, self._tail = 0, left
 
     def _request(self, ident: bytes, path: str) -> bytes:
         raw = path.encode("utf-8", "surrogateescape")
@@ -152,10 +179,6 @@ class SyncClient:
                 self._sock.sendall(_REQ.pack(b"QUIT", 0))
             except OSError:
                 pass
-        try:
-            self._reader.close()
-        except OSError:
-            pass
         self.stream.close()
 
     def __enter__(self) -> SyncClient:
@@ -315,72 +338,128 @@ class SyncClient:
     def pull(
         self,
         remote: str,
-        sink: IO[bytes],
+        sink: Sink,
         *,
         progress: Progress | None = None,
         cancelled: CancelCheck | None = None,
     ) -> int:
-        """RECV a file into `sink`; returns the byte count."""
+        """RECV a file into `sink` (a binary file or a raw fd); returns the byte count."""
         self._send(self._request(b"RECV", remote))
         return self._recv_body(remote, sink, progress, cancelled)
 
     def pull_many(
         self,
-        items: builtins.list[tuple[str, Callable[[], IO[bytes]], Callable[[IO[bytes]], None]]],
+        items: builtins.list[tuple[str, Callable[[], Sink], Callable[[Sink], None]]],
         *,
         progress: Progress | None = None,
         cancelled: CancelCheck | None = None,
-        window: int = 32,
+        window: int = 64,
     ) -> None:
-        """RECV many files with up to `window` requests in flight: (remote, open_sink, finish_sink)."""
+        """RECV many files with up to `window` requests in flight: (remote, open_sink, finish_sink).
+
+        Requests go out in groups of half a window, each group one socket write; `finish_sink` gets
+        a file's sink once all of it is written (it closes it), so a sink is open only while its bytes
+        arrive.
+        """
         sent = 0
         for index, (remote, open_sink, finish) in enumerate(items):
-            while sent < len(items) and sent < index + window:
-                self._send(self._request(b"RECV", items[sent][0]))
-                sent += 1
+            if sent <= index + window // 2 and sent < len(items):
+                upto = min(len(items), index + window)
+                self._send(b"".join(self._request(b"RECV", path) for path, _, _ in items[sent:upto]))
+                sent = upto
             sink = open_sink()
             try:
                 self._recv_body(remote, sink, progress, cancelled)
             except BaseException:
-                sink.close()
+                if isinstance(sink, int):
+                    os.close(sink)
+                else:
+                    sink.close()
                 raise
             finish(sink)
 
-    def _recv_body(self, remote: str, sink: IO[bytes], progress: Progress | None, cancelled: CancelCheck | None) -> int:
+    def _recv_body(self, remote: str, sink: Sink, progress: Progress | None, cancelled: CancelCheck | None) -> int:
+        """Read DATA records up to DONE straight out of the receive buffer.
+
+        Each socket read (up to 1 MiB) is parsed in place and its payloads written with one writev (or
+        a write per record to a file object), so bytes are never copied in Python; progress and the
+        cancel check run once per read, not once per record.
+        """
         total = 0
-        buf = bytearray(SYNC_DATA_MAX)
-        view = memoryview(buf)
-        reader = self._reader
+        remaining = 0  # bytes of the current DATA record not yet in `pieces`
+        pieces: builtins.list[memoryview] = []
+        write = _writer(sink)
         while True:
-            ident, length = _REQ.unpack(self._read(_REQ.size))
-            if ident == b"DONE":
-                return total
-            if ident == b"FAIL":
-                raise self._fail(length, f"cannot read {remote}")
-            if ident != b"DATA" or length > SYNC_DATA_MAX:
+            if self._head == self._tail or (not remaining and self._tail - self._head < _REQ.size):
+                self._fill()
+            view, head, tail = self._view, self._head, self._tail
+            moved = 0
+            stop: tuple[bytes, int] | None = None
+            while True:
+                if remaining:
+                    take = min(remaining, tail - head)
+                    if not take:
+                        break
+                    pieces.append(view[head : head + take])
+                    head += take
+                    remaining -= take
+                    moved += take
+                elif tail - head < _REQ.size:
+                    break
+                else:
+                    ident, length = _REQ.unpack_from(view, head)
+                    head += _REQ.size
+                    if ident != b"DATA" or length > SYNC_DATA_MAX:
+                        stop = (ident, length)
+                        break
+                    remaining = length
+            self._head = head
+            if pieces:
+                try:
+                    write(pieces)
+                finally:
+                    pieces.clear()
+            total += moved
+            if moved and progress is not None:
+                progress(moved)
+            if stop is not None:
+                ident, length = stop
+                if ident == b"DONE":
+                    return total
+                if ident == b"FAIL":
+                    raise self._fail(length, f"cannot read {remote}")
                 self.broken = True
                 raise DeviceRefused(f"unexpected sync reply {ident!r} for {remote}", serial=self.serial)
-            chunk = view[:length]
-            got = 0
-            try:
-                while got < length:
-                    n = reader.readinto(chunk[got:])
-                    if not n:
-                        break
-                    got += n
-            except OSError as error:
-                self.broken = True
-                raise translate(error, self.serial) from None
-            if got < length:
-                self.broken = True
-                raise DeviceOffline(f"lost the connection to device {self.serial} mid-transfer", serial=self.serial)
-            sink.write(chunk)
-            total += length
-            if progress is not None:
-                progress(length)
             if cancelled is not None and cancelled():
                 self.broken = True
                 raise TransferCancelled("transfer cancelled", serial=self.serial)
+
+
+Sink = IO[bytes] | int
+"""Where pulled bytes go: a binary file object, or a raw file descriptor (written with writev)."""
+
+
+def _writer(sink: Sink) -> Callable[[builtins.list[memoryview]], None]:
+    if not isinstance(sink, int):
+
+        def write_file(pieces: builtins.list[memoryview]) -> None:
+            for piece in pieces:
+                sink.write(piece)
+
+        return write_file
+
+    def write_fd(pieces: builtins.list[memoryview]) -> None:
+        while pieces:
+            n = os.writev(sink, pieces[:_IOV_MAX])
+            while pieces and n >= len(pieces[0]):
+                n -= len(pieces.pop(0))
+            if n:
+                pieces[0] = pieces[0][n:]
+
+    return write_fd
+
+
+_IOV_MAX = 512
 
 
 def device_features(device: Device) -> frozenset[str]:
