@@ -673,9 +673,11 @@ class _LocalHashes:
 def _local_hash(path: str, algo: str, stop: threading.Event | None = None) -> str | None:
     try:
         digest = hashlib.new(algo)
-        with open(path, "rb") as handle:
-            while chunk := handle.read(1 << 20):
-                digest.update(chunk)
+        buffer = bytearray(1 << 20)
+        view = memoryview(buffer)
+        with open(path, "rb", buffering=0) as handle:
+            while n := handle.readinto(buffer):
+                digest.update(view[:n])
                 if stop is not None and stop.is_set():
                     return None
         return digest.hexdigest()
