@@ -527,7 +527,7 @@ def _add_local(
 
 
 def plan_pull(device: Device, source: str, target: Path, *, sync: SyncClient | None = None) -> TreePlan:
-    """Walk a device file or tree (one LIST per folder) and look at its local destinations."""
+    """Walk a device file or tree (each level's folders listed in one round trip) and look at its local destinations."""
     plan = TreePlan("pull")
     with _sync(device, sync) as client:
         st = client.stat(source, follow=True) if client.stat_v2 else client.stat(source)
@@ -538,28 +538,30 @@ def plan_pull(device: Device, source: str, target: Path, *, sync: SyncClient | N
             raise DeviceRefused(f"cannot read {source}: {why}", reason=why, serial=device.serial)
         if st.is_dir:
             plan.dirs.append(str(target))
-            queue = [(source, target)]
-            while queue:
-                remote_dir, local_dir = queue.pop(0)
-                entries = client.list(remote_dir)
-                if not entries:
-                    _check_listable(device, remote_dir)
-                for entry in sorted(entries, key=lambda e: e.name):
-                    if "/" in entry.name or entry.name in (".", ".."):
-                        continue
-                    remote = posixpath.join(remote_dir, entry.name)
-                    local = local_dir / entry.name
-                    if entry.stat.is_dir:
-                        plan.dirs.append(str(local))
-                        queue.append((remote, local))
-                    elif entry.stat.is_file:
-                        plan.files.append(
-                            FileJob(remote, str(local), entry.stat.size, entry.stat.mtime, S.S_IMODE(entry.stat.mode))
-                        )
-                    elif entry.stat.is_link:
-                        plan.skipped.append((remote, "a symbolic link"))
-                    else:
-                        plan.skipped.append((remote, "not a regular file"))
+            level = [(source, str(target))]
+            while level:  # one round trip lists every folder of a level
+                listings = client.list_many([remote_dir for remote_dir, _ in level])
+                below = []
+                for (remote_dir, local_dir), entries in zip(level, listings, strict=True):
+                    if not entries:
+                        _check_listable(device, remote_dir)
+                    for entry in sorted(entries, key=lambda e: e.name):
+                        if "/" in entry.name or entry.name in (".", ".."):
+                            continue
+                        remote = posixpath.join(remote_dir, entry.name)
+                        local = os.path.join(local_dir, entry.name)
+                        if entry.stat.is_dir:
+                            plan.dirs.append(local)
+                            below.append((remote, local))
+                        elif entry.stat.is_file:
+                            plan.files.append(
+                                FileJob(remote, local, entry.stat.size, entry.stat.mtime, S.S_IMODE(entry.stat.mode))
+                            )
+                        elif entry.stat.is_link:
+                            plan.skipped.append((remote, "a symbolic link"))
+                        else:
+                            plan.skipped.append((remote, "not a regular file"))
+                level = below
         elif st.is_file:
             plan.files.append(FileJob(source, str(target), st.size, st.mtime, S.S_IMODE(st.mode)))
         else:
