@@ -445,6 +445,9 @@ class SyncClient:
             if pieces:
                 try:
                     write(pieces)
+                except BaseException:
+                    self.broken = True  # the rest of this file is still on the wire: never reuse the stream
+                    raise
                 finally:
                     pieces.clear()
             total += moved

@@ -217,7 +217,7 @@ class TransferManager:
             runner=runner_id(),
         ):
             raise UsageError(f"transfer {transfer_id} is {self.show(transfer_id).state}, not queued")
-        job = _Run(self, self.show(transfer_id), record, progress, ask, warn)
+        job = _Run(self, self.store.get_transfer(transfer_id), record, progress, ask, warn)
         return job.execute()
 
     def start(self, session_id: str | None = None, transfer_id: int | None = None, **callbacks: Any) -> list[Transfer]:
