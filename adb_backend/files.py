@@ -770,11 +770,11 @@ def execute_pull(
                 created.append(path)
         if jobs:
             with _sync(device, sync, timeout=None) as client:
+                paths = [temps[id(j)] for j in jobs]
                 client.pull_many(
-                    [
-                        (j.source, _opener(temps[id(j)], j.target), _closer(j, temps[id(j)], preserve_times))
-                        for j in jobs
-                    ],
+                    [j.source for j in jobs],
+                    lambda i: _open_sink(paths[i], jobs[i].target),
+                    lambda i, sink: _finish_sink(jobs[i], paths[i], sink, preserve_times),
                     progress=progress,
                     cancelled=cancelled,
                 )
@@ -844,30 +844,26 @@ _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | 
 _UTIME_FD = os.utime in os.supports_fd
 
 
-def _opener(temp: str, target: str) -> Callable[[], int]:
-    def open_sink() -> int:
-        try:  # a fresh name of bt's own: nothing (not even a planted link) may already be there
-            return os.open(temp, _CREATE, 0o600)
-        except OSError as error:  # named by the file the user asked for, not bt's temporary name
-            raise DeviceRefused(f"cannot write {target}: {error.strerror}", reason=error.strerror or "") from None
-
-    return open_sink
+def _open_sink(temp: str, target: str) -> int:
+    try:  # a fresh name of bt's own: nothing (not even a planted link) may already be there
+        return os.open(temp, _CREATE, 0o600)
+    except OSError as error:  # named by the file the user asked for, not bt's temporary name
+        raise DeviceRefused(f"cannot write {target}: {error.strerror}", reason=error.strerror or "") from None
 
 
-def _closer(job: FileJob, temp: str, preserve: bool) -> Callable[[Sink], None]:
-    def finish(sink: Sink) -> None:
-        fd = sink if isinstance(sink, int) else sink.fileno()
-        try:
-            with contextlib.suppress(OSError):
-                os.fchmod(fd, (job.mode & 0o777) | 0o600)
-            if preserve and _UTIME_FD:
-                os.utime(fd, (job.mtime, job.mtime))
-        finally:
-            if isinstance(sink, int):
-                os.close(sink)
-            else:
-                sink.close()
-        if preserve and not _UTIME_FD:
-            os.utime(temp, (job.mtime, job.mtime))
-
-    return finish
+def _finish_sink(job: FileJob, temp: str, sink: Sink, preserve: bool) -> None:
+    """The pulled file gets its device permissions (and stays readable and writable by its owner) and,
+    with `preserve`, its device mtime, both through the open descriptor; then it is closed."""
+    fd = sink if isinstance(sink, int) else sink.fileno()
+    try:
+        with contextlib.suppress(OSError):
+            os.fchmod(fd, (job.mode & 0o777) | 0o600)
+        if preserve and _UTIME_FD:
+            os.utime(fd, (job.mtime, job.mtime))
+    finally:
+        if isinstance(sink, int):
+            os.close(sink)
+        else:
+            sink.close()
+    if preserve and not _UTIME_FD:
+        os.utime(temp, (job.mtime, job.mtime))

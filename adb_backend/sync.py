@@ -377,25 +377,27 @@ class SyncClient:
 
     def pull_many(
         self,
-        items: builtins.list[tuple[str, Callable[[], Sink], Callable[[Sink], None]]],
+        remotes: builtins.list[str],
+        open_sink: Callable[[int], Sink],
+        finish: Callable[[int, Sink], None],
         *,
         progress: Progress | None = None,
         cancelled: CancelCheck | None = None,
         window: int = 64,
     ) -> None:
-        """RECV many files with up to `window` requests in flight: (remote, open_sink, finish_sink).
+        """RECV many files with up to `window` requests in flight.
 
-        Requests go out in groups of half a window, each group one socket write; `finish_sink` gets
-        a file's sink once all of it is written (it closes it), so a sink is open only while its bytes
-        arrive.
+        `open_sink(i)` gives the sink of `remotes[i]` just before its bytes arrive, and `finish(i, sink)`
+        gets it once all of them are written (it closes it), so one sink is open at a time. Requests
+        go out in groups of half a window, each group one socket write.
         """
         sent = 0
-        for index, (remote, open_sink, finish) in enumerate(items):
-            if sent <= index + window // 2 and sent < len(items):
-                upto = min(len(items), index + window)
-                self._send(b"".join(self._request(b"RECV", path) for path, _, _ in items[sent:upto]))
+        for index, remote in enumerate(remotes):
+            if sent <= index + window // 2 and sent < len(remotes):
+                upto = min(len(remotes), index + window)
+                self._send(b"".join(self._request(b"RECV", path) for path in remotes[sent:upto]))
                 sent = upto
-            sink = open_sink()
+            sink = open_sink(index)
             try:
                 self._recv_body(remote, sink, progress, cancelled)
             except BaseException:
@@ -404,7 +406,7 @@ class SyncClient:
                 else:
                     sink.close()
                 raise
-            finish(sink)
+            finish(index, sink)
 
     def _recv_body(self, remote: str, sink: Sink, progress: Progress | None, cancelled: CancelCheck | None) -> int:
         """Read DATA records up to DONE straight out of the receive buffer.
