@@ -658,8 +658,11 @@ class _LocalHashes:
         self._thread.start()
 
     def _run(self) -> None:
+        buffer = bytearray(1 << 20)
         for index, path in enumerate(self._paths):
-            self._out[index] = _local_hash(path, self._algo, self._stop)
+            if self._stop.is_set():
+                return
+            self._out[index] = _local_hash(path, self._algo, self._stop, buffer)
 
     def result(self) -> builtins.list[str | None]:
         self._thread.join()
@@ -670,10 +673,12 @@ class _LocalHashes:
         self._stop.set()
 
 
-def _local_hash(path: str, algo: str, stop: threading.Event | None = None) -> str | None:
+def _local_hash(
+    path: str, algo: str, stop: threading.Event | None = None, buffer: bytearray | None = None
+) -> str | None:
     try:
         digest = hashlib.new(algo)
-        buffer = bytearray(1 << 20)
+        buffer = buffer if buffer is not None else bytearray(1 << 20)
         view = memoryview(buffer)
         with open(path, "rb", buffering=0) as handle:
             while n := handle.readinto(buffer):
