@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 from adb_backend.errors import BackendError, DeviceRefused, TransferCancelled, translate
 from adb_backend.sync import (
@@ -33,6 +33,7 @@ from adb_backend.sync import (
     Progress,
     RemoteStat,
     SendItem,
+    Sink,
     SyncClient,
     device_features,
 )
@@ -527,7 +528,7 @@ def _add_local(
 
 
 def plan_pull(device: Device, source: str, target: Path, *, sync: SyncClient | None = None) -> TreePlan:
-    """Walk a device file or tree (one LIST per folder) and look at its local destinations."""
+    """Walk a device file or tree (each level's folders listed in one round trip) and look at its local destinations."""
     plan = TreePlan("pull")
     with _sync(device, sync) as client:
         st = client.stat(source, follow=True) if client.stat_v2 else client.stat(source)
@@ -538,40 +539,45 @@ def plan_pull(device: Device, source: str, target: Path, *, sync: SyncClient | N
             raise DeviceRefused(f"cannot read {source}: {why}", reason=why, serial=device.serial)
         if st.is_dir:
             plan.dirs.append(str(target))
-            queue = [(source, target)]
-            while queue:
-                remote_dir, local_dir = queue.pop(0)
-                entries = client.list(remote_dir)
-                if not entries:
-                    _check_listable(device, remote_dir)
-                for entry in sorted(entries, key=lambda e: e.name):
-                    if "/" in entry.name or entry.name in (".", ".."):
-                        continue
-                    remote = posixpath.join(remote_dir, entry.name)
-                    local = local_dir / entry.name
-                    if entry.stat.is_dir:
-                        plan.dirs.append(str(local))
-                        queue.append((remote, local))
-                    elif entry.stat.is_file:
-                        plan.files.append(
-                            FileJob(remote, str(local), entry.stat.size, entry.stat.mtime, S.S_IMODE(entry.stat.mode))
-                        )
-                    elif entry.stat.is_link:
-                        plan.skipped.append((remote, "a symbolic link"))
-                    else:
-                        plan.skipped.append((remote, "not a regular file"))
+            level = [(source, str(target))]
+            while level:  # one round trip lists every folder of a level
+                listings = client.list_many([remote_dir for remote_dir, _ in level])
+                below = []
+                for (remote_dir, local_dir), entries in zip(level, listings, strict=True):
+                    if not entries:
+                        _check_listable(device, remote_dir)
+                    for entry in sorted(entries, key=lambda e: e.name):
+                        if "/" in entry.name or entry.name in (".", ".."):
+                            continue
+                        remote = posixpath.join(remote_dir, entry.name)
+                        local = os.path.join(local_dir, entry.name)
+                        if entry.stat.is_dir:
+                            plan.dirs.append(local)
+                            below.append((remote, local))
+                        elif entry.stat.is_file:
+                            plan.files.append(
+                                FileJob(remote, local, entry.stat.size, entry.stat.mtime, S.S_IMODE(entry.stat.mode))
+                            )
+                        elif entry.stat.is_link:
+                            plan.skipped.append((remote, "a symbolic link"))
+                        else:
+                            plan.skipped.append((remote, "not a regular file"))
+                level = below
         elif st.is_file:
             plan.files.append(FileJob(source, str(target), st.size, st.mtime, S.S_IMODE(st.mode)))
         else:
             raise DeviceRefused(f"cannot pull {source}: not a regular file", serial=device.serial)
-    for job in plan.files:
-        with contextlib.suppress(OSError):
-            job.existing = os.stat(job.target)
-    for path in plan.dirs:
-        if not os.path.isdir(path):
-            if os.path.lexists(path):
+    new: set[str] = set()
+    for path in plan.dirs:  # parents come first: below a missing folder everything is missing
+        if os.path.dirname(path) in new or not os.path.isdir(path):
+            if os.path.dirname(path) not in new and os.path.lexists(path):
                 raise DeviceRefused(f"cannot pull into {path}: a file is in the way", reason="Not a directory")
             plan.new_dirs.append(path)
+            new.add(path)
+    for job in plan.files:
+        if os.path.dirname(job.target) not in new:
+            with contextlib.suppress(OSError):
+                job.existing = os.stat(job.target)
     return plan
 
 
@@ -765,11 +771,11 @@ def execute_pull(
                 created.append(path)
         if jobs:
             with _sync(device, sync, timeout=None) as client:
+                paths = [temps[id(j)] for j in jobs]
                 client.pull_many(
-                    [
-                        (j.source, _opener(temps[id(j)], j.target), _closer(j, temps[id(j)], preserve_times))
-                        for j in jobs
-                    ],
+                    [j.source for j in jobs],
+                    lambda i: _open_sink(paths[i], jobs[i].target),
+                    lambda i, sink: _finish_sink(jobs[i], paths[i], sink, preserve_times),
                     progress=progress,
                     cancelled=cancelled,
                 )
@@ -835,22 +841,30 @@ def reap_remote(device: Device, folders: Iterable[str], *, sync: SyncClient | No
     return found
 
 
-def _opener(temp: str, target: str) -> Callable[[], IO[bytes]]:
-    def open_sink() -> IO[bytes]:
-        try:
-            return open(temp, "wb")  # noqa: SIM115 - closed by _closer
-        except OSError as error:  # named by the file the user asked for, not bt's temporary name
-            raise DeviceRefused(f"cannot write {target}: {error.strerror}", reason=error.strerror or "") from None
-
-    return open_sink
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+_UTIME_FD = os.utime in os.supports_fd
 
 
-def _closer(job: FileJob, temp: str, preserve: bool) -> Callable[[IO[bytes]], None]:
-    def finish(sink: IO[bytes]) -> None:
-        sink.close()
+def _open_sink(temp: str, target: str) -> int:
+    try:  # a fresh name of bt's own: nothing (not even a planted link) may already be there
+        return os.open(temp, _CREATE, 0o600)
+    except OSError as error:  # named by the file the user asked for, not bt's temporary name
+        raise DeviceRefused(f"cannot write {target}: {error.strerror}", reason=error.strerror or "") from None
+
+
+def _finish_sink(job: FileJob, temp: str, sink: Sink, preserve: bool) -> None:
+    """The pulled file gets its device permissions (and stays readable and writable by its owner) and,
+    with `preserve`, its device mtime, both through the open descriptor; then it is closed."""
+    fd = sink if isinstance(sink, int) else sink.fileno()
+    try:
         with contextlib.suppress(OSError):
-            os.chmod(temp, (job.mode & 0o777) | 0o600)
-        if preserve:
-            os.utime(temp, (job.mtime, job.mtime))
-
-    return finish
+            os.fchmod(fd, (job.mode & 0o777) | 0o600)
+        if preserve and _UTIME_FD:
+            os.utime(fd, (job.mtime, job.mtime))
+    finally:
+        if isinstance(sink, int):
+            os.close(sink)
+        else:
+            sink.close()
+    if preserve and not _UTIME_FD:
+        os.utime(temp, (job.mtime, job.mtime))

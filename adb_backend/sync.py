@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 SYNC_DATA_MAX = 64 * 1024
 _BATCH_CHUNKS = 16  # DATA records per socket write (~1 MiB)
+_IN_BUFFER = 1 << 20  # bytes per socket read: a pull costs one read and one write per MiB
 _REQ = struct.Struct("<4sI")
 _STAT1 = struct.Struct("<4sIII")
 _DENT1 = struct.Struct("<4sIIII")
@@ -105,7 +106,10 @@ class SyncClient:
         self.stat_v2 = "stat_v2" in feats
         self.ls_v2 = "ls_v2" in feats
         self._sock = stream.socket
-        self._reader = self._sock.makefile("rb", buffering=1 << 20)
+        self._in = bytearray(_IN_BUFFER)
+        self._view = memoryview(self._in)
+        self._head = 0  # replies received but not yet read lie in _in[_head:_tail]
+        self._tail = 0
         self._out = bytearray((_REQ.size + SYNC_DATA_MAX) * _BATCH_CHUNKS)
         self.broken = False
         self._pos = 0
@@ -124,16 +128,39 @@ class SyncClient:
             self.broken = True
             raise translate(error, self.serial) from None
 
-    def _read(self, size: int) -> bytes:
+    def _fill(self) -> None:
+        """Receive whatever has arrived (at least one byte) after the unread part of the buffer."""
+        if self._head == self._tail:
+            self._head = self._tail = 0
+        elif len(self._in) - self._tail < SYNC_DATA_MAX:  # little room left: move the unread part down
+            left = self._tail - self._head
+            self._view[:left] = self._view[self._head : self._tail]
+            self._head, self._tail = 0, left
         try:
-            data = self._reader.read(size)
+            n = self._sock.recv_into(self._view[self._tail :])
         except OSError as error:
             self.broken = True
             raise translate(error, self.serial) from None
-        if data is None or len(data) < size:
+        if not n:
             self.broken = True
             raise DeviceOffline(f"lost the connection to device {self.serial} mid-transfer", serial=self.serial)
-        return bytes(data)
+        self._tail += n
+
+    def _read(self, size: int) -> bytes:
+        if size > len(self._in):
+            self._grow(size)
+        while self._tail - self._head < size:
+            self._fill()
+        start = self._head
+        self._head += size
+        return bytes(self._view[start : self._head])
+
+    def _grow(self, size: int) -> None:
+        bigger = bytearray(size)
+        left = self._tail - self._head
+        bigger[:left] = self._view[self._head : self._tail]
+        self._in, self._view = bigger, memoryview(bigger)
+        self._head, self._tail = 0, left
 
     def _request(self, ident: bytes, path: str) -> bytes:
         raw = path.encode("utf-8", "surrogateescape")
@@ -152,10 +179,6 @@ class SyncClient:
                 self._sock.sendall(_REQ.pack(b"QUIT", 0))
             except OSError:
                 pass
-        try:
-            self._reader.close()
-        except OSError:
-            pass
         self.stream.close()
 
     def __enter__(self) -> SyncClient:
@@ -193,9 +216,22 @@ class SyncClient:
 
     def list(self, path: str) -> list[RemoteDirEntry]:
         """A directory's entries without `.` and `..` (hidden ones included)."""
-        entries: list[RemoteDirEntry] = []
+        self._send(self._request(b"LIS2" if self.ls_v2 else b"LIST", path))
+        return self._list_reply()
+
+    def list_many(self, paths: builtins.list[str]) -> builtins.list[builtins.list[RemoteDirEntry]]:
+        """Several folders' entries, up to 64 per round trip (requests pipelined, replies read in order;
+        a group's requests are small enough never to block while replies wait to be read)."""
+        out: builtins.list[builtins.list[RemoteDirEntry]] = []
+        for start in range(0, len(paths), 64):
+            group = paths[start : start + 64]
+            self._send(b"".join(self._request(b"LIS2" if self.ls_v2 else b"LIST", p) for p in group))
+            out += [self._list_reply() for _ in group]
+        return out
+
+    def _list_reply(self) -> builtins.list[RemoteDirEntry]:
+        entries: builtins.list[RemoteDirEntry] = []
         if self.ls_v2:
-            self._send(self._request(b"LIS2", path))
             while True:
                 fields = _DENT2.unpack(self._read(_DENT2.size))
                 if fields[0] == b"DONE":
@@ -204,7 +240,6 @@ class SyncClient:
                 if name not in (".", ".."):
                     entries.append(RemoteDirEntry(name, _stat2(fields[:-1])))
         else:
-            self._send(self._request(b"LIST", path))
             while True:
                 ident, mode, size, mtime, namelen = _DENT1.unpack(self._read(_DENT1.size))
                 if ident == b"DONE":
@@ -259,7 +294,12 @@ class SyncClient:
             self._pos = 0
 
     def _send_one(self, item: SendItem, progress: Progress | None, cancelled: CancelCheck | None) -> int:
-        """Append SEND + DATA* + DONE to the output buffer, writing it out whenever it fills up."""
+        """Append SEND + DATA* + DONE to the output buffer, writing it out whenever it fills up.
+
+        A raw fd is read with one readv straight into the payload slots of up to 16 DATA records (the
+        headers are filled in afterwards), and a short read once the planned size is reached is its
+        end: a small file costs one read, a big one a read and a socket write per MiB.
+        """
         mode = S.S_IFREG | (item.mode & 0o7777)
         header = self._request(b"SEND", f"{item.remote},{mode}")
         buf = self._out
@@ -272,9 +312,6 @@ class SyncClient:
         pos += len(header)
         source = item.source
         sent = 0
-        read: Callable[[memoryview], int | None] = (
-            (lambda into: os.readv(source, (into,))) if isinstance(source, int) else source.readinto  # type: ignore[attr-defined]
-        )
         while True:
             if pos + record > len(buf):
                 self._send(view[:pos])
@@ -282,14 +319,28 @@ class SyncClient:
                 if cancelled is not None and cancelled():
                     self.broken = True  # a half-sent file: the stream must not be reused
                     raise TransferCancelled("transfer cancelled", serial=self.serial)
-            n = read(view[pos + _REQ.size : pos + record])
+            if isinstance(source, int):
+                slots = max(1, min((len(buf) - pos) // record, (item.size - sent) // SYNC_DATA_MAX + 1))
+                wanted = slots * SYNC_DATA_MAX
+                at = pos + _REQ.size
+                n = os.readv(source, [view[at + i * record : at + i * record + SYNC_DATA_MAX] for i in range(slots)])
+            else:
+                wanted = SYNC_DATA_MAX
+                n = source.readinto(view[pos + _REQ.size : pos + record]) or 0  # type: ignore[attr-defined]
             if not n:
                 break
-            _REQ.pack_into(buf, pos, b"DATA", n)
-            pos += _REQ.size + n
+            full, rest = divmod(n, SYNC_DATA_MAX)
+            for _ in range(full):
+                _REQ.pack_into(buf, pos, b"DATA", SYNC_DATA_MAX)
+                pos += record
+            if rest:
+                _REQ.pack_into(buf, pos, b"DATA", rest)
+                pos += _REQ.size + rest
             sent += n
             if progress is not None:
                 progress(n)
+            if n < wanted and sent >= item.size and isinstance(source, int):
+                break  # a regular file read short: its end (checked against the planned size)
         _REQ.pack_into(buf, pos, b"DONE", item.mtime & 0xFFFFFFFF)
         self._pos = pos + _REQ.size
         return sent
@@ -315,72 +366,133 @@ class SyncClient:
     def pull(
         self,
         remote: str,
-        sink: IO[bytes],
+        sink: Sink,
         *,
         progress: Progress | None = None,
         cancelled: CancelCheck | None = None,
     ) -> int:
-        """RECV a file into `sink`; returns the byte count."""
+        """RECV a file into `sink` (a binary file or a raw fd); returns the byte count."""
         self._send(self._request(b"RECV", remote))
         return self._recv_body(remote, sink, progress, cancelled)
 
     def pull_many(
         self,
-        items: builtins.list[tuple[str, Callable[[], IO[bytes]], Callable[[IO[bytes]], None]]],
+        remotes: builtins.list[str],
+        open_sink: Callable[[int], Sink],
+        finish: Callable[[int, Sink], None],
         *,
         progress: Progress | None = None,
         cancelled: CancelCheck | None = None,
-        window: int = 32,
+        window: int = 64,
     ) -> None:
-        """RECV many files with up to `window` requests in flight: (remote, open_sink, finish_sink)."""
+        """RECV many files with up to `window` requests in flight.
+
+        `open_sink(i)` gives the sink of `remotes[i]` just before its bytes arrive, and `finish(i, sink)`
+        gets it once all of them are written (it closes it), so one sink is open at a time. Requests
+        go out in groups of half a window, each group one socket write.
+        """
         sent = 0
-        for index, (remote, open_sink, finish) in enumerate(items):
-            while sent < len(items) and sent < index + window:
-                self._send(self._request(b"RECV", items[sent][0]))
-                sent += 1
-            sink = open_sink()
+        for index, remote in enumerate(remotes):
+            if sent <= index + window // 2 and sent < len(remotes):
+                upto = min(len(remotes), index + window)
+                self._send(b"".join(self._request(b"RECV", path) for path in remotes[sent:upto]))
+                sent = upto
+            sink = open_sink(index)
             try:
                 self._recv_body(remote, sink, progress, cancelled)
             except BaseException:
-                sink.close()
+                if isinstance(sink, int):
+                    os.close(sink)
+                else:
+                    sink.close()
                 raise
-            finish(sink)
+            finish(index, sink)
 
-    def _recv_body(self, remote: str, sink: IO[bytes], progress: Progress | None, cancelled: CancelCheck | None) -> int:
+    def _recv_body(self, remote: str, sink: Sink, progress: Progress | None, cancelled: CancelCheck | None) -> int:
+        """Read DATA records up to DONE straight out of the receive buffer.
+
+        Each socket read (up to 1 MiB) is parsed in place and its payloads written with one writev (or
+        a write per record to a file object), so bytes are never copied in Python; progress and the
+        cancel check run once per read, not once per record.
+        """
         total = 0
-        buf = bytearray(SYNC_DATA_MAX)
-        view = memoryview(buf)
-        reader = self._reader
+        remaining = 0  # bytes of the current DATA record not yet in `pieces`
+        pieces: builtins.list[memoryview] = []
+        write = _writer(sink)
         while True:
-            ident, length = _REQ.unpack(self._read(_REQ.size))
-            if ident == b"DONE":
-                return total
-            if ident == b"FAIL":
-                raise self._fail(length, f"cannot read {remote}")
-            if ident != b"DATA" or length > SYNC_DATA_MAX:
+            if self._head == self._tail or (not remaining and self._tail - self._head < _REQ.size):
+                self._fill()
+            view, head, tail = self._view, self._head, self._tail
+            moved = 0
+            stop: tuple[bytes, int] | None = None
+            while True:
+                if remaining:
+                    take = min(remaining, tail - head)
+                    if not take:
+                        break
+                    pieces.append(view[head : head + take])
+                    head += take
+                    remaining -= take
+                    moved += take
+                elif tail - head < _REQ.size:
+                    break
+                else:
+                    ident, length = _REQ.unpack_from(view, head)
+                    head += _REQ.size
+                    if ident != b"DATA" or length > SYNC_DATA_MAX:
+                        stop = (ident, length)
+                        break
+                    remaining = length
+            self._head = head
+            if pieces:
+                try:
+                    write(pieces)
+                except BaseException:
+                    self.broken = True  # the rest of this file is still on the wire: never reuse the stream
+                    raise
+                finally:
+                    pieces.clear()
+            total += moved
+            if moved and progress is not None:
+                progress(moved)
+            if stop is not None:
+                ident, length = stop
+                if ident == b"DONE":
+                    return total
+                if ident == b"FAIL":
+                    raise self._fail(length, f"cannot read {remote}")
                 self.broken = True
                 raise DeviceRefused(f"unexpected sync reply {ident!r} for {remote}", serial=self.serial)
-            chunk = view[:length]
-            got = 0
-            try:
-                while got < length:
-                    n = reader.readinto(chunk[got:])
-                    if not n:
-                        break
-                    got += n
-            except OSError as error:
-                self.broken = True
-                raise translate(error, self.serial) from None
-            if got < length:
-                self.broken = True
-                raise DeviceOffline(f"lost the connection to device {self.serial} mid-transfer", serial=self.serial)
-            sink.write(chunk)
-            total += length
-            if progress is not None:
-                progress(length)
             if cancelled is not None and cancelled():
                 self.broken = True
                 raise TransferCancelled("transfer cancelled", serial=self.serial)
+
+
+Sink = IO[bytes] | int
+"""Where pulled bytes go: a binary file object, or a raw file descriptor (written with writev)."""
+
+
+def _writer(sink: Sink) -> Callable[[builtins.list[memoryview]], None]:
+    if not isinstance(sink, int):
+
+        def write_file(pieces: builtins.list[memoryview]) -> None:
+            for piece in pieces:
+                sink.write(piece)
+
+        return write_file
+
+    def write_fd(pieces: builtins.list[memoryview]) -> None:
+        while pieces:
+            n = os.writev(sink, pieces[:_IOV_MAX])
+            while pieces and n >= len(pieces[0]):
+                n -= len(pieces.pop(0))
+            if n:
+                pieces[0] = pieces[0][n:]
+
+    return write_fd
+
+
+_IOV_MAX = 512
 
 
 def device_features(device: Device) -> frozenset[str]:

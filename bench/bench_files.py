@@ -54,6 +54,7 @@ def main() -> None:
     parser.add_argument("--bandwidth-mbps", type=float, default=None)
     parser.add_argument("--adb", default=None, help="adb binary (default: the one bundled with adbutils)")
     parser.add_argument("--repeat", type=int, default=3, help="best of N")
+    parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory runs of the CLI")
     args = parser.parse_args()
 
     from adb_backend.server import bundled_adb_path
@@ -104,10 +105,12 @@ def main() -> None:
             for _ in range(args.big_mib):
                 handle.write(block)
         tree = work / "tree"
+        tree_bytes = 0
         for i in range(args.tree):
             path = tree / f"d{i % 20:02d}" / f"f{i:04d}.txt"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(os.urandom(2048 + (i % 7) * 512))
+            tree_bytes += 2048 + (i % 7) * 512
 
         from bt_core.services import Services
         from bt_core.settings import load_settings
@@ -162,10 +165,24 @@ def main() -> None:
         adb_run("push", str(tree), "/data/local/tmp/src-tree")
         for name, (adb_fn, bt_fn, setup) in cases.items():
             adb_t, bt_t = best_pair(adb_fn, bt_fn, setup)
-            results[name] = {"adb_s": round(adb_t, 3), "bt_s": round(bt_t, 3), "ratio": round(bt_t / adb_t, 3)}
-            print(f"{name:10s}  adb {adb_t:7.3f} s   bt {bt_t:7.3f} s   bt/adb {bt_t / adb_t:5.2f}", flush=True)
+            mb = (args.big_mib << 20 if name.startswith("big") else tree_bytes) / 1e6
+            results[name] = {
+                "adb_s": round(adb_t, 3),
+                "bt_s": round(bt_t, 3),
+                "ratio": round(bt_t / adb_t, 3),
+                "adb_mb_s": round(mb / adb_t, 1),
+                "bt_mb_s": round(mb / bt_t, 1),
+            }
+            print(
+                f"{name:10s}  adb {adb_t:7.3f} s {mb / adb_t:6.0f} MB/s   bt {bt_t:7.3f} s {mb / bt_t:6.0f} MB/s   "
+                f"bt/adb {bt_t / adb_t:5.2f}",
+                flush=True,
+            )
         services.close()
 
+        if args.no_memory:
+            print(json.dumps({"big_mib": args.big_mib, "tree": args.tree, "results": results}, indent=2))
+            return
         # peak memory of the CLI: a 16 MiB file vs the big one (flat in file size)
         small = work / "small.bin"
         small.write_bytes(os.urandom(16 << 20))

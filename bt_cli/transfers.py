@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from bt_cli import context
-from bt_cli.files import PROGRESS_OPTION, TransferUi, report_transfers
+from bt_cli.files import PROGRESS_OPTION, TransferUi, one_shot_gc, report_transfers
 from bt_cli.options import JSON_OPTION
 from bt_core.sanitize import for_terminal
 
@@ -96,6 +96,7 @@ def start(
 ) -> None:
     """Start a queued transfer, or all queued transfers of the session in order."""
     cli = context.get(ctx)
+    one_shot_gc()
     with TransferUi(cli, json_out=json_out, json_progress=progress) as ui:
         transfers = _manager(ctx).start(None, transfer_id, **ui.callbacks())
     if not transfers and not json_out:

@@ -15,6 +15,7 @@ import hashlib
 import os
 import posixpath
 import socket
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -216,7 +217,7 @@ class TransferManager:
             runner=runner_id(),
         ):
             raise UsageError(f"transfer {transfer_id} is {self.show(transfer_id).state}, not queued")
-        job = _Run(self, self.show(transfer_id), record, progress, ask, warn)
+        job = _Run(self, self.store.get_transfer(transfer_id), record, progress, ask, warn)
         return job.execute()
 
     def start(self, session_id: str | None = None, transfer_id: int | None = None, **callbacks: Any) -> list[Transfer]:
@@ -495,12 +496,21 @@ class _Run:
         if not candidates:
             return
         remote_paths = [j.target if plan.direction == "push" else j.source for j in candidates]
-        algo, digests = files.hash_remote(device, remote_paths)
+        local_paths = [j.source if plan.direction == "push" else j.target for j in candidates]
+        # this computer hashes its copies while the device hashes its own (sha256sum, as toybox has it)
+        local = _LocalHashes(local_paths, "sha256")
+        try:
+            algo, digests = files.hash_remote(device, remote_paths)
+        except BaseException:
+            local.stop()
+            raise
+        ours = local.result()
         if not algo:
             return
-        for job, remote in zip(candidates, remote_paths, strict=True):
-            local = job.source if plan.direction == "push" else job.target
-            if digests.get(remote) and digests[remote] == _local_hash(local, algo):
+        if algo != "sha256":
+            ours = [_local_hash(path, algo) for path in local_paths]
+        for job, remote, mine in zip(candidates, remote_paths, ours, strict=True):
+            if digests.get(remote) and digests[remote] == mine:
                 job.skip = True
                 self.identical.append(job.target)
                 self.warn(f"skipped {job.source}: identical content is already at {job.target}")
@@ -636,12 +646,45 @@ def _data(t: Transfer) -> dict[str, Any]:
     return {"transfer_id": t.id, "direction": t.direction, "origin": t.origin, "destination": t.destination}
 
 
-def _local_hash(path: str, algo: str) -> str | None:
+class _LocalHashes:
+    """Hashes of local files computed on a thread (hashlib and file reads release the GIL)."""
+
+    def __init__(self, paths: builtins.list[str], algo: str) -> None:
+        self._paths = paths
+        self._algo = algo
+        self._out: builtins.list[str | None] = [None] * len(paths)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="bt-local-hash", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        buffer = bytearray(1 << 20)
+        for index, path in enumerate(self._paths):
+            if self._stop.is_set():
+                return
+            self._out[index] = _local_hash(path, self._algo, self._stop, buffer)
+
+    def result(self) -> builtins.list[str | None]:
+        self._thread.join()
+        return self._out
+
+    def stop(self) -> None:
+        """Give up (the device side failed): the thread stops at its next chunk."""
+        self._stop.set()
+
+
+def _local_hash(
+    path: str, algo: str, stop: threading.Event | None = None, buffer: bytearray | None = None
+) -> str | None:
     try:
         digest = hashlib.new(algo)
-        with open(path, "rb") as handle:
-            while chunk := handle.read(1 << 20):
-                digest.update(chunk)
+        buffer = buffer if buffer is not None else bytearray(1 << 20)
+        view = memoryview(buffer)
+        with open(path, "rb", buffering=0) as handle:
+            while n := handle.readinto(buffer):
+                digest.update(view[:n])
+                if stop is not None and stop.is_set():
+                    return None
         return digest.hexdigest()
     except OSError:
         return None

@@ -53,3 +53,35 @@ def test_merging_into_an_existing_tree_renames_every_file_into_place(sess, vdevi
     assert fs.isdir("/sdcard/Download/tree/sub/new-folder/inside")
     for folder in ("/sdcard/Download/tree", "/sdcard/Download/tree/sub", "/sdcard/Download/tree/added/x"):
         assert _leftovers(vdevice, folder) == [], folder
+
+
+# around the 64 KiB DATA record, the 16-record (1 MiB) socket write and the 1 MiB receive buffer
+EDGE_SIZES = [0, 1, 65535, 65536, 65537, 16 * 65536 - 3, 16 * 65536, 16 * 65536 + 8, 3 * 1048576 + 12345]
+
+
+def test_sizes_around_every_buffer_edge_round_trip_byte_exact_with_times_and_progress(sess, vdevice, tmp_path):  # noqa: F811
+    src = tmp_path / "edges"
+    src.mkdir()
+    files = {f"f{size}.bin": os.urandom(size) for size in EDGE_SIZES}
+    for i, (name, data) in enumerate(files.items()):
+        (src / name).write_bytes(data)
+        os.utime(src / name, (MTIME + i, MTIME + i))
+    pushed = sess.run("files", "push", str(src), "/sdcard/Download/edges", "--json")
+    assert pushed.returncode == 0, pushed.stderr
+    fs = vdevice.state.fs
+    for i, (name, data) in enumerate(files.items()):
+        assert _device_bytes(vdevice, f"/sdcard/Download/edges/{name}") == data, name
+        assert int(fs.stat(f"/sdcard/Download/edges/{name}").mtime) == MTIME + i, name
+
+    back = tmp_path / "back"
+    pulled = sess.run("files", "pull", "/sdcard/Download/edges", str(back), "--json", "--progress")
+    assert pulled.returncode == 0, pulled.stderr
+    for i, (name, data) in enumerate(files.items()):
+        assert (back / name).read_bytes() == data, name
+        assert int((back / name).stat().st_mtime) == MTIME + i, name
+    lines = [json.loads(line) for line in pulled.stdout.splitlines() if line.strip()]
+    progress = [line for line in lines if line.get("event") == "progress"]
+    done = [p["bytes_done"] for p in progress]
+    assert done == sorted(done), "progress never goes backwards"
+    assert progress[-1]["state"] == "done" and done[-1] == progress[-1]["bytes_total"] == sum(map(len, files.values()))
+    assert progress[-1]["files_done"] == len(files)
