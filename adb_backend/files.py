@@ -852,13 +852,27 @@ def _open_sink(temp: str, target: str) -> int:
         raise DeviceRefused(f"cannot write {target}: {error.strerror}", reason=error.strerror or "") from None
 
 
+def _umask() -> int:
+    """This process's umask (read by setting it, so once, and set straight back)."""
+    global _UMASK
+    if _UMASK is None:
+        _UMASK = os.umask(0o022)
+        os.umask(_UMASK)
+    return _UMASK
+
+
+_UMASK: int | None = None
+
+
 def _finish_sink(job: FileJob, temp: str, sink: Sink, preserve: bool) -> None:
-    """The pulled file gets its device permissions (and stays readable and writable by its owner) and,
-    with `preserve`, its device mtime, both through the open descriptor; then it is closed."""
+    """The pulled file gets its device permissions less the umask, as any file this user creates (a file
+    everyone may write on the device's shared storage is not made world-writable here), and stays
+    readable and writable by its owner; with `preserve`, its device mtime; both through the open
+    descriptor; then it is closed."""
     fd = sink if isinstance(sink, int) else sink.fileno()
     try:
         with contextlib.suppress(OSError):
-            os.fchmod(fd, (job.mode & 0o777) | 0o600)
+            os.fchmod(fd, ((job.mode & 0o777) | 0o600) & ~_umask())
         if preserve and _UTIME_FD:
             os.utime(fd, (job.mtime, job.mtime))
     finally:

@@ -85,3 +85,19 @@ def test_sizes_around_every_buffer_edge_round_trip_byte_exact_with_times_and_pro
     assert done == sorted(done), "progress never goes backwards"
     assert progress[-1]["state"] == "done" and done[-1] == progress[-1]["bytes_total"] == sum(map(len, files.values()))
     assert progress[-1]["files_done"] == len(files)
+
+
+def test_a_pulled_file_keeps_its_device_permissions_less_the_umask(sess, vdevice, tmp_path):  # noqa: F811
+    for name, mode in (("shared.txt", 0o666), ("private.txt", 0o600), ("script.sh", 0o755)):
+        vdevice.state.fs.write_bytes(f"/sdcard/Download/{name}", b"x")
+        vdevice.state.fs.chmod(f"/sdcard/Download/{name}", mode)
+    before = os.umask(0o022)
+    try:
+        for name in ("shared.txt", "private.txt", "script.sh"):
+            pulled = sess.run("files", "pull", f"/sdcard/Download/{name}", str(tmp_path / name))
+            assert pulled.returncode == 0, pulled.stderr
+    finally:
+        os.umask(before)
+    modes = {name: (tmp_path / name).stat().st_mode & 0o777 for name in ("shared.txt", "private.txt", "script.sh")}
+    # world-writable on the device's shared storage is not world-writable here
+    assert modes == {"shared.txt": 0o644, "private.txt": 0o600, "script.sh": 0o755}
