@@ -29,12 +29,12 @@ def free_port() -> int:
 
 
 async def run(seconds: float, keys: int, tmp: Path) -> dict[str, float]:
-    from textual_image.widget import TGPImage
 
     from bt_core.services import Services
     from bt_core.settings import load_settings
     from bt_tui.app import make_app
     from bt_tui.panes import screen as screen_pane
+    from bt_tui.panes.kitty import KittyPicture
     from virtual_device import VirtualDevice
 
     device = VirtualDevice(port=free_port(), data_dir=tmp / "vd")
@@ -50,7 +50,7 @@ async def run(seconds: float, keys: int, tmp: Path) -> dict[str, float]:
     results: dict[str, float] = {}
     try:
         for draw in ("halfcell", "graphics"):
-            screen_pane.ScreenPane.graphics_class = TGPImage
+            screen_pane.ScreenPane.graphics_class = KittyPicture
             app = make_app(services, session_id=record.id, start_stream=False)
             async with app.run_test(size=(120, 40)) as pilot:
                 await pilot.pause(0.5)
