@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import queue
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -50,6 +51,11 @@ KEYS = {
 """Terminal keys that become Android key events in control mode; printable characters (space too) are
 typed, and the transcript gets one event per burst of typing (`bt_core.control.Keyboard`)."""
 DRAW_MODES = ("graphics", "halfcell")
+INPUT_FIRST = 0.25
+"""Seconds a frame waits at most for keys and taps on their way to the device."""
+SWITCH_INTERVAL = 0.001
+"""Python's thread switch interval while the stream runs: a key's thread waiting for the interpreter gets
+it within 1 ms of a frame thread's work instead of 5 ms (per wait: a key takes several)."""
 
 
 def graphics_widget() -> type | None:
@@ -197,6 +203,10 @@ class ScreenPane(DeviceWork, Vertical):
         """A terminal cell's size in pixels (graphics mode)."""
         self._inputs: queue.Queue[Callable[[], Any]] = queue.Queue()
         self._input_worker_started = False
+        self._input_idle = threading.Event()
+        """Set while no input waits or is on its way to the device; frame work waits for it (briefly), so
+        a key's thread never competes with a frame's for the interpreter."""
+        self._input_idle.set()
         self._keyboard: Any = None
         """The `Keyboard` typing goes through; only the input worker touches it."""
         self.started = False
@@ -365,6 +375,8 @@ class ScreenPane(DeviceWork, Vertical):
         self._measure()
         stop = threading.Event()
         self._stop = stop
+        if sys.getswitchinterval() > SWITCH_INTERVAL:
+            sys.setswitchinterval(SWITCH_INTERVAL)
         screen, session_id, mode = self.services.screen, self.session_id, self.mode
         size = "actual" if self.actual else None
 
@@ -378,6 +390,9 @@ class ScreenPane(DeviceWork, Vertical):
             view: tuple[Any, ...] = ()
             try:
                 while not stop.is_set() and live.running:
+                    # input first: while keys are on their way, frames wait (the newest is kept, the
+                    # rest dropped); a device slow to take a key holds the picture back INPUT_FIRST at most
+                    self._input_idle.wait(INPUT_FIRST)
                     frame = live.latest(timeout=0.1)
                     if frame is None:
                         # screenrecord sends nothing while the screen is still: redraw the newest frame
@@ -462,6 +477,7 @@ class ScreenPane(DeviceWork, Vertical):
         if not self._input_worker_started:
             self._input_worker_started = True
             self.run_worker(self._drain_inputs, thread=True, exit_on_error=False, group="input", name="input")
+        self._input_idle.clear()
         self._inputs.put(call)
 
     @property
@@ -484,6 +500,8 @@ class ScreenPane(DeviceWork, Vertical):
                 call()
             except Exception as error:  # one refused key must not stop the rest
                 self.post_message(InputFailed(error))
+            if self._inputs.empty():
+                self._input_idle.set()
         with contextlib.suppress(Exception):  # the pane is closing: log what was typed since the last event
             keyboard.flush()
 
