@@ -502,6 +502,7 @@ class ScreenPane(DeviceWork, Vertical):
                 self.post_message(InputFailed(error))
             if self._inputs.empty():
                 self._input_idle.set()
+        self._input_idle.set()  # nothing more goes to the device from here: frames need not wait
         with contextlib.suppress(Exception):  # the pane is closing: log what was typed since the last event
             keyboard.flush()
 
