@@ -1,5 +1,6 @@
 """bt tui: frames per second the Screen pane draws at 120x40 (half-blocks and Kitty graphics), and the time
-from a key press in control mode to the input event reaching the device, with the stream running.
+from a key press in control mode to the input event reaching the device, with the stream running; and how
+late the UI's event loop runs while frames are drawn (what a key or click can wait behind).
 
 Run: .venv/bin/python bench/bench_tui.py [--seconds N] [--keys N]
 Headless (Textual's test driver), against an in-process virtual device showing the moving camera
@@ -33,6 +34,18 @@ class Stamped(list[str]):
     def append(self, item: str) -> None:
         self.stamps.append(time.perf_counter())
         super().append(item)
+
+
+async def loop_lag(seconds: float) -> list[float]:
+    """How late the UI's event loop wakes a 5 ms timer (ms, sorted), for `seconds`: the time anything the
+    user does (a key, a click) can wait behind drawing."""
+    lags: list[float] = []
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        t0 = time.perf_counter()
+        await asyncio.sleep(0.005)
+        lags.append(max(0.0, (time.perf_counter() - t0 - 0.005) * 1000))
+    return sorted(lags)
 
 
 def free_port() -> int:
@@ -79,8 +92,10 @@ async def run(seconds: float, keys: int, tmp: Path) -> dict[str, float]:
                     await asyncio.sleep(0.05)
                 stats0 = pane.live.stats()
                 start, first = time.monotonic(), pane.frames_drawn
-                await asyncio.sleep(seconds)
+                lags = await loop_lag(seconds)
                 elapsed = time.monotonic() - start
+                results[f"lag_p95_{draw}"] = lags[max(0, int(len(lags) * 0.95) - 1)]
+                results[f"lag_max_{draw}"] = lags[-1]
                 results[f"fps_{draw}"] = (pane.frames_drawn - first) / elapsed
                 results[f"decoded_{draw}"] = (pane.live.stats().frames_decoded - stats0.frames_decoded) / elapsed
                 await pilot.press("ctrl+o")
@@ -133,7 +148,7 @@ def main() -> None:
             ADB_MDNS="0",
         )
         subprocess.run([adb, "start-server"], capture_output=True, check=True)
-        saved = os.dup(1)  # textual-image's Kitty renderer writes to the real stdout even when headless
+        saved = os.dup(1)  # textual-image (Sixel) writes graphics to the real stdout even when headless
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, 1)
         try:
@@ -145,7 +160,8 @@ def main() -> None:
     for draw, label in (("halfcell", "half-blocks"), ("graphics", "Kitty graphics")):
         print(
             f"  {label:15} {results[f'fps_{draw}']:5.1f} fps drawn ({results[f'decoded_{draw}']:.1f} decoded); "
-            f"key -> device median {results[f'key_median_{draw}']:.1f} ms, p95 {results[f'key_p95_{draw}']:.1f} ms"
+            f"key -> device median {results[f'key_median_{draw}']:.1f} ms, p95 {results[f'key_p95_{draw}']:.1f} ms; "
+            f"UI loop lag p95 {results[f'lag_p95_{draw}']:.1f} ms, max {results[f'lag_max_{draw}']:.1f} ms"
         )
 
 

@@ -58,6 +58,19 @@ SWITCH_INTERVAL = 0.001
 it within 1 ms of a frame thread's work instead of 5 ms (per wait: a key takes several)."""
 
 
+def quicker_threads() -> None:
+    """Before streaming: a 1 ms thread switch interval (`SWITCH_INTERVAL`), and Python's garbage collector
+    told to leave alone what exists now (the app, its widgets, the services). A full collection walks all
+    of it, 150–220 ms with every thread stopped, once every few seconds while frames churn objects; a key
+    pressed then waited that long. Later collections only walk what came after (frames' objects)."""
+    import gc
+
+    if sys.getswitchinterval() > SWITCH_INTERVAL:
+        sys.setswitchinterval(SWITCH_INTERVAL)
+    gc.collect()
+    gc.freeze()
+
+
 def graphics_widget() -> type | None:
     """The widget for the terminal's graphics, as textual-image found them (asked once, before Textual):
     Kitty's (ours, encoded off the UI thread), Sixel's (textual-image's), or None for neither."""
@@ -375,8 +388,7 @@ class ScreenPane(DeviceWork, Vertical):
         self._measure()
         stop = threading.Event()
         self._stop = stop
-        if sys.getswitchinterval() > SWITCH_INTERVAL:
-            sys.setswitchinterval(SWITCH_INTERVAL)
+        quicker_threads()
         screen, session_id, mode = self.services.screen, self.session_id, self.mode
         size = "actual" if self.actual else None
 
