@@ -49,18 +49,3 @@ class ActionDone(Message):
         self.text = text
         self.refresh = refresh
         self.result = result
-
-
-class FrameDecoded(Message):
-    """The newest screen frame; coalesced so a slow UI only ever draws the latest one."""
-
-    def __init__(self, image: Any, index: int, received_mono: float, strips: list[Any] | None = None) -> None:
-        super().__init__()
-        self.image = image
-        self.strips = strips
-        """Half-block lines built off the event loop (None when the frame is for terminal graphics)."""
-        self.index = index
-        self.received_mono = received_mono
-
-    def can_replace(self, message: Message) -> bool:
-        return isinstance(message, FrameDecoded)

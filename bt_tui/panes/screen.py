@@ -1,15 +1,18 @@
 """Screen: the device's live screen drawn in the terminal, and control of it when the customer allows.
 
-The stream (`ScreenService.open_stream`) runs in a thread worker that converts each frame to a picture
-sized for the pane and posts it (`FrameDecoded`, coalesced: a slow terminal only draws the newest).
-Drawing uses textual-image: Kitty or Sixel graphics where the terminal has them, half-blocks otherwise.
-Input goes through one queue drained by one worker, so taps and keys reach the device in order.
+The stream (`ScreenService.open_stream`) runs in a thread worker that scales each frame for the pane and
+builds everything drawing it needs there: half-block lines, or Kitty graphics escapes with their placeholder
+lines (`bt_tui.panes.kitty`). It posts the result (`FrameReady`, coalesced: a slow terminal only draws the
+newest), so the UI thread only swaps lines in and a key press never waits behind a frame. Sixel terminals
+get textual-image's widget; terminals without graphics get half-blocks. Input goes through one queue drained
+by one worker thread, so taps and keys reach the device in order without the UI thread waiting on adb.
 """
 
 from __future__ import annotations
 
 import contextlib
 import queue
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -22,10 +25,10 @@ from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.message import Message
 from textual.widgets import Label, Static
-from textual_image.widget import Image as GraphicsImage
 
 from bt_core.errors import NeedsGrant
-from bt_tui.messages import ActionDone, FrameDecoded
+from bt_tui.messages import ActionDone
+from bt_tui.panes.kitty import KittyFrame, KittyPicture, cells_for, kitty_frame, next_image_id
 from bt_tui.panes.picture import HalfBlockPicture, StyleCache, fit, half_block_strips
 from bt_tui.work import DeviceWork, error_text
 
@@ -48,15 +51,40 @@ KEYS = {
 """Terminal keys that become Android key events in control mode; printable characters (space too) are
 typed, and the transcript gets one event per burst of typing (`bt_core.control.Keyboard`)."""
 DRAW_MODES = ("graphics", "halfcell")
+INPUT_FIRST = 0.25
+"""Seconds a frame waits at most for keys and taps on their way to the device."""
+SWITCH_INTERVAL = 0.001
+"""Python's thread switch interval while the stream runs: a key's thread waiting for the interpreter gets
+it within 1 ms of a frame thread's work instead of 5 ms (per wait: a key takes several)."""
 
 
-def terminal_graphics() -> bool:
-    """Whether textual-image found Kitty or Sixel graphics in this terminal (asked once, before Textual)."""
+def quicker_threads() -> None:
+    """Before streaming: a 1 ms thread switch interval (`SWITCH_INTERVAL`), and Python's garbage collector
+    told to leave alone what exists now (the app, its widgets, the services). A full collection walks all
+    of it, 150–220 ms with every thread stopped, once every few seconds while frames churn objects; a key
+    pressed then waited that long. Later collections only walk what came after (frames' objects)."""
+    import gc
+
+    if sys.getswitchinterval() > SWITCH_INTERVAL:
+        sys.setswitchinterval(SWITCH_INTERVAL)
+    gc.collect()
+    gc.freeze()
+
+
+def graphics_widget() -> type | None:
+    """The widget for the terminal's graphics, as textual-image found them (asked once, before Textual):
+    Kitty's (ours, encoded off the UI thread), Sixel's (textual-image's), or None for neither."""
     from textual_image.renderable import Image as AutoRenderable
     from textual_image.renderable.sixel import Image as SixelRenderable
     from textual_image.renderable.tgp import Image as TGPRenderable
 
-    return AutoRenderable in (SixelRenderable, TGPRenderable)
+    if AutoRenderable is TGPRenderable:
+        return KittyPicture
+    if AutoRenderable is SixelRenderable:
+        from textual_image.widget import SixelImage
+
+        return SixelImage
+    return None
 
 
 def scaled_frame(frame: Any, box: tuple[int, int], *, even_height: bool = False) -> Any:
@@ -93,6 +121,24 @@ def cropped_frame(
     y0 = max(0, min(pan[1], frame.height - height))
     image = frame.video_frame.to_image().crop((x0, y0, x0 + width, y0 + height))
     return reduced(image, frame.colors), (x0, y0, width, height)
+
+
+class FrameReady(Message):
+    """The newest frame, ready to paint; coalesced so a slow UI only ever draws the latest one."""
+
+    def __init__(
+        self, image: Any, index: int, strips: list[Any] | None = None, kitty: KittyFrame | None = None
+    ) -> None:
+        super().__init__()
+        self.image = image
+        self.index = index
+        self.strips = strips
+        """Half-block lines (None when the frame is for terminal graphics)."""
+        self.kitty = kitty
+        """The Kitty picture (None unless the pane draws Kitty graphics)."""
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, FrameReady)
 
 
 class InputFailed(Message):
@@ -166,8 +212,14 @@ class ScreenPane(DeviceWork, Vertical):
         self._fps_window: list[float] = []
         self._stop: threading.Event | None = None
         self._target = (80, 60)
+        self._cell = (10, 20)
+        """A terminal cell's size in pixels (graphics mode)."""
         self._inputs: queue.Queue[Callable[[], Any]] = queue.Queue()
         self._input_worker_started = False
+        self._input_idle = threading.Event()
+        """Set while no input waits or is on its way to the device; frame work waits for it (briefly), so
+        a key's thread never competes with a frame's for the interpreter."""
+        self._input_idle.set()
         self._keyboard: Any = None
         """The `Keyboard` typing goes through; only the input worker touches it."""
         self.started = False
@@ -194,9 +246,9 @@ class ScreenPane(DeviceWork, Vertical):
         with Center(id="screen-holder"):
             yield self._image_widget()
 
-    graphics_class: type | None = GraphicsImage if terminal_graphics() else None
-    """The widget for graphics mode: textual-image's Kitty or Sixel picture, or None when the terminal has
-    neither (then graphics mode draws half-blocks too)."""
+    graphics_class: type | None = graphics_widget()
+    """The widget for graphics mode: Kitty's or Sixel's picture, or None when the terminal has neither (then
+    graphics mode draws half-blocks too)."""
 
     @property
     def half_blocks(self) -> bool:
@@ -319,7 +371,16 @@ class ScreenPane(DeviceWork, Vertical):
             self._target = (cols, rows * 2)
         else:
             cell = get_cell_size()
+            self._cell = (cell.width, cell.height)
             self._target = (cols * cell.width, rows * cell.height)
+
+    @property
+    def drawing(self) -> str:
+        """How frames are drawn: "halfcell", "kitty", or "image" (textual-image's Sixel widget)."""
+        if self.half_blocks:
+            return "halfcell"
+        assert self.graphics_class is not None
+        return "kitty" if issubclass(self.graphics_class, KittyPicture) else "image"
 
     def start_stream(self) -> None:
         self.stop_stream()
@@ -327,6 +388,7 @@ class ScreenPane(DeviceWork, Vertical):
         self._measure()
         stop = threading.Event()
         self._stop = stop
+        quicker_threads()
         screen, session_id, mode = self.services.screen, self.session_id, self.mode
         size = "actual" if self.actual else None
 
@@ -340,26 +402,38 @@ class ScreenPane(DeviceWork, Vertical):
             view: tuple[Any, ...] = ()
             try:
                 while not stop.is_set() and live.running:
+                    # input first: while keys are on their way, frames wait (the newest is kept, the
+                    # rest dropped); a device slow to take a key holds the picture back INPUT_FIRST at most
+                    self._input_idle.wait(INPUT_FIRST)
                     frame = live.latest(timeout=0.1)
                     if frame is None:
                         # screenrecord sends nothing while the screen is still: redraw the newest frame
                         # when the technician pans or the pane changes size
-                        if newest is None or view == (self.pan, self._target, self.half_blocks):
+                        if newest is None or view == (self.pan, self._target, self.drawing):
                             continue
                         frame = newest
-                    newest, view = frame, (self.pan, self._target, self.half_blocks)
-                    half_blocks, target = self.half_blocks, self._target
+                    drawing, target, cell = self.drawing, self._target, self._cell
+                    newest, view = frame, (self.pan, target, drawing)
+                    half_blocks = drawing == "halfcell"
                     if self.actual:
                         image, region = cropped_frame(frame, target, self.pan, even_height=half_blocks)
                     else:
                         image, region = scaled_frame(frame, target, even_height=half_blocks), None
                     self._region = (*(region or (0, 0, frame.width, frame.height)), frame.width, frame.height)
                     data = image.tobytes()
-                    if last is not None and last == (half_blocks, image.size, data):
+                    if last is not None and last == (drawing, image.size, data):
                         continue  # the same picture again: nothing to draw
-                    last = (half_blocks, image.size, data)
-                    strips = half_block_strips(data, image.width, image.height, styles) if half_blocks else None
-                    self.post_message(FrameDecoded(image, frame.index, frame.received_mono, strips))
+                    last = (drawing, image.size, data)
+                    if drawing == "halfcell":
+                        ready = FrameReady(
+                            image, frame.index, strips=half_block_strips(data, image.width, image.height, styles)
+                        )
+                    elif drawing == "kitty":
+                        kitty = kitty_frame(data, image.size, cells_for(image.size, cell), next_image_id())
+                        ready = FrameReady(image, frame.index, kitty=kitty)
+                    else:
+                        ready = FrameReady(image, frame.index)
+                    self.post_message(ready)
                 reason = "session ended" if live.ended else "stopped"
             finally:
                 live.close()
@@ -380,17 +454,21 @@ class ScreenPane(DeviceWork, Vertical):
             self.stop_stream()
             self._status()
 
-    @on(FrameDecoded)
-    def frame(self, message: FrameDecoded) -> None:
+    @on(FrameReady)
+    def frame(self, message: FrameReady) -> None:
         message.stop()
         if self._stop is None:
             return
         picture = self.query_one("#screen-image")
         if isinstance(picture, HalfBlockPicture):
             if message.strips is None:
-                return  # a frame scaled for graphics, from before the switch
+                return  # a frame made for graphics, from before the switch
             picture.show(message.strips, message.image)
-        elif message.strips is None:
+        elif isinstance(picture, KittyPicture):
+            if message.kitty is None:
+                return
+            picture.show(message.kitty)
+        elif message.strips is None and message.kitty is None:
             picture.image = message.image  # type: ignore[attr-defined]
         else:
             return
@@ -411,6 +489,7 @@ class ScreenPane(DeviceWork, Vertical):
         if not self._input_worker_started:
             self._input_worker_started = True
             self.run_worker(self._drain_inputs, thread=True, exit_on_error=False, group="input", name="input")
+        self._input_idle.clear()
         self._inputs.put(call)
 
     @property
@@ -433,6 +512,9 @@ class ScreenPane(DeviceWork, Vertical):
                 call()
             except Exception as error:  # one refused key must not stop the rest
                 self.post_message(InputFailed(error))
+            if self._inputs.empty():
+                self._input_idle.set()
+        self._input_idle.set()  # nothing more goes to the device from here: frames need not wait
         with contextlib.suppress(Exception):  # the pane is closing: log what was typed since the last event
             keyboard.flush()
 

@@ -122,3 +122,73 @@ async def test_control_mode_typing_is_one_transcript_event_per_burst(services, v
         await pilot.press("ctrl+o")
         pane.stop_stream()
         await settle(app, pilot)
+
+
+async def test_kitty_pictures_stream_while_typed_keys_arrive_in_order(services, vdevice, monkeypatch):
+    """Kitty graphics: each frame reaches the terminal as a whole picture under a new id and the pane shows its
+    placeholder cells; keys typed meanwhile arrive in order; old pictures are freed; another tab stops it."""
+    import base64
+    import re
+    import zlib
+
+    from textual.drivers.headless_driver import HeadlessDriver
+
+    from bt_tui.panes import screen as screen_pane
+    from bt_tui.panes.kitty import PLACEHOLDER, KittyPicture
+    from virtual_device.screen.layout import Layout
+
+    written: list[str] = []
+    monkeypatch.setattr(HeadlessDriver, "write", lambda self, data: written.append(data))  # the terminal's bytes
+    monkeypatch.setattr(screen_pane.ScreenPane, "graphics_class", KittyPicture)
+    record = services.sessions.start(vdevice.serial, customer="Kit")
+    services.grants.set(record.id, "control", by="customer")
+    screen = vdevice.state.screen
+    screen.frame_timestamps = True  # every frame differs from the one before
+    x0, y0, x1, y1 = Layout(*screen.size, screen.density).search_bar(False)
+    services.control.tap(record.id, (x0 + x1) // 2, (y0 + y1) // 2)  # focus the search field
+    app = make_app(services, session_id=record.id)
+
+    def sent() -> dict[int, tuple[int, int]]:
+        """Pictures transmitted so far: id -> (width, height)."""
+        found = re.findall(r"\x1b_Ga=t,f=24,s=(\d+),v=(\d+),o=z,i=(\d+)", "".join(written))
+        return {int(i): (int(w), int(h)) for w, h, i in found}
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f2")
+        pane = app.screen.query_one("#screen-pane")
+        picture = app.screen.query_one("#screen-image")
+        assert isinstance(picture, KittyPicture) and "graphics" in str(pane.query_one("#screen-status").render())
+        assert await wait_until(pilot, lambda: pane.frames_drawn >= 3 and len(sent()) >= 3), "no pictures sent"
+
+        # a whole picture: its chunks decompress to width x height RGB pixels, placed in the pane's cells
+        output = "".join(written)
+        image_id = picture.image_id
+        width, height = sent()[image_id]
+        start = output.index(f"o=z,i={image_id},")
+        end = output.index(f"a=p,U=1,i={image_id},c={picture.cells[0]},r={picture.cells[1]}", start)
+        chunks = re.findall(r"\x1b_G[^;\x1b]*;([^\x1b]*)\x1b\\", output[start - 30 : end])
+        assert len(zlib.decompress(base64.b64decode("".join(chunks)))) == width * height * 3
+        assert 10 <= picture.cells[1] <= 40 and picture.size.height == picture.cells[1]
+        line = "".join(segment.text for segment in picture.render_line(0))
+        assert line.startswith(PLACEHOLDER) and line.count(PLACEHOLDER) == picture.cells[0]
+
+        # typing while frames keep coming: every key arrives, in order
+        await pilot.press("ctrl+o")
+        drawn = pane.frames_drawn
+        await pilot.press(*"hello", "space", *"world")
+        assert await wait_until(pilot, lambda: screen.text_field == "hello world"), screen.text_field
+        assert await wait_until(pilot, lambda: pane.frames_drawn > drawn + 2), "frames stopped while typing"
+        await pilot.press("ctrl+o")
+
+        # pictures no longer shown are freed in the terminal (at most the newest two are kept)
+        await settle(app, pilot)
+        freed = set(map(int, re.findall(r"\x1b_Ga=d,d=I,i=(\d+)", "".join(written))))
+        assert len(set(sent()) - freed) <= 2 and picture.image_id not in freed
+
+        await pilot.press("f1")  # another tab: the stream stops
+        assert await wait_until(pilot, lambda: services.store.events(record.id, kinds=["screen.stream_closed"]))
+        assert not pane.running
+        count = len(sent())
+        await pilot.pause(0.5)
+        assert len(sent()) == count  # nothing more is sent to the terminal
