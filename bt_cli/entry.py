@@ -60,7 +60,10 @@ def exit_now(code: int) -> NoReturn:
     """Leave without tearing the interpreter down: freeing every module and object one by one costs a
     one-shot command 15-30 ms (more after a transfer), for nothing. Everything a normal exit finishes is
     finished first: atexit handlers run (weakref finalizers, logging) and stdout and stderr are flushed.
-    While a non-daemon thread still runs, the normal exit waits for it as usual."""
+    While a non-daemon thread still runs, or a profiler or coverage tool (which writes its data at exit)
+    is attached, the normal exit happens as usual."""
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        sys.exit(code)
     threading = sys.modules.get("threading")
     if threading is not None and any(
         t.is_alive() and not t.daemon and t is not threading.main_thread() for t in threading.enumerate()
