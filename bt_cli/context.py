@@ -71,6 +71,20 @@ class CliContext:
         caller; control characters that slip through are escaped here, like the consoles do."""
         _write_line(sys.stdout, text)
 
+    def err_is_terminal(self) -> bool:
+        """Whether stderr is a terminal, decided as Rich decides it (TTY_COMPATIBLE, FORCE_COLOR, then
+        isatty), without building a Rich console: a transfer into a pipe never imports Rich."""
+        compatible = os.environ.get("TTY_COMPATIBLE", "")
+        if compatible in ("0", "1"):
+            return compatible == "1"
+        force = os.environ.get("FORCE_COLOR")
+        if force is not None:
+            return force != ""
+        try:
+            return sys.stderr.isatty()
+        except (AttributeError, ValueError):
+            return False
+
     def colour_on(self, stream: TextIO) -> bool:
         """Colour as Rich decides it: --color/--no-color, then NO_COLOR, FORCE_COLOR, then a terminal."""
         if self.color is not None:

@@ -217,7 +217,7 @@ class TransferUi:
     def __init__(self, cli: context.CliContext, *, json_out: bool, json_progress: bool) -> None:
         self.cli = cli
         self.json_lines = json_out and json_progress
-        self.bars = not json_out and not cli.quiet and cli.err.is_terminal
+        self.bars = not json_out and not cli.quiet and cli.err_is_terminal()
         self.progress: Any = None
         self.tasks: dict[int, Any] = {}
         self.batch: Any = None
