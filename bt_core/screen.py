@@ -138,18 +138,7 @@ class ScreenService:
 
         def fell_back(refused: tuple[int, int], smaller: tuple[int, int], said: str) -> None:
             """The encoder refused a size: the transcript says so before the recording is logged."""
-            text = (
-                f"Recording fell back to {smaller[0]}x{smaller[1]}: "
-                f"the device's encoder refused {refused[0]}x{refused[1]}"
-            )
-            data: dict[str, Any] = {
-                "refused_width": refused[0],
-                "refused_height": refused[1],
-                "width": smaller[0],
-                "height": smaller[1],
-            }
-            if said:
-                data["device_said"] = said
+            text, data = fallback_event("Recording", refused, smaller, said)
             self.sessions.log(record, EventKind.SCREEN_RECORD_FALLBACK, text, data)
 
         def work(device: Device) -> Recording | None:
@@ -365,15 +354,7 @@ class LiveScreen:
 
     def _log_fallback(self, refused: tuple[int, int], size: tuple[int, int], said: str) -> None:
         """The transcript says the stream now runs smaller, and what the device said."""
-        text = f"Live screen fell back to {size[0]}x{size[1]}: the device's encoder refused {refused[0]}x{refused[1]}"
-        data: dict[str, object] = {
-            "refused_width": refused[0],
-            "refused_height": refused[1],
-            "width": size[0],
-            "height": size[1],
-        }
-        if said:
-            data["device_said"] = said
+        text, data = fallback_event("Live screen", refused, size, said)
         try:
             self.service.sessions.log(self.record, EventKind.SCREEN_STREAM_FALLBACK, text, data)
         except Exception:  # the stream goes on even when the transcript is unavailable
@@ -483,3 +464,17 @@ class LiveScreen:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def fallback_event(what: str, refused: tuple[int, int], size: tuple[int, int], said: str) -> tuple[str, dict[str, Any]]:
+    """The text and data of a step down to a size the device's encoder takes (stream or recording)."""
+    text = f"{what} fell back to {size[0]}x{size[1]}: the device's encoder refused {refused[0]}x{refused[1]}"
+    data: dict[str, Any] = {
+        "refused_width": refused[0],
+        "refused_height": refused[1],
+        "width": size[0],
+        "height": size[1],
+    }
+    if said:
+        data["device_said"] = said
+    return text, data

@@ -19,10 +19,11 @@ from typing import NamedTuple
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.geometry import Size
 from textual.strip import Strip
 from textual.widget import Widget
 from textual_image.renderable.tgp import _NUMBER_TO_DIACRITIC
+
+from bt_tui.panes.picture import StripPicture
 
 ESCAPE_START = "\x1b_G"
 ESCAPE_END = "\x1b\\"
@@ -110,7 +111,7 @@ def terminal_writer(widget: Widget) -> Callable[[str], None] | None:
     return None if driver is None else driver.write
 
 
-class KittyPicture(Widget):
+class KittyPicture(StripPicture):
     """Shows prepared Kitty frames: `show()` queues the picture's escapes and swaps in its placeholder lines;
     older pictures are freed once the screen shows the new one."""
 
@@ -123,18 +124,12 @@ class KittyPicture(Widget):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self._strips: list[Strip] = []
-        self._cells = (0, 0)
         self._live: list[int] = []
         """Ids sent to the terminal and not freed yet (the last one is on screen)."""
         self.sent_bytes = 0
         """Escape bytes queued for the terminal so far."""
         self.image_id: int | None = None
         """The picture shown (None before the first)."""
-
-    @property
-    def cells(self) -> tuple[int, int]:
-        return self._cells
 
     def show(self, frame: KittyFrame) -> None:
         write = terminal_writer(self)
@@ -161,14 +156,3 @@ class KittyPicture(Widget):
 
     def on_unmount(self) -> None:
         self._free()
-
-    def get_content_width(self, container: Size, viewport: Size) -> int:
-        return self._cells[0]
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return self._cells[1]
-
-    def render_line(self, y: int) -> Strip:
-        if 0 <= y < len(self._strips):
-            return self._strips[y].crop(0, self.size.width)
-        return Strip.blank(self.size.width)

@@ -80,36 +80,18 @@ def half_block_strips(rgb: bytes, width: int, height: int, styles: StyleCache) -
     return strips
 
 
-class HalfBlockPicture(Widget):
-    """Shows prepared strips; `show()` swaps them in and repaints (a new layout only on a new size)."""
-
-    DEFAULT_CSS = """
-    HalfBlockPicture {
-        width: auto;
-        height: auto;
-    }
-    """
+class StripPicture(Widget):
+    """A picture made of prepared lines (`_strips`), `_cells` wide and high: its size is the picture's,
+    and each line is cropped to the width the layout gives it."""
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._strips: list[Strip] = []
         self._cells = (0, 0)
-        self.image: Any = None
-        """The last picture shown (a PIL image or None), for callers that want to know one is there."""
 
     @property
     def cells(self) -> tuple[int, int]:
         return self._cells
-
-    def show(self, strips: list[Strip], image: Any = None) -> None:
-        cells = (strips[0].cell_length if strips else 0, len(strips))
-        self._strips = strips
-        self.image = image
-        if cells != self._cells:
-            self._cells = cells
-            self.refresh(layout=True)
-        else:
-            self.refresh()
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         return self._cells[0]
@@ -121,3 +103,29 @@ class HalfBlockPicture(Widget):
         if 0 <= y < len(self._strips):
             return self._strips[y].crop(0, self.size.width)
         return Strip.blank(self.size.width)
+
+
+class HalfBlockPicture(StripPicture):
+    """Shows prepared strips; `show()` swaps them in and repaints (a new layout only on a new size)."""
+
+    DEFAULT_CSS = """
+    HalfBlockPicture {
+        width: auto;
+        height: auto;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.image: Any = None
+        """The last picture shown (a PIL image or None), for callers that want to know one is there."""
+
+    def show(self, strips: list[Strip], image: Any = None) -> None:
+        cells = (strips[0].cell_length if strips else 0, len(strips))
+        self._strips = strips
+        self.image = image
+        if cells != self._cells:
+            self._cells = cells
+            self.refresh(layout=True)
+        else:
+            self.refresh()
