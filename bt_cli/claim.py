@@ -8,6 +8,7 @@ import typer
 
 from bt_cli import context
 from bt_cli.options import JSON_OPTION
+from bt_core.sanitize import for_terminal
 
 SERIAL_OPTION = Annotated[
     list[str], typer.Option("--serial", help="Only this device (repeatable).", show_default=False)
@@ -87,12 +88,25 @@ def release(
     token: Annotated[str, typer.Option("--token", help="The claim's token (printed by bt claim).")] = "",
     serial: Annotated[str, typer.Option("--serial", help="Your claim on this device.")] = "",
     all_: Annotated[bool, typer.Option("--all", help="Every claim you hold.")] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="With --serial: free the device whoever holds it (the policy must allow it)."),
+    ] = False,
     json_out: JSON_OPTION = False,
 ) -> None:
     """Release a claim, so the device is free for others."""
     from bt_core.errors import NotFound
 
     cli = context.get(ctx)
+    if force:
+        was = cli.services.claims.force_release(serial)
+        if was is None:
+            raise NotFound(f"{serial} is not claimed by anyone ('bt fleet devices' shows who holds what)")
+        if json_out:
+            context.emit_json({"released": [was.serial], "forced": True, "was": was.to_json()})
+            return
+        cli.info(f"released {for_terminal(was.serial)}, which {for_terminal(was.holder)} held (forced)")
+        return
     freed = cli.services.claims.release(token=token or None, serial=serial or None, everything=all_)
     if json_out:
         context.emit_json({"released": freed})

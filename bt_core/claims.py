@@ -362,6 +362,25 @@ class ClaimService:
                 )
         return freed
 
+    def force_release(self, serial: str) -> Claim | None:
+        """Free a device whatever holds it (another technician, a stuck job, a session): the
+        administrator's override, allowed only by the policy's `[lab] release_any`. The claim as it was
+        (who held it), or None when nothing held the device. The old holder's next renew finds it gone."""
+        if not serial:
+            raise UsageError("--force needs the device: --serial S")
+        self.services.policy.check("lab.release_any")
+        with self._tx() as conn:
+            row = conn.execute(
+                "SELECT * FROM bt_claims WHERE serial = :serial AND holder IS NOT NULL", {"serial": serial}
+            ).first()
+            if row is None:
+                return None
+            conn.execute(
+                "UPDATE bt_claims SET holder = NULL, token = NULL, expires_at = NULL WHERE serial = :serial",
+                {"serial": serial},
+            )
+        return _claim_from_row(row)
+
     # -- holding while work runs -------------------------------------------------------------------------
     @contextmanager
     def hold(self, claim: Claim, on_lost: Callable[[str], None] | None = None) -> Iterator[Claim]:

@@ -26,6 +26,7 @@ ACTIONS = {
     "system.info": ("system", "info"),
     "chat.send": ("chat", "send"),
     "chat.url_push": ("chat", "url_push"),
+    "lab.release_any": ("lab", "release_any"),
 }
 
 _DEFAULTS: dict[str, dict[str, Any]] = {
@@ -39,6 +40,8 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
     "screen": {"view": True, "control": True},
     "system": {"kill": True, "uninstall": True, "info": True},
     "chat": {"send": True, "url_push": True},
+    # an administrator's override: free a lab device someone else's claim (or a stuck job's) still holds
+    "lab": {"release_any": False},
 }
 
 DESCRIPTIONS = {
@@ -52,6 +55,7 @@ DESCRIPTIONS = {
     "system.info": "read system information",
     "chat.send": "chat with the device user",
     "chat.url_push": "open URLs on the device",
+    "lab.release_any": "release a device claimed by someone else (an administrator's override)",
 }
 
 

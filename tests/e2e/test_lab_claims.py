@@ -220,3 +220,26 @@ def test_a_session_holds_its_device_until_it_ends(bt_env, lab):
     assert bobs_session.returncode == 17 and "held by alice" in bobs_session.stderr
     assert bt_env.run("session", "end").returncode == 0
     assert bt_env.run(*lab.flags, "claim", "--serial", serial, "--json", env=as_bob).returncode == 0
+
+
+def test_an_administrator_can_force_a_release_others_cannot(bt_env, lab):
+    serial = next(iter(lab.devices))
+    as_bob = {"BT_TECHNICIAN": "bob"}
+    held = bt_env.run(*lab.flags, "claim", "--serial", serial, "--json", env=as_bob)
+    assert held.returncode == 0, held.stderr
+    token = json.loads(held.stdout)["token"]
+    # alice cannot free bob's device, with or without --force, while the policy says no
+    assert bt_env.run("release", "--serial", serial).returncode == 13
+    refused = bt_env.run("release", "--serial", serial, "--force")
+    assert refused.returncode == 10 and "release a device claimed by someone else" in refused.stderr
+    # the administrator allows the override
+    bt_env.policy_path.write_text("[lab]\nrelease_any = true\n")
+    forced = bt_env.run("release", "--serial", serial, "--force", "--json")
+    assert forced.returncode == 0, forced.stderr
+    document = json.loads(forced.stdout)
+    assert document["released"] == [serial] and document["forced"] and document["was"]["holder"] == "bob"
+    # bob's claim is gone (his heartbeat says so) and the device is free for alice
+    assert bt_env.run("claim", "--renew", token, env=as_bob).returncode == 13
+    assert bt_env.run(*lab.flags, "claim", "--serial", serial, "--json").returncode == 0
+    assert bt_env.run("release", "--serial", "no-such-device", "--force").returncode == 13
+    assert bt_env.run("release", "--force").returncode == 2  # the device must be named
