@@ -51,14 +51,6 @@ def to_ms(value: datetime | None) -> int | None:
     return None if value is None else int(value.timestamp() * 1000)
 
 
-def normalise_url(url: str) -> str:
-    """Accept postgres:// and postgresql+psycopg:// URLs; what psycopg (libpq) takes is postgresql://."""
-    scheme, sep, rest = url.partition("://")
-    if sep and scheme.split("+", 1)[0].lower() in ("postgres", "postgresql"):
-        return f"postgresql://{rest}"
-    return url
-
-
 class Store:
     """Sessions, the transcript, notes and transfers."""
 
