@@ -7,8 +7,9 @@ is asked; changes need `files.modify`, and each one is written to the transcript
 from __future__ import annotations
 
 import builtins
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bt_core.errors import PermissionDenied, UsageError
 from bt_core.events import EventKind
@@ -18,6 +19,9 @@ if TYPE_CHECKING:
     from bt_core.models import SessionRecord, Transfer
     from bt_core.services import Services
     from bt_core.transfers import TransferManager
+
+
+T = TypeVar("T")
 
 
 class FilesService:
@@ -44,32 +48,28 @@ class FilesService:
 
     # -- browsing ----------------------------------------------------------------------------------
     def list(self, session_id: str | None, path: str, hidden: bool = False) -> list[RemoteEntry]:
-        """A folder's entries (hidden ones with hidden=True); browsing is allowed wherever paths are.
-        The link check and the listing share one sync connection: one round trip to the device."""
+        """A folder's entries (hidden ones with hidden=True); browsing is allowed wherever paths are."""
         from adb_backend import files
-        from adb_backend.sync import SyncClient
 
-        record = self.services.sessions.guard(session_id)
-        clean = self._allowed(record, "files.browse", path)
-
-        def work(device: Any) -> list[RemoteEntry]:
-            with SyncClient.open(device) as sync:
-                confine(self.services, record, "files.browse", [clean], device=device, sync=sync)
-                return files.list_dir(device, clean, hidden=hidden, sync=sync)
-
-        return self.services.sessions.on_device(record, work)
+        return self._browse(session_id, path, lambda d, clean, sync: files.list_dir(d, clean, hidden=hidden, sync=sync))
 
     def stat(self, session_id: str | None, path: str) -> RemoteEntry | None:
         from adb_backend import files
+
+        return self._browse(session_id, path, lambda d, clean, sync: files.stat(d, clean, sync=sync))
+
+    def _browse(self, session_id: str | None, path: str, read: Callable[[Any, str, Any], T]) -> T:
+        """A read of an allowed device path: the link check and the read share one sync connection, one
+        round trip to the device."""
         from adb_backend.sync import SyncClient
 
         record = self.services.sessions.guard(session_id)
         clean = self._allowed(record, "files.browse", path)
 
-        def work(device: Any) -> RemoteEntry | None:
+        def work(device: Any) -> T:
             with SyncClient.open(device) as sync:
                 confine(self.services, record, "files.browse", [clean], device=device, sync=sync)
-                return files.stat(device, clean, sync=sync)
+                return read(device, clean, sync)
 
         return self.services.sessions.on_device(record, work)
 
