@@ -27,7 +27,7 @@ from bt_core.errors import DeviceBusy, NoDevice, UsageError, backend_errors
 if TYPE_CHECKING:
     from adb_backend.types import DeviceInfo
     from bt_core.services import Services
-    from bt_core.store.db import Connection
+    from bt_core.store.db import Connection, Row
 
 DEFAULT_TTL = 600.0
 
@@ -342,25 +342,13 @@ class ClaimService:
 
     def release(self, *, token: str | None = None, serial: str | None = None, everything: bool = False) -> list[str]:
         """Release claims: by token, by serial (this holder's), or all of this holder's; the serials freed."""
-        from bt_core.store.db import in_list
-
         if not (token or serial or everything):
             raise UsageError("name what to release: --token T, --serial S or --all")
         where = ["holder IS NOT NULL", "token = :token" if token else "holder = :holder"]
         if serial:
             where.append("serial = :serial")
         params = {"token": token, "holder": self.holder, "serial": serial}
-        condition = " AND ".join(where)
-        with self._tx() as conn:
-            freed = [r["serial"] for r in conn.execute(f"SELECT serial FROM bt_claims WHERE {condition}", params).rows]
-            if freed:
-                listed, freed_params = in_list("freed", freed)
-                conn.execute(
-                    "UPDATE bt_claims SET holder = NULL, token = NULL, expires_at = NULL"
-                    f" WHERE serial IN {listed} AND {condition}",
-                    {**params, **freed_params},
-                )
-        return freed
+        return [row["serial"] for row in self._free(" AND ".join(where), params)]
 
     def force_release(self, serial: str) -> Claim | None:
         """Free a device whatever holds it (another technician, a stuck job, a session): the
@@ -369,17 +357,23 @@ class ClaimService:
         if not serial:
             raise UsageError("--force needs the device: --serial S")
         self.services.policy.check("lab.release_any")
+        freed = self._free("holder IS NOT NULL AND serial = :serial", {"serial": serial})
+        return _claim_from_row(freed[0]) if freed else None
+
+    def _free(self, condition: str, params: dict[str, Any]) -> list[Row]:
+        """Free the claims matching `condition` in one transaction; their rows as they were."""
+        from bt_core.store.db import in_list
+
         with self._tx() as conn:
-            row = conn.execute(
-                "SELECT * FROM bt_claims WHERE serial = :serial AND holder IS NOT NULL", {"serial": serial}
-            ).first()
-            if row is None:
-                return None
-            conn.execute(
-                "UPDATE bt_claims SET holder = NULL, token = NULL, expires_at = NULL WHERE serial = :serial",
-                {"serial": serial},
-            )
-        return _claim_from_row(row)
+            rows = conn.execute(f"SELECT * FROM bt_claims WHERE {condition}", params).rows
+            if rows:
+                listed, freed_params = in_list("freed", [row["serial"] for row in rows])
+                conn.execute(
+                    "UPDATE bt_claims SET holder = NULL, token = NULL, expires_at = NULL"
+                    f" WHERE serial IN {listed} AND {condition}",
+                    {**params, **freed_params},
+                )
+        return rows
 
     # -- holding while work runs -------------------------------------------------------------------------
     @contextmanager
