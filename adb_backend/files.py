@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import os
 import posixpath
 import re
-import secrets
 import shlex
 import shutil
 import stat as S
@@ -35,6 +35,7 @@ from adb_backend.sync import (
     SendItem,
     Sink,
     SyncClient,
+    close_sink,
     device_features,
 )
 
@@ -600,7 +601,7 @@ def execute_push(
 
     `progress` hears bytes as they are sent; `acked` hears each file's bytes once the device has them.
     """
-    token = secrets.token_hex(4)
+    token = os.urandom(4).hex()
     jobs = [j for j in plan.files if not j.skip]
     root = plan.dirs[0] if plan.dirs and plan.dirs[0] in plan.new_dirs else None
     if root is not None:  # a new tree: build it under a hidden name, then one rename puts it in place
@@ -753,7 +754,7 @@ def execute_pull(
     tree push is: a killed pull leaves nothing under the final name (so a rerun does not nest the tree
     one level down), and the reaper removes the stage later.
     """
-    token = secrets.token_hex(4)
+    token = os.urandom(4).hex()
     jobs = [j for j in plan.files if not j.skip]
     root = plan.dirs[0] if plan.dirs and plan.dirs[0] in plan.new_dirs else None
     if root is not None:
@@ -852,16 +853,12 @@ def _open_sink(temp: str, target: str) -> int:
         raise DeviceRefused(f"cannot write {target}: {error.strerror}", reason=error.strerror or "") from None
 
 
+@functools.cache
 def _umask() -> int:
     """This process's umask (read by setting it, so once, and set straight back)."""
-    global _UMASK
-    if _UMASK is None:
-        _UMASK = os.umask(0o022)
-        os.umask(_UMASK)
-    return _UMASK
-
-
-_UMASK: int | None = None
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _finish_sink(job: FileJob, temp: str, sink: Sink, preserve: bool) -> None:
@@ -876,9 +873,6 @@ def _finish_sink(job: FileJob, temp: str, sink: Sink, preserve: bool) -> None:
         if preserve and _UTIME_FD:
             os.utime(fd, (job.mtime, job.mtime))
     finally:
-        if isinstance(sink, int):
-            os.close(sink)
-        else:
-            sink.close()
+        close_sink(sink)
     if preserve and not _UTIME_FD:
         os.utime(temp, (job.mtime, job.mtime))

@@ -401,10 +401,7 @@ class SyncClient:
             try:
                 self._recv_body(remote, sink, progress, cancelled)
             except BaseException:
-                if isinstance(sink, int):
-                    os.close(sink)
-                else:
-                    sink.close()
+                close_sink(sink)
                 raise
             finish(index, sink)
 
@@ -470,6 +467,13 @@ class SyncClient:
 
 Sink = IO[bytes] | int
 """Where pulled bytes go: a binary file object, or a raw file descriptor (written with writev)."""
+
+
+def close_sink(sink: Sink) -> None:
+    if isinstance(sink, int):
+        os.close(sink)
+    else:
+        sink.close()
 
 
 def _writer(sink: Sink) -> Callable[[builtins.list[memoryview]], None]:
