@@ -168,48 +168,35 @@ def main() -> int:
             elif path.exists():
                 path.unlink()
 
-        def adb_tree_push() -> float:
-            subprocess.run([*s, "shell", "rm -rf /data/local/tmp/atree"], env=env, check=True)
-            return run([*s, "push", str(tree), "/data/local/tmp/atree"], env)
+        def push_to(remote: str, argv: list[str]) -> Callable[[], float]:
+            """A push onto a device path removed first: bt skips content already there, a tree would nest."""
 
-        def bt_tree_push() -> float:
-            subprocess.run([*s, "shell", "rm -rf /data/local/tmp/btree"], env=env, check=True)
-            return run([*bt, "files", "push", "--on-clash", "overwrite", str(tree), "/data/local/tmp/btree"], env)
+            def case() -> float:
+                subprocess.run([*s, "shell", f"rm -rf {remote}"], env=env, check=True)
+                return run([*argv, remote], env)
 
-        def adb_tree_pull() -> float:
-            fresh(back)
-            return run([*s, "pull", "/data/local/tmp/atree", str(back)], env)
+            return case
 
-        def bt_tree_pull() -> float:
-            fresh(back)
-            return run([*bt, "files", "pull", "--on-clash", "overwrite", "/data/local/tmp/btree", str(back)], env)
+        def pull_back(argv: list[str]) -> Callable[[], float]:
+            """A pull into a local path removed first."""
 
-        # the device copy is removed before each push: bt skips a file whose content is already there
-        def adb_big_push() -> float:
-            subprocess.run([*s, "shell", "rm -f /data/local/tmp/a.bin"], env=env, check=True)
-            return run([*s, "push", str(big), "/data/local/tmp/a.bin"], env)
+            def case() -> float:
+                fresh(back)
+                return run([*argv, str(back)], env)
 
-        def bt_big_push() -> float:
-            subprocess.run([*s, "shell", "rm -f /data/local/tmp/b.bin"], env=env, check=True)
-            return run([*bt, "files", "push", "--on-clash", "overwrite", str(big), "/data/local/tmp/b.bin"], env)
+            return case
 
-        def adb_big_pull() -> float:
-            fresh(back)
-            return run([*s, "pull", "/data/local/tmp/a.bin", str(back)], env)
-
-        def bt_big_pull() -> float:
-            fresh(back)
-            return run([*bt, "files", "pull", "--on-clash", "overwrite", "/data/local/tmp/b.bin", str(back)], env)
-
+        bt_push = [*bt, "files", "push", "--on-clash", "overwrite"]
+        bt_pull = [*bt, "files", "pull", "--on-clash", "overwrite"]
         transfers = {
-            f"adb push {args.big_mib} MiB": adb_big_push,
-            f"bt files push {args.big_mib} MiB": bt_big_push,
-            f"adb pull {args.big_mib} MiB": adb_big_pull,
-            f"bt files pull {args.big_mib} MiB": bt_big_pull,
-            f"adb push {args.tree}-file tree": adb_tree_push,
-            f"bt files push {args.tree}-file tree": bt_tree_push,
-            f"adb pull {args.tree}-file tree": adb_tree_pull,
-            f"bt files pull {args.tree}-file tree": bt_tree_pull,
+            f"adb push {args.big_mib} MiB": push_to("/data/local/tmp/a.bin", [*s, "push", str(big)]),
+            f"bt files push {args.big_mib} MiB": push_to("/data/local/tmp/b.bin", [*bt_push, str(big)]),
+            f"adb pull {args.big_mib} MiB": pull_back([*s, "pull", "/data/local/tmp/a.bin"]),
+            f"bt files pull {args.big_mib} MiB": pull_back([*bt_pull, "/data/local/tmp/b.bin"]),
+            f"adb push {args.tree}-file tree": push_to("/data/local/tmp/atree", [*s, "push", str(tree)]),
+            f"bt files push {args.tree}-file tree": push_to("/data/local/tmp/btree", [*bt_push, str(tree)]),
+            f"adb pull {args.tree}-file tree": pull_back([*s, "pull", "/data/local/tmp/atree"]),
+            f"bt files pull {args.tree}-file tree": pull_back([*bt_pull, "/data/local/tmp/btree"]),
         }
         # each transfer starts with the disk settled: the dirty pages of the one before (256 MiB) would
         # otherwise be written back during the next, whichever tool it is
