@@ -64,3 +64,12 @@ async def settle(app, pilot, rounds: int = 3) -> None:
         if finite:  # (an empty list would mean "all workers" to wait_for_complete)
             await asyncio.gather(*[w.wait() for w in finite], return_exceptions=True)
         await pilot.pause()
+
+
+async def wait_until(pilot, condition, rounds: int = 100) -> bool:
+    """Poll `condition` every 50 ms, `rounds` times at most; its last value."""
+    for _ in range(rounds):
+        if condition():
+            return True
+        await pilot.pause(0.05)
+    return condition()

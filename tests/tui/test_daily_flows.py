@@ -4,20 +4,16 @@ to edit, device keys, 1:1 screen with panning, screenshots to the clipboard."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from textual.widgets import DataTable, Input, Static, TabbedContent, Tree
 
 from bt_tui.app import make_app
 from tests.tui.conftest import settle
+from tests.tui.conftest import wait_until as poll_until
 
-
-async def wait_until(pilot, condition, rounds: int = 200) -> bool:
-    for _ in range(rounds):
-        if condition():
-            return True
-        await pilot.pause(0.05)
-    return condition()
+wait_until = partial(poll_until, rounds=200)
 
 
 def toasts(app) -> str:

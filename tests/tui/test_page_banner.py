@@ -7,15 +7,7 @@ from textual.widgets import Label
 
 from bt_core.events import EventKind
 from bt_tui.app import make_app
-from tests.tui.conftest import settle
-
-
-async def _until(pilot, condition, rounds: int = 200) -> bool:
-    for _ in range(rounds):
-        if condition():
-            return True
-        await pilot.pause(0.05)
-    return condition()
+from tests.tui.conftest import settle, wait_until
 
 
 async def test_a_failed_page_mapping_shows_a_banner_until_the_page_is_back(services, vdevice):
@@ -35,7 +27,7 @@ async def test_a_failed_page_mapping_shows_a_banner_until_the_page_is_back(servi
             {"device_port": 8080, "error": reason},
             actor="system",
         )
-        assert await _until(pilot, lambda: banner.display)
+        assert await wait_until(pilot, rounds=200, condition=lambda: banner.display)
         shown = str(banner.render())
         assert "Customer page not reachable" in shown and "Address already in use" in shown
         assert "\x1b" not in shown and "notifications only" in shown
@@ -47,4 +39,4 @@ async def test_a_failed_page_mapping_shows_a_banner_until_the_page_is_back(servi
             {"port": 1, "device_port": 8081, "opened": False},
             actor="system",
         )
-        assert await _until(pilot, lambda: not banner.display)
+        assert await wait_until(pilot, rounds=200, condition=lambda: not banner.display)

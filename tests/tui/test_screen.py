@@ -5,15 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bt_tui.app import make_app
-from tests.tui.conftest import settle
-
-
-async def wait_until(pilot, condition, rounds: int = 100) -> bool:
-    for _ in range(rounds):
-        if condition():
-            return True
-        await pilot.pause(0.05)
-    return condition()
+from tests.tui.conftest import settle, wait_until
 
 
 async def test_live_screen_screenshot_and_control(services, vdevice):
