@@ -115,13 +115,6 @@ class KittyPicture(StripPicture):
     """Shows prepared Kitty frames: `show()` queues the picture's escapes and swaps in its placeholder lines;
     older pictures are freed once the screen shows the new one."""
 
-    DEFAULT_CSS = """
-    KittyPicture {
-        width: auto;
-        height: auto;
-    }
-    """
-
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._live: list[int] = []
@@ -138,12 +131,7 @@ class KittyPicture(StripPicture):
         self.sent_bytes += len(frame.payload)
         self._live.append(frame.image_id)
         self.image_id = frame.image_id
-        self._strips = frame.strips
-        if frame.cells != self._cells:
-            self._cells = frame.cells
-            self.refresh(layout=True)
-        else:
-            self.refresh()
+        self._swap(frame.strips, frame.cells)
         self.call_after_refresh(self._free, keep=frame.image_id)
 
     def _free(self, keep: int | None = None) -> None:

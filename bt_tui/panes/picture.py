@@ -84,6 +84,13 @@ class StripPicture(Widget):
     """A picture made of prepared lines (`_strips`), `_cells` wide and high: its size is the picture's,
     and each line is cropped to the width the layout gives it."""
 
+    DEFAULT_CSS = """
+    StripPicture {
+        width: auto;
+        height: auto;
+    }
+    """
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._strips: list[Strip] = []
@@ -92,6 +99,15 @@ class StripPicture(Widget):
     @property
     def cells(self) -> tuple[int, int]:
         return self._cells
+
+    def _swap(self, strips: list[Strip], cells: tuple[int, int]) -> None:
+        """Show new lines: a repaint, and a new layout only when the picture's size changed."""
+        self._strips = strips
+        if cells != self._cells:
+            self._cells = cells
+            self.refresh(layout=True)
+        else:
+            self.refresh()
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         return self._cells[0]
@@ -108,24 +124,11 @@ class StripPicture(Widget):
 class HalfBlockPicture(StripPicture):
     """Shows prepared strips; `show()` swaps them in and repaints (a new layout only on a new size)."""
 
-    DEFAULT_CSS = """
-    HalfBlockPicture {
-        width: auto;
-        height: auto;
-    }
-    """
-
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.image: Any = None
         """The last picture shown (a PIL image or None), for callers that want to know one is there."""
 
     def show(self, strips: list[Strip], image: Any = None) -> None:
-        cells = (strips[0].cell_length if strips else 0, len(strips))
-        self._strips = strips
         self.image = image
-        if cells != self._cells:
-            self._cells = cells
-            self.refresh(layout=True)
-        else:
-            self.refresh()
+        self._swap(strips, (strips[0].cell_length if strips else 0, len(strips)))
