@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from bt_core.errors import BtError, Cancelled, NotFound, PermissionDenied, UsageError
 from bt_core.events import EventKind
 from bt_core.models import Direction, OnClash, Transfer, TransferState, utcnow
+from bt_core.processes import pid_alive
 from bt_core.units import human_size
 
 if TYPE_CHECKING:
@@ -277,7 +278,7 @@ class TransferManager:
         reaped = []
         for transfer_id, runner in self.store.running_transfer_runners():
             runner_host, _, pid_text = (runner or "").rpartition(":")
-            if runner_host != host or not pid_text.isdigit() or _alive(int(pid_text)):
+            if runner_host != host or not pid_text.isdigit() or pid_alive(int(pid_text)):
                 continue
             message = f"the bt process running it (pid {pid_text}) stopped before it finished"
             if self.store.update_transfer(
@@ -693,13 +694,3 @@ def _local_hash(
 def runner_id() -> str:
     """host:pid of this process, recorded on the transfers it runs."""
     return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from bt_core import locations
 from bt_core.errors import BtError
 from bt_core.models import JsonRecord
+from bt_core.processes import pid_alive
 
 if TYPE_CHECKING:
     from bt_core.models import SessionRecord
@@ -112,7 +113,9 @@ class HostService:
         if row is None:
             return False
         if row["hostname"] == socket.gethostname():
-            return lock_is_held(session_id)
+            # the lock says a host runs; the row must be that host's, not a dead one's a new host has
+            # not yet replaced (between taking the lock and writing its row)
+            return lock_is_held(session_id) and pid_alive(int(row["pid"]))
         return bool(time.time() * 1000 - int(row["heartbeat_at"]) < STALE_MS)
 
     def running(self, session_id: str) -> bool:
