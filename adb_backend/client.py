@@ -6,7 +6,6 @@ bt chooses devices itself (with its own errors) instead of leaning on adbutils' 
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -78,6 +77,8 @@ class AdbBackend:
                 f"no adb server answers at {server}; bt never starts a server it is pointed at:"
                 " start it there (adb -P PORT start-server) or check --adb-server"
             )
+        import subprocess  # its errors are ensure_server's (which imports it only to start a server)
+
         try:
             ensure_server(server, self.adb_path if server.local else None)
         except FileNotFoundError as error:

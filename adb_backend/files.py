@@ -18,7 +18,6 @@ import os
 import posixpath
 import re
 import shlex
-import shutil
 import stat as S
 import struct
 import time
@@ -792,6 +791,8 @@ def execute_pull(
                 file_done(job)
     except BaseException:
         if root is not None:
+            import shutil
+
             shutil.rmtree(stage, ignore_errors=True)
         for temp in temps.values():
             with contextlib.suppress(OSError):
@@ -821,6 +822,8 @@ def reap_local(folders: Iterable[str]) -> list[str]:
         for entry in stale:
             with contextlib.suppress(OSError):
                 if entry.is_dir(follow_symlinks=False):
+                    import shutil
+
                     shutil.rmtree(entry.path)
                 else:
                     os.unlink(entry.path)

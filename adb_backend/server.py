@@ -7,8 +7,6 @@ and the port itself (STYLE.md, adbutils facts) and starts the server explicitly 
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,6 +65,8 @@ def resolve_adb_path(explicit: str | None = None) -> Path:
     if not choice:
         return bundled_adb_path()
     if os.sep not in choice:
+        import shutil
+
         found = shutil.which(choice)
         if not found:
             raise FileNotFoundError(f"adb binary {choice!r} not found on PATH")
@@ -106,6 +106,8 @@ def ensure_server(address: ServerAddress, adb_path: Path | None = None, timeout:
     if not address.local:
         raise ConnectionRefusedError(f"no adb server answers at {address}")
     binary = adb_path or resolve_adb_path()
+    import subprocess  # only when a local server must be started
+
     env = dict(os.environ, ANDROID_ADB_SERVER_PORT=str(address.port))
     subprocess.run(
         [str(binary), "-P", str(address.port), "start-server"],

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from bt_cli import context
+from bt_cli.actions import chat as chat_actions
 from bt_cli.options import JSON_OPTION
 
 if TYPE_CHECKING:
@@ -37,19 +38,7 @@ def send(
     json_out: JSON_OPTION = False,
 ) -> None:
     """Send a message: a notification on the device (Android 10+), and a line in the transcript."""
-    cli = context.get(ctx)
-    result = cli.services.chat.send(session or None, text or None, canned=canned or None, spellcheck=not no_spellcheck)
-    for miss in result.misspellings:
-        hint = f"; did you mean {', '.join(miss['suggestions'])}?" if miss["suggestions"] else ""
-        cli.warn(f"{miss['word']!r} may be misspelled{hint} (bt chat ignore {miss['word']} to accept it)")
-    if result.note:
-        cli.warn(result.note)
-    if json_out:
-        context.emit_json(result.to_json())
-    elif result.kind == "url":
-        cli.info(f"opened {result.url} on the device")
-    else:
-        cli.info("sent to the device")
+    chat_actions.send(context.get(ctx), text, canned, no_spellcheck, session, json_out)
 
 
 @chat_app.command("canned")

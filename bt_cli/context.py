@@ -7,11 +7,10 @@ import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
-import typer
-
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    import typer
     from rich.console import Console
 
     from bt_core.services import Services
@@ -98,6 +97,18 @@ class CliContext:
     def close(self) -> None:
         if self._services is not None:
             self._services.close()
+
+
+def from_root_options(
+    device: str, adb_server: list[str], session: str, color: bool | None, verbose: int, quiet: int
+) -> CliContext:
+    """The context the global options describe (`bt --device ... --adb-server a,b ...`): one place for
+    the Click root callback and the fast lane. --adb-server is repeatable and each value may list
+    several servers separated by commas."""
+    servers = [s for item in adb_server for s in item.split(",") if s.strip()]
+    return CliContext(
+        flags={"device": device, "adb_servers": servers, "session": session}, verbose=verbose, quiet=quiet, color=color
+    )
 
 
 def _write_line(stream: TextIO, text: str, *, sgr: str = "") -> None:

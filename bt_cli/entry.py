@@ -89,6 +89,11 @@ def main() -> None:
     import gc
 
     gc.set_threshold(50_000, 20, 20)
+    from bt_cli.fast_lane import run as run_fast
+
+    code = run_fast(sys.argv[1:])
+    if code is not None:
+        exit_now(code)
     from bt_cli.main import run
 
     exit_now(run())

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from bt_cli import context
+from bt_cli.actions import input as actions
 from bt_cli.options import JSON_OPTION
-
-if TYPE_CHECKING:
-    from bt_core.models import Event
 
 input_app = typer.Typer(help="Tap, swipe, type and press keys on the device (device pixels).", no_args_is_help=True)
 
@@ -27,7 +25,7 @@ def tap(
     json_out: JSON_OPTION = False,
 ) -> None:
     """Tap at (X, Y)."""
-    _done(ctx, context.get(ctx).services.control.tap(None, x, y), json_out)
+    actions.tap(context.get(ctx), x, y, json_out)
 
 
 @input_app.command("swipe")
@@ -41,7 +39,7 @@ def swipe(
     json_out: JSON_OPTION = False,
 ) -> None:
     """Swipe from (X1, Y1) to (X2, Y2)."""
-    _done(ctx, context.get(ctx).services.control.swipe(None, x1, y1, x2, y2, ms), json_out)
+    actions.swipe(context.get(ctx), x1, y1, x2, y2, ms, json_out)
 
 
 @input_app.command("text")
@@ -51,7 +49,7 @@ def text(
     json_out: JSON_OPTION = False,
 ) -> None:
     """Type text into the focused field (newlines press ENTER)."""
-    _done(ctx, context.get(ctx).services.control.text(None, value), json_out)
+    actions.text(context.get(ctx), value, json_out)
 
 
 @input_app.command("key")
@@ -67,12 +65,4 @@ def key(
     json_out: JSON_OPTION = False,
 ) -> None:
     """Press a key."""
-    _done(ctx, context.get(ctx).services.control.key(None, name), json_out)
-
-
-def _done(ctx: typer.Context, event: Event, json_out: bool) -> None:
-    """The transcript event is the result: JSON for scripts, its line for people."""
-    if json_out:
-        context.emit_json(event.to_json())
-    else:
-        context.get(ctx).info(event.text)
+    actions.key(context.get(ctx), name, json_out)

@@ -8,8 +8,8 @@ from typing import Annotated
 import click
 import typer
 
-from bt_cli import context
-from bt_cli.exit_codes import ExitCode, exit_code_for
+from bt_cli import context, outcome
+from bt_cli.exit_codes import ExitCode
 from bt_cli.lazy_group import LazyGroup, root_group
 
 app = typer.Typer(
@@ -86,13 +86,7 @@ def root(
     ] = False,
 ) -> None:
     """Global options; every one also has an environment variable."""
-    servers = [s for item in adb_server for s in item.split(",") if s.strip()]
-    ctx.obj = context.CliContext(
-        flags={"device": device, "adb_servers": servers, "session": session},
-        verbose=verbose,
-        quiet=quiet,
-        color=color,
-    )
+    ctx.obj = context.from_root_options(device, adb_server, session, color, verbose, quiet)
     ctx.call_on_close(ctx.obj.close)
 
 
@@ -111,14 +105,6 @@ def full_command() -> click.Group:
 _register()
 
 
-def _fail(message: str, code: int) -> int:
-    """One line on stderr: errors may quote device or customer text, so it is sanitised and flattened."""
-    from bt_core.sanitize import for_terminal
-
-    sys.stderr.write(f"bt: error: {for_terminal(message, one_line=True)}\n")
-    return code
-
-
 def _usage_line(error: click.ClickException) -> str:
     """Click's usage error as one line: the message and where to read more (click prints three)."""
     message = " ".join(error.format_message().split())
@@ -127,52 +113,33 @@ def _usage_line(error: click.ClickException) -> str:
     return message + where
 
 
-def _undecodable(args: list[str]) -> int | None:
-    """The position of the first argument that was not valid UTF-8 (Python keeps such bytes as
-    surrogates), so it is refused as bad input instead of reaching a device or the store."""
-    for index, arg in enumerate(args):
-        try:
-            arg.encode("utf-8")
-        except UnicodeEncodeError:
-            return index + 1
-    return None
-
-
 def run(argv: list[str] | None = None) -> int:
-    """Entry point: never lets a traceback reach the user; the exit code is decided here."""
-    from bt_core.errors import BtError, UsageError
+    """Entry point: never lets a traceback reach the user; the exit code is decided here and in
+    `bt_cli.outcome.guarded`, which the Click-free fast lane shares."""
+    from bt_core.errors import UsageError
 
     command = typer.main.get_command(app)
     args = argv if argv is not None else sys.argv[1:]
-    try:
-        bad = _undecodable(args)
+
+    def parse_and_call() -> int:
+        bad = outcome.undecodable(args)
         if bad is not None:
             raise UsageError(f"argument {bad} is not valid UTF-8 text")
-        # Typer turns Ctrl-C and `typer.Exit(n)` into a returned exit code when not standalone.
-        returned = command.main(args=args, prog_name="bt", standalone_mode=False)
-        code = returned if isinstance(returned, int) and not isinstance(returned, bool) else 0
-    except click.exceptions.Exit as done:
-        code = done.exit_code
-    except click.exceptions.Abort:
-        code = _fail("aborted", ExitCode.INTERRUPTED)
-    except click.exceptions.NoArgsIsHelpError as error:
-        error.show()  # `bt` or `bt files` alone: the help text is the answer
-        code = ExitCode.USAGE
-    except click.ClickException as error:
-        code = _fail(_usage_line(error), ExitCode.USAGE)
-    except BtError as error:
-        code = _fail(str(error), exit_code_for(error))
-    except KeyboardInterrupt:
-        code = _fail("interrupted", ExitCode.INTERRUPTED)
-    except BrokenPipeError:
-        code = 0
-    except Exception as error:  # last resort: one line, never a traceback (it may carry customer data)
-        code = _fail(f"internal error: {error.__class__.__name__}: {error}", ExitCode.ERROR)
-    try:
-        sys.stdout.flush()
-    except BrokenPipeError:
-        pass
-    return int(code)
+        try:
+            # Typer turns Ctrl-C and `typer.Exit(n)` into a returned exit code when not standalone.
+            returned = command.main(args=args, prog_name="bt", standalone_mode=False)
+        except click.exceptions.Exit as done:
+            return done.exit_code
+        except click.exceptions.Abort:
+            return outcome.fail("aborted", ExitCode.INTERRUPTED)
+        except click.exceptions.NoArgsIsHelpError as error:
+            error.show()  # `bt` or `bt files` alone: the help text is the answer
+            return ExitCode.USAGE
+        except click.ClickException as error:
+            return outcome.fail(_usage_line(error), ExitCode.USAGE)
+        return returned if isinstance(returned, int) and not isinstance(returned, bool) else 0
+
+    return outcome.guarded(parse_and_call)
 
 
 def root_help_text() -> str:

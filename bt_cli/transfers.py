@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from bt_cli import context
-from bt_cli.files import PROGRESS_OPTION, TransferUi, one_shot_gc, report_transfers
+from bt_cli.files import PROGRESS_OPTION
 from bt_cli.options import JSON_OPTION
+from bt_cli.transfer_ui import TransferUi, one_shot_gc, report_transfers
 from bt_core.sanitize import for_terminal
 
 if TYPE_CHECKING:

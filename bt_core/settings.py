@@ -7,7 +7,6 @@ The config file is TOML at `bt_core.locations.config_file()`. Unknown keys are r
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -120,6 +119,8 @@ def _apply_file(settings: Settings, path: Path) -> None:
     known = {f.name: f for f in dataclasses.fields(Settings)}
     for key, value in data.items():
         if key not in known:
+            import difflib  # only for a config file with an unknown key
+
             hint = difflib.get_close_matches(key, known, n=1)
             suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
             raise ConfigError(f"unknown key {key!r} in {path}{suggestion}")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import builtins
 import contextlib
-import hashlib
 import os
 import posixpath
 import socket
@@ -678,6 +677,8 @@ def _local_hash(
     path: str, algo: str, stop: threading.Event | None = None, buffer: bytearray | None = None
 ) -> str | None:
     try:
+        import hashlib  # only when a destination may already hold the content (OpenSSL loads in ~3 ms)
+
         digest = hashlib.new(algo)
         buffer = buffer if buffer is not None else bytearray(1 << 20)
         view = memoryview(buffer)

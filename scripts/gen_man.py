@@ -1,4 +1,5 @@
-"""Generate man/*.1 from the CLI itself (click-man on Typer's click command), and bt_cli/root_help.txt.
+"""Generate man/*.1 from the CLI itself (click-man on Typer's click command), bt_cli/root_help.txt and
+bt_cli/fast_spec.py.
 
 Run `python scripts/gen_man.py` after changing commands; tests/cli/test_man_pages.py fails when the
 committed pages are stale. The date is fixed so the output only changes when the CLI does.
@@ -56,8 +57,21 @@ def write_root_help(target: Path) -> None:
     target.write_text(root_help_text(), encoding="utf-8")
 
 
+def write_fast_spec(target: Path) -> None:
+    """bt_cli/fast_spec.py: the fast lane's commands described from the Click commands, formatted as
+    the project formats code."""
+    import subprocess
+
+    from bt_cli.fast_lane_gen import describe_all, render
+    from bt_cli.main import full_command
+
+    target.write_text(render(describe_all(full_command())), encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "ruff", "format", "--quiet", str(target)], check=True)
+
+
 def main() -> int:
     write_root_help(ROOT / "bt_cli" / "root_help.txt")
+    write_fast_spec(ROOT / "bt_cli" / "fast_spec.py")
     out = ROOT / "man"
     with tempfile.TemporaryDirectory() as tmp:
         generate(Path(tmp))

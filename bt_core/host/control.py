@@ -11,7 +11,6 @@ from __future__ import annotations
 import fcntl
 import os
 import socket
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -144,6 +143,8 @@ class HostService:
             args += ["--port", str(port)]
         log = log_path(session_id)
         log.parent.mkdir(parents=True, exist_ok=True)
+        import subprocess  # only when a host is started
+
         with open(log, "ab") as out:
             subprocess.Popen(  # noqa: S603 - our own interpreter and module
                 args,
