@@ -1,0 +1,31 @@
+"""A session host or transfer runner that was killed counts as gone, even while its pid is a zombie
+that nobody has reaped yet (a container's first process often never reaps): host-status must not show
+a dead host as running, and its transfers must be reaped."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from bt_core.processes import pid_alive
+
+
+def test_a_live_process_is_alive_and_a_killed_one_is_not_even_unreaped():
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        assert pid_alive(child.pid)
+        os.kill(child.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while pid_alive(child.pid) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert not pid_alive(child.pid)
+        with open(f"/proc/{child.pid}/stat") as stat:  # still unreaped: a zombie, not gone
+            assert stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    finally:
+        child.kill()
+        child.wait()
+    assert not pid_alive(child.pid)
+    assert pid_alive(os.getpid())
