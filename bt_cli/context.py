@@ -134,6 +134,11 @@ def safe_console(**options: Any) -> Console:
     from bt_core.sanitize import escape_controls, is_clean
 
     class SafeConsole(Console):
+        def on_broken_pipe(self) -> None:
+            """Rich would exit 1; a reader that stopped reading is bt's broken pipe (exit 0)."""
+            self.quiet = True
+            raise BrokenPipeError
+
         def _render_buffer(self, buffer: Iterable[Segment]) -> str:
             return super()._render_buffer(
                 segment

@@ -85,6 +85,16 @@ class LazyGroup(TyperGroup):
         with formatter.section("Commands"):
             formatter.write_dl([(name, _short(text, limit)) for name, text in rows])
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; a reader that stopped reading (`bt log | head -1`) is not a failure. Click
+        would turn the broken pipe into exit 1 before bt's own handler sees it."""
+        from bt_cli.outcome import PipeClosed
+
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError as error:
+            raise PipeClosed from error
+
     def resolve_command(
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:

@@ -11,6 +11,11 @@ import sys
 from collections.abc import Callable
 
 
+class PipeClosed(Exception):
+    """stdout's reader went away (`bt log | head -1`): the output it wanted was written, so the command
+    succeeded. Not an OSError, so Click's own broken-pipe handling (exit 1) never sees it."""
+
+
 def fail(message: str, code: int) -> int:
     """One line on stderr: errors may quote device or customer text, so it is sanitised and flattened."""
     from bt_core.sanitize import for_terminal
@@ -42,12 +47,26 @@ def guarded(call: Callable[[], int]) -> int:
         code = fail(str(error), exit_code_for(error))
     except KeyboardInterrupt:
         code = fail("interrupted", ExitCode.INTERRUPTED)
-    except BrokenPipeError:
+    except (BrokenPipeError, PipeClosed):
+        _silence_stdout()
         code = 0
     except Exception as error:  # last resort: one line, never a traceback (it may carry customer data)
         code = fail(f"internal error: {error.__class__.__name__}: {error}", ExitCode.ERROR)
     try:
         sys.stdout.flush()
     except BrokenPipeError:
-        pass
+        _silence_stdout()
     return int(code)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so what is still buffered for the gone reader cannot fail again at
+    exit (Python would print "Exception ignored ... BrokenPipeError" and exit 120)."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass

@@ -214,3 +214,31 @@ def test_130_interrupted(bt_env, vdevice):
     proc.send_signal(signal.SIGINT)
     _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130 and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["files", "ls", "/sdcard"],  # the fast lane's plain lines
+        ["-vv", "files", "ls", "/sdcard"],  # the same through Click
+        ["log"],  # a Rich console
+        ["session", "list", "--json"],  # one JSON document
+    ],
+    ids=["lane", "click", "rich", "json"],
+)
+def test_0_when_the_reader_stops_reading(bt_env, vdevice, args):
+    """`bt log | head -1`: a reader that has what it wanted and closes the pipe is no failure (Click and
+    Rich would exit 1), and nothing is printed about it."""
+    start_session(bt_env, vdevice.serial)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bt_cli", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=bt_env.env,
+        cwd=str(bt_env.data_dir),
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # gone before bt writes a byte
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0, err
+    assert err == ""
