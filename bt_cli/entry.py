@@ -83,6 +83,11 @@ def main() -> None:
     code = fast_help(sys.argv[1:])
     if code is not None:
         sys.exit(code)
+    from bt_cli.warm_client import run as run_warm
+
+    code = run_warm(sys.argv[1:])
+    if code is not None:
+        exit_now(code)
     # Start-up allocates some 200,000 objects that live as long as the process, and the default
     # thresholds (700, 10, 10) would scan them over and over (~10 ms of every command). Collections stay
     # on, far apart, so a long-running command (the TUI, a follow, a transfer) still frees its cycles.

@@ -16,17 +16,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-#: The commands with a fast lane, and the function (module:name) that does each one.
-TARGETS: dict[str, str] = {
-    "files ls": "bt_cli.actions.files:ls",
-    "files push": "bt_cli.actions.files:push",
-    "files pull": "bt_cli.actions.files:pull",
-    "chat send": "bt_cli.actions.chat:send",
-    "input tap": "bt_cli.actions.input:tap",
-    "input swipe": "bt_cli.actions.input:swipe",
-    "input text": "bt_cli.actions.input:text",
-    "input key": "bt_cli.actions.input:key",
-}
+from bt_cli.fast_targets import TARGETS
 
 #: The options Click answers itself, wherever they appear.
 HELP = ("-h", "--help")

@@ -13,7 +13,8 @@ from typing import Any
 
 import click
 
-from bt_cli.fast_lane import TARGETS, Param
+from bt_cli.fast_lane import Param
+from bt_cli.fast_targets import TARGETS
 from bt_cli.options import DomainChoice
 
 HEADER = '''"""The fast lane's description of its commands' parameters (bt_cli/fast_lane.py).

@@ -24,6 +24,7 @@ ENVIRONMENT = [
     ("BT_CANNED", "The administrator's canned messages file."),
     ("BT_ADB", "The adb binary; default: the one bundled with adbutils."),
     ("BT_CONFIG", "The config file; BT_CONFIG_DIR and BT_DATA_DIR move the folders."),
+    ("BT_WARM", "off: run every command cold, without the warm bt process."),
     ("ANDROID_ADB_SERVER_PORT", "Port of the local adb server (default 5037)."),
     ("NO_COLOR", "Disable colour."),
 ]

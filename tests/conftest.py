@@ -44,6 +44,35 @@ class AdbServerHandle:
         )
 
 
+def stop_warm_processes(runtime: Path) -> None:
+    """End the warm bt processes (bt_cli/warm_server.py) whose sockets live under `runtime`: each
+    writes its pid into its lock file."""
+    import signal
+
+    for lock in runtime.glob("bt-*/warm-*.sock.lock"):
+        try:
+            os.kill(int(lock.read_text().split()[0]), signal.SIGTERM)
+        except (OSError, ValueError, IndexError):
+            pass
+
+
+@pytest.fixture(scope="session", autouse=True)
+def warm_runtime() -> Iterator[Path]:
+    """The suite's own folder for warm bt processes (XDG_RUNTIME_DIR, which every bt_env inherits): the
+    bt commands of the tests go through the warm process as a user's do, and it ends with the suite."""
+    with tempfile.TemporaryDirectory(prefix="btrt-") as runtime:
+        before = os.environ.get("XDG_RUNTIME_DIR")
+        os.environ["XDG_RUNTIME_DIR"] = runtime
+        try:
+            yield Path(runtime)
+        finally:
+            stop_warm_processes(Path(runtime))
+            if before is None:
+                os.environ.pop("XDG_RUNTIME_DIR", None)
+            else:
+                os.environ["XDG_RUNTIME_DIR"] = before
+
+
 @pytest.fixture(scope="session")
 def adb_home() -> Iterator[Path]:
     """A private HOME so ~/.android keys and the developer's adb state stay out."""

@@ -13,8 +13,9 @@ import click
 import pytest
 
 from bt_cli import fast_spec
-from bt_cli.fast_lane import TARGETS, _Decline, parse
+from bt_cli.fast_lane import _Decline, parse
 from bt_cli.fast_lane_gen import describe_all
+from bt_cli.fast_targets import TARGETS
 from bt_cli.main import full_command
 
 
