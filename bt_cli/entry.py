@@ -85,7 +85,11 @@ def main() -> None:
         sys.exit(code)
     from bt_cli.warm_client import run as run_warm
 
-    code = run_warm(sys.argv[1:])
+    try:
+        code = run_warm(sys.argv[1:])
+    except KeyboardInterrupt:  # Ctrl-C before the warm process took the command: nothing ran
+        sys.stderr.write("bt: error: interrupted\n")
+        code = 130
     if code is not None:
         exit_now(code)
     # Start-up allocates some 200,000 objects that live as long as the process, and the default

@@ -80,15 +80,20 @@ def run(args: list[str]) -> int | None:
             start_server(path)
             return None
         try:
-            request = _request(args)
-            fds = b"".join(fd.to_bytes(4, sys.byteorder, signed=True) for fd in (0, 1, 2))
-            sent = client.sendmsg([request], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, fds)])
-            client.sendall(request[sent:])
+            client.sendall(_request(args))
             answer = _read(client, 5)
         except (OSError, ValueError):
             return None
         if len(answer) < 5 or answer[:1] != b"P":
             return None  # refused ("R"), or gone
+        try:
+            # "go", with stdin, stdout and stderr: only now does the child start the command, so a
+            # command given up on above (too slow an answer) never runs twice, here and there, and a
+            # slow warm process never holds this command's pipes
+            fds = b"".join(fd.to_bytes(4, sys.byteorder, signed=True) for fd in (0, 1, 2))
+            client.sendmsg([b"G"], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, fds)])
+        except OSError:
+            return None
         client.settimeout(None)
         return _wait(client, int.from_bytes(answer[1:5], "little"))
     finally:
@@ -120,8 +125,10 @@ def _read(client: _socket.socket, size: int) -> bytes:
 def _wait(client: _socket.socket, pid: int) -> int:
     """Pass signals on to the child until it reports its exit code."""
     signal = __import__("_signal")  # the C module: signal.py builds enums (3 ms)
+    forwarded: list[int] = []
 
     def forward(signum: int, _frame: object) -> None:
+        forwarded.append(signum)
         try:
             os.kill(pid, signum)
         except OSError:
@@ -136,6 +143,9 @@ def _wait(client: _socket.socket, pid: int) -> int:
             continue
         if len(answer) == 5 and answer[:1] == b"X":
             return int.from_bytes(answer[1:5], "little", signed=True)
+        if forwarded:  # the child died of the signal bt was sent (SIGTERM...): so does bt, as a cold one
+            signal.signal(forwarded[-1], signal.SIG_DFL)
+            os.kill(os.getpid(), forwarded[-1])
         sys.stderr.write("bt: error: internal error: the warm bt process ended without an exit code\n")
         return 1
 

@@ -103,9 +103,9 @@ def _mtime(path: str) -> float:
         return -1.0
 
 
-def _receive(conn: socket.socket) -> tuple[Any, list[int]]:
-    """The length-prefixed request and the three descriptors that came with it."""
-    data, fds, _flags, _addr = socket.recv_fds(conn, 65536, 3)
+def _receive(conn: socket.socket) -> Any:
+    """The length-prefixed request (the descriptors come later, with the client's go)."""
+    data = conn.recv(65536)
     if len(data) < 4:
         raise ValueError("short request")
     size = int.from_bytes(data[:4], "little")
@@ -117,7 +117,7 @@ def _receive(conn: socket.socket) -> tuple[Any, list[int]]:
         if not chunk:
             raise ValueError("truncated request")
         body += chunk
-    return marshal.loads(bytes(body)), list(fds)
+    return marshal.loads(bytes(body))
 
 
 def _same_user(conn: socket.socket) -> bool:
@@ -162,11 +162,10 @@ def serve(path: str) -> None:
                 return  # another process took the socket over
             continue
         idle = 0.0
-        fds: list[int] = []
         try:
             conn.settimeout(5)
-            request, fds = _receive(conn)
-            if not _same_user(conn) or len(fds) != 3:
+            request = _receive(conn)
+            if not _same_user(conn):
                 continue
             if code_stamp() != stamp:
                 conn.sendall(b"R")
@@ -176,13 +175,11 @@ def serve(path: str) -> None:
                 continue
             if os.fork() == 0:
                 server.close()
-                _child(conn, request, fds, path + ".log")  # never returns
+                _child(conn, request, path + ".log")  # never returns
         except (OSError, ValueError, EOFError, TypeError):
             continue
         finally:
             conn.close()
-            for fd in fds:
-                os.close(fd)
 
 
 def _inode(path: str) -> int:
@@ -206,8 +203,13 @@ def _takes(request: Any) -> bool:
     return "_BT_COMPLETE" not in dict(env)
 
 
-def _child(conn: socket.socket, request: Any, fds: list[int], log: str) -> None:
-    """Become the command: the client's descriptors, folder, environment and umask; then run it."""
+def _child(conn: socket.socket, request: Any, log: str) -> None:
+    """Become the command: the client's descriptors, folder, environment and umask; then run it.
+
+    The child says it is ready ("P" and its pid) and waits for the client's go, which brings the
+    client's stdin, stdout and stderr. A client that gave up waiting (it then runs the command itself)
+    never sends it: this child ends without running anything, and no descriptor of the client was ever
+    held here (a `$(bt ...)` would wait for its pipe)."""
     code = 1
     what = "?"
     try:
@@ -215,6 +217,13 @@ def _child(conn: socket.socket, request: Any, fds: list[int], log: str) -> None:
         signal.signal(signal.SIGINT, signal.default_int_handler)
         args, cwd, env, mask, streams = request
         what = _command_path(args)
+        try:
+            conn.sendall(b"P" + os.getpid().to_bytes(4, "little"))
+            go, fds, _flags, _addr = socket.recv_fds(conn, 1, 3)
+        except OSError:
+            go, fds = b"", []
+        if go != b"G" or len(fds) != 3:
+            os._exit(0)  # nothing ran: nothing to log or answer
         for target, fd in zip((0, 1, 2), fds, strict=True):
             os.dup2(fd, target)
             os.close(fd)
@@ -231,7 +240,6 @@ def _child(conn: socket.socket, request: Any, fds: list[int], log: str) -> None:
             _reopen(fd, encoding, errors) for fd, (encoding, errors) in enumerate(streams)
         )
         conn.settimeout(None)
-        conn.sendall(b"P" + os.getpid().to_bytes(4, "little"))
         threading.Thread(target=_watch, args=(conn,), daemon=True).start()
         from bt_cli.fast_lane import run
 

@@ -204,3 +204,26 @@ def test_a_terminal_stays_a_terminal(warm, vdevice, tmp_path):
     assert "━" in screen.decode("utf-8", "replace")  # Rich's bar: stderr was a terminal
     assert (tmp_path / "out.py").read_bytes() == Path(__file__).read_bytes()
     assert len(_log(warm)) == served + 1
+
+
+def test_a_command_given_up_on_runs_once_here_and_never_there(warm, vdevice):
+    """A warm process too slow to answer (here: stopped while the command waits): bt runs the command
+    itself after its wait, and the warm process, once it goes on, never runs it a second time."""
+    from bt_cli import warm_client
+
+    assert warm.run("session", "start", "--customer", "Ann").returncode == 0
+    _served(warm, "chat", "send", "--no-spellcheck", "warming up")
+    lock = next(Path(warm.env["XDG_RUNTIME_DIR"]).glob("bt-*/warm-*.sock.lock"))
+    server = int(lock.read_text())
+    os.kill(server, signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        sent = warm.run("chat", "send", "--no-spellcheck", "only once")
+        assert sent.returncode == 0, sent.stderr
+        assert time.monotonic() - started >= warm_client.ANSWER_TIMEOUT  # it waited, then ran here
+    finally:
+        os.kill(server, signal.SIGCONT)
+    served = len(_log(warm))
+    _served(warm, "files", "ls", "/sdcard")  # the warm process has gone on, past the stale command
+    assert len(_log(warm)) == served + 1
+    assert warm.run("log").stdout.count("only once") == 1
