@@ -71,6 +71,8 @@ def run(args: list[str]) -> int | None:
         return None
 
     path = socket_path()
+    if not private_dir(os.path.dirname(path)):
+        return None  # someone else's folder: never hand it this command's environment
     client = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     try:
         client.settimeout(ANSWER_TIMEOUT)
@@ -80,6 +82,8 @@ def run(args: list[str]) -> int | None:
             start_server(path)
             return None
         try:
+            if not _ours(client):
+                return None
             client.sendall(_request(args))
             answer = _read(client, 5)
         except (OSError, ValueError):
@@ -98,6 +102,15 @@ def run(args: list[str]) -> int | None:
         return _wait(client, int.from_bytes(answer[1:5], "little"))
     finally:
         client.close()
+
+
+def _ours(client: _socket.socket) -> bool:
+    """The process at the other end runs as this user (Linux's SO_PEERCRED)."""
+    option = getattr(_socket, "SO_PEERCRED", None)
+    if option is None:
+        return False
+    creds = client.getsockopt(_socket.SOL_SOCKET, option, 12)
+    return int.from_bytes(creds[4:8], sys.byteorder) == os.getuid()
 
 
 def _request(args: list[str]) -> bytes:
@@ -153,7 +166,7 @@ def _wait(client: _socket.socket, pid: int) -> int:
 def start_server(path: str) -> None:
     """Start the warm process in the background (its own session, no terminal, output to /dev/null);
     it takes over the socket path once its imports are done."""
-    if len(path.encode("utf-8", "surrogateescape")) >= 100 or not private_dir(os.path.dirname(path)):
+    if len(path.encode("utf-8", "surrogateescape")) >= 100:
         return  # a socket path is limited to 107 bytes: with a longer XDG_RUNTIME_DIR, commands run cold
     try:
         devnull = os.open(os.devnull, os.O_RDWR)

@@ -227,3 +227,18 @@ def test_a_command_given_up_on_runs_once_here_and_never_there(warm, vdevice):
     _served(warm, "files", "ls", "/sdcard")  # the warm process has gone on, past the stale command
     assert len(_log(warm)) == served + 1
     assert warm.run("log").stdout.count("only once") == 1
+
+
+def test_a_folder_that_is_not_private_is_never_used(warm, vdevice, tmp_path):
+    """A socket folder anyone may write into (or another user's) could hold a stranger's socket: bt never
+    connects there, and never hands its environment (database URL, policy) over; it runs cold."""
+    assert warm.run("session", "start", "--customer", "Ann").returncode == 0
+    runtime = Path(warm.env["XDG_RUNTIME_DIR"])
+    folder = runtime / f"bt-{os.getuid()}"
+    folder.mkdir(mode=0o700)
+    folder.chmod(0o777)
+    for _ in range(3):
+        done = warm.run("files", "ls", "/sdcard")
+        assert done.returncode == 0, done.stderr
+    time.sleep(1)
+    assert list(folder.iterdir()) == []  # no socket, no lock, no log: nothing was started or served
