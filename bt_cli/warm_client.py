@@ -147,8 +147,24 @@ def _wait(client: _socket.socket, pid: int) -> int:
         except OSError:
             pass
 
+    def suspend(_signum: int, _frame: object) -> None:
+        """Ctrl-Z: the child stops with bt (SIGSTOP: a stop signal sent to a process outside any
+        terminal's job control would be discarded), and both go on with `fg` or `bg`."""
+        try:
+            os.kill(pid, signal.SIGSTOP)
+        except OSError:
+            pass
+        signal.signal(signal.SIGTSTP, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTSTP)  # stopped here until SIGCONT
+        signal.signal(signal.SIGTSTP, suspend)
+        try:
+            os.kill(pid, signal.SIGCONT)
+        except OSError:
+            pass
+
     for name in FORWARDED:
         signal.signal(getattr(signal, name), forward)
+    signal.signal(signal.SIGTSTP, suspend)
     while True:
         try:
             answer = _read(client, 5)

@@ -242,3 +242,49 @@ def test_a_folder_that_is_not_private_is_never_used(warm, vdevice, tmp_path):
         assert done.returncode == 0, done.stderr
     time.sleep(1)
     assert list(folder.iterdir()) == []  # no socket, no lock, no log: nothing was started or served
+
+
+def _state(pid: int) -> str:
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().rsplit(")", 1)[1].split()[0]
+
+
+def test_ctrl_z_pauses_the_work_and_fg_resumes_it(warm, vdevice_factory, tmp_path):
+    """Ctrl-Z stops bt and the child doing its work (the transfer stops moving), `fg` continues both and
+    the transfer completes."""
+    slow = vdevice_factory(bandwidth_mbps=40)
+    _policy(warm, tmp_path)
+    assert warm.run("session", "start", "--device", slow.serial).returncode == 0
+    _served(warm, "files", "ls", "/sdcard")
+    src = tmp_path / "big.bin"
+    src.write_bytes(os.urandom(12 * 1024 * 1024))
+    runner = subprocess.Popen(
+        [sys.executable, "-m", "bt_cli", "files", "push", str(src), "/sdcard/big.bin"],
+        env=warm.env,
+        cwd=str(warm.data_dir),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        transfer = _moving(warm)
+        runner.send_signal(signal.SIGTSTP)
+        end = time.monotonic() + 10
+        while _state(runner.pid) != "T":
+            assert time.monotonic() < end, "bt did not stop"
+            time.sleep(0.05)
+
+        def done_bytes() -> int:
+            shown = json.loads(warm.run("transfers", "show", str(transfer["id"]), "--json").stdout)
+            return int(shown["bytes_done"])
+
+        time.sleep(1.0)
+        paused = done_bytes()
+        time.sleep(1.5)
+        assert done_bytes() == paused  # the child is stopped too: no byte moved
+        runner.send_signal(signal.SIGCONT)
+        assert runner.wait(timeout=60) == 0, runner.stderr.read() if runner.stderr else ""
+    finally:
+        runner.kill()
+    shown = json.loads(warm.run("transfers", "show", str(transfer["id"]), "--json").stdout)
+    assert shown["state"] == "done" and shown["bytes_done"] == src.stat().st_size
