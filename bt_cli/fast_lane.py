@@ -33,13 +33,16 @@ def parse(args: list[str], env: os._Environ[str] | dict[str, str]) -> tuple[str,
     from bt_cli.fast_spec import COMMANDS, ROOT
 
     root_values, rest = _parse(ROOT, args, env, interspersed=False)
-    if len(rest) < 2 or rest[1].startswith("-"):
+    if rest and rest[0] in TARGETS:  # a command of its own (`bt devices`)
+        path, after = rest[0], rest[1:]
+    elif len(rest) >= 2 and not rest[1].startswith("-"):  # a group's command (`bt files ls`)
+        path, after = f"{rest[0]} {rest[1]}", rest[2:]
+    else:
         raise _Decline
-    path = f"{rest[0]} {rest[1]}"
     spec = COMMANDS.get(path)
     if spec is None or path not in TARGETS:
         raise _Decline
-    values, extra = _parse(spec, rest[2:], env, interspersed=True)
+    values, extra = _parse(spec, after, env, interspersed=True)
     if extra:
         raise _Decline
     return TARGETS[path], values, root_values

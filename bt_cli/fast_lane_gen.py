@@ -88,11 +88,12 @@ def describe_all(root: click.Group) -> dict[str, Any]:
     context = click.Context(root)
     commands: dict[str, tuple[Param, ...]] = {}
     for path, target in TARGETS.items():
-        group_name, name = path.split()
-        group = root.get_command(context, group_name)
-        assert isinstance(group, click.Group), path
-        command = group.get_command(context, name)
-        assert command is not None, path
+        words = path.split()
+        command = root.get_command(context, words[0])
+        for word in words[1:]:
+            assert isinstance(command, click.Group), path
+            command = command.get_command(context, word)
+        assert command is not None and not isinstance(command, click.Group), path
         params = tuple(describe(p) for p in command.params)
         _check(path, target, command, params)
         commands[path] = params

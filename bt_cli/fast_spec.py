@@ -146,6 +146,38 @@ ROOT: tuple[dict[str, Any], ...] = (
 )
 
 COMMANDS: dict[str, tuple[dict[str, Any], ...]] = {
+    "devices": (
+        {
+            "name": "json_out",
+            "kind": "flag",
+            "expose": True,
+            "opts": ["--json"],
+            "secondary": [],
+            "multiple": False,
+            "nargs": 1,
+            "required": False,
+            "envvar": None,
+            "default": False,
+            "type": "unsupported",
+            "choices": [],
+            "enum": "",
+        },
+        {
+            "name": "watch",
+            "kind": "flag",
+            "expose": True,
+            "opts": ["--watch", "-w"],
+            "secondary": [],
+            "multiple": False,
+            "nargs": 1,
+            "required": False,
+            "envvar": None,
+            "default": False,
+            "type": "unsupported",
+            "choices": [],
+            "enum": "",
+        },
+    ),
     "files ls": (
         {
             "name": "path",

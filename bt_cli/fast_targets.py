@@ -5,6 +5,7 @@ command from others before anything else is loaded.
 """
 
 TARGETS: dict[str, str] = {
+    "devices": "bt_cli.actions.devices:devices",
     "files ls": "bt_cli.actions.files:ls",
     "files push": "bt_cli.actions.files:push",
     "files pull": "bt_cli.actions.files:pull",
@@ -17,6 +18,8 @@ TARGETS: dict[str, str] = {
 
 
 def names_one(args: list[str]) -> bool:
-    """Whether two neighbouring words of `args` name a lane command (a quick first look: the lane's
-    parser decides)."""
-    return any(f"{first} {second}" in TARGETS for first, second in zip(args, args[1:], strict=False))
+    """Whether a word, or two neighbouring words, of `args` name a lane command (a quick first look:
+    the lane's parser decides)."""
+    return any(arg in TARGETS for arg in args) or any(
+        f"{first} {second}" in TARGETS for first, second in zip(args, args[1:], strict=False)
+    )

@@ -269,7 +269,8 @@ def _command_path(args: list[str]) -> str:
     """Which command ran ("files pull"), never its arguments: they may be a customer's words."""
     from bt_cli.fast_targets import TARGETS
 
-    return next((f"{a} {b}" for a, b in zip(args, args[1:], strict=False) if f"{a} {b}" in TARGETS), "?")
+    pairs = (f"{a} {b}" for a, b in zip(args, args[1:], strict=False))
+    return next((path for path in (*pairs, *args) if path in TARGETS), "?")
 
 
 def _note(log: str, line: str) -> None:

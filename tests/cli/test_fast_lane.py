@@ -39,14 +39,15 @@ def _click_parse(args: list[str], monkeypatch: pytest.MonkeyPatch, env: dict[str
     root = full_command()
     ctx = root.make_context("bt", list(args))
     rest = [*ctx._protected_args, *ctx.args]
-    group_name, group, rest = root.resolve_command(ctx, rest)
-    assert isinstance(group, click.Group)
-    group_ctx = group.make_context(group_name, rest, parent=ctx)
-    rest = [*group_ctx._protected_args, *group_ctx.args]
-    name, command, rest = group.resolve_command(group_ctx, rest)
-    assert command is not None
-    leaf = command.make_context(name, rest, parent=group_ctx)
-    return f"{group_name} {name}", _plain(leaf.params), _plain(ctx.params)
+    words, command, parent = [], root, ctx
+    while isinstance(command, click.Group):  # down to the command: `bt devices` or `bt files ls`
+        name, found, rest = command.resolve_command(parent, rest)
+        assert found is not None and name is not None
+        words.append(name)
+        command = found
+        parent = command.make_context(name, rest, parent=parent)
+        rest = [*parent._protected_args, *parent.args]
+    return " ".join(words), _plain(parent.params), _plain(ctx.params)
 
 
 ACCEPTED: list[tuple[list[str], dict[str, str]]] = [
@@ -77,6 +78,9 @@ ACCEPTED: list[tuple[list[str], dict[str, str]]] = [
     (["input", "swipe", "1", "2", "3", "4"], {}),
     (["input", "text", "--", "-hello"], {}),
     (["input", "key", "HOME", "--json"], {}),
+    (["devices"], {}),
+    (["devices", "--json"], {"BT_ADB_SERVER": "h:1"}),
+    (["--adb-server", "h:1,h:2", "devices", "-w", "--json"], {}),
 ]
 
 
@@ -116,7 +120,9 @@ DECLINED: list[list[str]] = [
     ["--device", "-x", "files", "ls"],
     ["files"],
     ["files", "--json", "ls"],
-    ["devices", "--json"],
+    ["devices", "--json", "extra"],
+    ["devices", "-x"],
+    ["connect", "1.2.3.4:5555"],
     ["--install-completion"],
 ]
 
@@ -156,6 +162,7 @@ def test_the_lane_answers_as_click_does_and_never_imports_click(bt_env, vdevice)
         ["input", "tap", "5", "5"],  # no control grant: exit 10
         ["--session", "zzzz", "files", "ls"],  # no such session
         ["files", "pull", "/sdcard/missing.txt", "here.txt"],
+        ["devices", "--json"],
     ]
     for argv in cases:
         lane = _answer(bt_env, argv, lane=True)
@@ -164,7 +171,7 @@ def test_the_lane_answers_as_click_does_and_never_imports_click(bt_env, vdevice)
         assert not lane[3] & {"click", "typer"}, argv
         assert {"click", "typer"} <= slow[3]
     codes = [_answer(bt_env, argv, lane=True)[0] for argv in cases]
-    assert codes[:4] == [0, 0, 10, 10] and codes[4] != 0 and codes[5] != 0
+    assert codes[:4] == [0, 0, 10, 10] and codes[4] != 0 and codes[5] != 0 and codes[6] == 0
 
 
 def test_a_lane_command_does_its_work_through_the_real_stack(bt_env, vdevice, tmp_path):
