@@ -116,22 +116,32 @@ def _moving(bt_env) -> dict:
     raise AssertionError("no transfer started moving bytes")
 
 
-def test_ctrl_c_and_a_killed_command_stop_the_transfer(warm, vdevice_factory, tmp_path):
+def _slow_session(warm, vdevice_factory, tmp_path: Path, mib: int):
+    """A session on a device behind a 40 Mbit/s link, the warm process up, and a file of `mib` MiB."""
     slow = vdevice_factory(bandwidth_mbps=40)
     _policy(warm, tmp_path)
     assert warm.run("session", "start", "--device", slow.serial).returncode == 0
     _served(warm, "files", "ls", "/sdcard")
     src = tmp_path / "big.bin"
-    src.write_bytes(os.urandom(30 * 1024 * 1024))
+    src.write_bytes(os.urandom(mib * 1024 * 1024))
+    return slow, src
+
+
+def _push_in_background(warm, src: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "bt_cli", "files", "push", str(src), "/sdcard/big.bin"],
+        env=warm.env,
+        cwd=str(warm.data_dir),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_ctrl_c_and_a_killed_command_stop_the_transfer(warm, vdevice_factory, tmp_path):
+    slow, src = _slow_session(warm, vdevice_factory, tmp_path, 30)
     for how in (signal.SIGINT, signal.SIGKILL):
-        runner = subprocess.Popen(
-            [sys.executable, "-m", "bt_cli", "files", "push", str(src), "/sdcard/big.bin"],
-            env=warm.env,
-            cwd=str(warm.data_dir),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        runner = _push_in_background(warm, src)
         try:
             transfer = _moving(warm)
             runner.send_signal(how)
@@ -252,20 +262,8 @@ def _state(pid: int) -> str:
 def test_ctrl_z_pauses_the_work_and_fg_resumes_it(warm, vdevice_factory, tmp_path):
     """Ctrl-Z stops bt and the child doing its work (the transfer stops moving), `fg` continues both and
     the transfer completes."""
-    slow = vdevice_factory(bandwidth_mbps=40)
-    _policy(warm, tmp_path)
-    assert warm.run("session", "start", "--device", slow.serial).returncode == 0
-    _served(warm, "files", "ls", "/sdcard")
-    src = tmp_path / "big.bin"
-    src.write_bytes(os.urandom(12 * 1024 * 1024))
-    runner = subprocess.Popen(
-        [sys.executable, "-m", "bt_cli", "files", "push", str(src), "/sdcard/big.bin"],
-        env=warm.env,
-        cwd=str(warm.data_dir),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    _slow, src = _slow_session(warm, vdevice_factory, tmp_path, 12)
+    runner = _push_in_background(warm, src)
     try:
         transfer = _moving(warm)
         runner.send_signal(signal.SIGTSTP)
