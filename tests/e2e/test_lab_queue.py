@@ -84,7 +84,8 @@ def test_two_technicians_taking_at_once_never_get_the_same_session(bt_env, vdevi
 
 async def test_queue_screen_takes_the_next_session_with_n(bt_env, vdevice, monkeypatch):
     session_id = waiting(bt_env, vdevice.serial, "--customer", "Ann [Smith]")
-    for name in ("BT_DATA_DIR", "BT_CONFIG_DIR", "BT_POLICY", "ANDROID_ADB_SERVER_PORT"):
+    # BT_SESSION_HOST too: taking the session would start a session host that outlives the test
+    for name in ("BT_DATA_DIR", "BT_CONFIG_DIR", "BT_POLICY", "ANDROID_ADB_SERVER_PORT", "BT_SESSION_HOST"):
         monkeypatch.setenv(name, bt_env.env[name])
     monkeypatch.setenv("BT_TECHNICIAN", "dave")
     for name in ("BT_DATABASE_URL", "BT_SESSION", "BT_DEVICE", "BT_SKILLS"):
