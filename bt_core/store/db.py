@@ -29,10 +29,12 @@ Params = Mapping[str, Any]
 
 _SQLITE_PRAGMAS = (
     "PRAGMA busy_timeout = 60000",
-    "PRAGMA journal_mode = WAL",
     "PRAGMA synchronous = NORMAL",
     "PRAGMA foreign_keys = ON",
 )
+#: How long opening a SQLite store keeps trying while other processes hold it in ways SQLite answers
+#: "database is locked" at once, without waiting (switching the journal to WAL, a WAL recovery).
+_SQLITE_OPEN_PATIENCE = 30.0
 _IDLE_KEPT = 8  # idle connections kept for reuse; more are closed
 _PING_AFTER = 30.0  # seconds idle after which a PostgreSQL connection is checked before reuse
 # a quoted literal (left alone), a :name outside one (not a PostgreSQL ::cast), or a % to escape
@@ -180,6 +182,7 @@ class Database:
         try:
             for pragma in _SQLITE_PRAGMAS:
                 raw.execute(pragma)
+            _wal(raw)
         except sqlite3.Error:
             raw.close()
             raise
@@ -260,3 +263,24 @@ class Database:
             idle, self._idle = self._idle, []
         for raw, _ in idle:
             self._discard(raw)
+
+
+def _wal(raw: sqlite3.Connection) -> None:
+    """The store in WAL mode (readers never block the writer), set once: the mode is kept in the file.
+
+    Many processes opening the store at once (a lab's claimers) used to each ask for WAL, and asking
+    takes a lock SQLite does not wait for: one of them failed with "database is locked" (exit 15).
+    Reading the mode waits as any read does; the switch, only needed on a new store, is retried."""
+    deadline = time.monotonic() + _SQLITE_OPEN_PATIENCE
+    while True:
+        try:
+            mode = raw.execute("PRAGMA journal_mode").fetchone()[0]
+            if str(mode).lower() != "wal":
+                raw.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error):
+                raise
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
