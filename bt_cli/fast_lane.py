@@ -178,16 +178,27 @@ def _enum(param: Param) -> Any:
     return getattr(__import__(module, fromlist=[name]), name)
 
 
-def run(args: list[str]) -> int | None:
-    """Run `args` through the lane and return the exit code, or None when Click must take them."""
-    if "_BT_COMPLETE" in os.environ:
+def accepts(
+    args: list[str], env: os._Environ[str] | dict[str, str]
+) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
+    """`parse`'s answer when the lane takes `args` (the warm process asks the same before forking), or
+    None: shell completion, and an argument that is not UTF-8 (refused in Click's path), go to Click."""
+    from bt_cli.outcome import undecodable
+
+    if "_BT_COMPLETE" in env or undecodable(args) is not None:
         return None
     try:
-        for arg in args:
-            arg.encode("utf-8")  # an undecodable argument is refused, in Click's path
-        target, values, root = parse(args, os.environ)
-    except (_Decline, UnicodeEncodeError):
+        return parse(args, env)
+    except _Decline:
         return None
+
+
+def run(args: list[str]) -> int | None:
+    """Run `args` through the lane and return the exit code, or None when Click must take them."""
+    parsed = accepts(args, os.environ)
+    if parsed is None:
+        return None
+    target, values, root = parsed
     from bt_cli import context, outcome
 
     module, _, name = target.partition(":")

@@ -191,16 +191,13 @@ def _inode(path: str) -> int:
 
 def _takes(request: Any) -> bool:
     """Whether the lane takes the command (the same test the cold path makes)."""
-    from bt_cli.fast_lane import _Decline, parse
+    from bt_cli.fast_lane import accepts
 
     try:
         args, _cwd, env, _mask, _streams = request
-        for arg in args:
-            arg.encode("utf-8")
-        parse(list(args), dict(env))
-    except (_Decline, UnicodeEncodeError, ValueError, TypeError):
+        return accepts(list(args), dict(env)) is not None
+    except (ValueError, TypeError, AttributeError):  # not a request this client sends
         return False
-    return "_BT_COMPLETE" not in dict(env)
 
 
 def _child(conn: socket.socket, request: Any, log: str) -> None:
