@@ -17,9 +17,9 @@ TARGETS: dict[str, str] = {
 }
 
 
-def names_one(args: list[str]) -> bool:
-    """Whether a word, or two neighbouring words, of `args` name a lane command (a quick first look:
-    the lane's parser decides)."""
-    return any(arg in TARGETS for arg in args) or any(
-        f"{first} {second}" in TARGETS for first, second in zip(args, args[1:], strict=False)
-    )
+def named(args: list[str]) -> str | None:
+    """The lane command two neighbouring words, or else one word, of `args` name ("files pull"), or
+    None: a quick first look (the lane's parser decides), and what the warm process's log calls the
+    command without its arguments."""
+    pairs = (f"{first} {second}" for first, second in zip(args, args[1:], strict=False))
+    return next((path for path in (*pairs, *args) if path in TARGETS), None)

@@ -65,9 +65,9 @@ def private_dir(path: str) -> bool:
 def run(args: list[str]) -> int | None:
     """The command's exit code after the warm process ran it, or None to run it here (no warm process
     yet, which this starts for the next command; refused; or not answering in time)."""
-    from bt_cli.fast_targets import names_one
+    from bt_cli.fast_targets import named
 
-    if not enabled() or not names_one(args):
+    if not enabled() or named(args) is None:
         return None
 
     path = socket_path()
@@ -82,7 +82,7 @@ def run(args: list[str]) -> int | None:
             start_server(path)
             return None
         try:
-            if not _ours(client):
+            if not peer_is_me(client):
                 return None
             client.sendall(_request(args))
             answer = _read(client, 5)
@@ -104,12 +104,14 @@ def run(args: list[str]) -> int | None:
         client.close()
 
 
-def _ours(client: _socket.socket) -> bool:
-    """The process at the other end runs as this user (Linux's SO_PEERCRED)."""
+def peer_is_me(connection: _socket.socket) -> bool:
+    """The process at the other end runs as this user (Linux's SO_PEERCRED: pid, uid, gid; where there
+    is none, no peer is trusted). Both ends ask: the client before handing over its environment, the
+    warm process before serving."""
     option = getattr(_socket, "SO_PEERCRED", None)
     if option is None:
         return False
-    creds = client.getsockopt(_socket.SOL_SOCKET, option, 12)
+    creds = connection.getsockopt(_socket.SOL_SOCKET, option, 12)
     return int.from_bytes(creds[4:8], sys.byteorder) == os.getuid()
 
 

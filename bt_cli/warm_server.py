@@ -22,6 +22,9 @@ import sys
 import threading
 from typing import Any, TextIO
 
+from bt_cli.fast_targets import named
+from bt_cli.warm_client import peer_is_me
+
 IDLE_SECONDS = 600.0
 #: How often an idle process checks that the socket is still its own.
 CHECK_SECONDS = 30.0
@@ -120,17 +123,6 @@ def _receive(conn: socket.socket) -> Any:
     return marshal.loads(bytes(body))
 
 
-def _same_user(conn: socket.socket) -> bool:
-    """The peer runs as this user (Linux's SO_PEERCRED; where there is none, nobody is served)."""
-    import struct
-
-    if not hasattr(socket, "SO_PEERCRED"):
-        return False
-    creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-    uid: int = struct.unpack("3i", creds)[1]
-    return uid == os.getuid()
-
-
 def serve(path: str) -> None:
     lock = os.open(path + ".lock", os.O_RDWR | os.O_CREAT, 0o600)
     try:
@@ -165,7 +157,7 @@ def serve(path: str) -> None:
         try:
             conn.settimeout(5)
             request = _receive(conn)
-            if not _same_user(conn):
+            if not peer_is_me(conn):
                 continue
             if code_stamp() != stamp:
                 conn.sendall(b"R")
@@ -213,7 +205,7 @@ def _child(conn: socket.socket, request: Any, log: str) -> None:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
         args, cwd, env, mask, streams = request
-        what = _command_path(args)
+        what = named(args) or "?"  # for the log: the command, never its arguments (a customer's words)
         try:
             conn.sendall(b"P" + os.getpid().to_bytes(4, "little"))
             go, fds, _flags, _addr = socket.recv_fds(conn, 1, 3)
@@ -260,14 +252,6 @@ def _child(conn: socket.socket, request: Any, log: str) -> None:
         except OSError:
             pass
         os._exit(code)
-
-
-def _command_path(args: list[str]) -> str:
-    """Which command ran ("files pull"), never its arguments: they may be a customer's words."""
-    from bt_cli.fast_targets import TARGETS
-
-    pairs = (f"{a} {b}" for a, b in zip(args, args[1:], strict=False))
-    return next((path for path in (*pairs, *args) if path in TARGETS), "?")
 
 
 def _note(log: str, line: str) -> None:
