@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -237,11 +236,9 @@ def main() -> int:
         # end the session so its session host stops too (it would outlive the benchmark otherwise)
         subprocess.run([*bt, "session", "end"], env=env, capture_output=True)
         subprocess.run([*a, "kill-server"], env=env, capture_output=True)
-        for lock in (work / "rt").glob("bt-*/warm-*.sock.lock"):  # the warm bt process
-            try:
-                os.kill(int(lock.read_text().split()[0]), signal.SIGTERM)
-            except (OSError, ValueError, IndexError):
-                pass
+        from bt_cli.warm_server import stop_all
+
+        stop_all(str(work / "rt"))  # the warm bt process
         device.terminate()
         device.wait(timeout=10)
         shutil.rmtree(work, ignore_errors=True)

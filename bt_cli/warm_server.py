@@ -301,6 +301,19 @@ def _watch(conn: socket.socket) -> None:
     os.kill(os.getpid(), signal.SIGINT)
 
 
+def stop_all(runtime: str) -> None:
+    """End the warm processes whose sockets live under the runtime folder `runtime` (what a test
+    suite or a benchmark gave XDG_RUNTIME_DIR): each keeps its pid in its lock file."""
+    import glob
+
+    for lock in glob.glob(os.path.join(glob.escape(runtime), "bt-*", "warm-*.sock.lock")):
+        try:
+            with open(lock) as handle:
+                os.kill(int(handle.read().split()[0]), signal.SIGTERM)
+        except (OSError, ValueError, IndexError):
+            pass
+
+
 def main() -> None:
     if len(sys.argv) != 2:
         sys.stderr.write("usage: python -m bt_cli.warm_server SOCKET\n")

@@ -45,15 +45,10 @@ class AdbServerHandle:
 
 
 def stop_warm_processes(runtime: Path) -> None:
-    """End the warm bt processes (bt_cli/warm_server.py) whose sockets live under `runtime`: each
-    writes its pid into its lock file."""
-    import signal
+    """End the warm bt processes (bt_cli/warm_server.py) whose sockets live under `runtime`."""
+    from bt_cli.warm_server import stop_all
 
-    for lock in runtime.glob("bt-*/warm-*.sock.lock"):
-        try:
-            os.kill(int(lock.read_text().split()[0]), signal.SIGTERM)
-        except (OSError, ValueError, IndexError):
-            pass
+    stop_all(str(runtime))
 
 
 @pytest.fixture(scope="session", autouse=True)
