@@ -16,15 +16,17 @@ def pid_alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    return not _zombie(pid)
+    return state(pid) != "Z"
 
 
-def _zombie(pid: int) -> bool:
-    """Linux's process state from /proc (the third field of stat, after the parenthesised name, which
-    may itself hold spaces or parentheses); elsewhere nothing to read, so not a zombie."""
+def state(pid: int) -> str | None:
+    """Linux's one-letter process state (R, S, T for stopped, Z for a zombie...) from /proc: the field
+    after the parenthesised name, which may itself hold spaces or parentheses. None where there is
+    nothing to read (no such process, or no /proc)."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as handle:
             stat = handle.read()
     except OSError:
-        return False
-    return stat[stat.rfind(b")") + 2 : stat.rfind(b")") + 3] == b"Z"
+        return None
+    fields = stat[stat.rfind(b")") + 1 :].split()
+    return fields[0].decode("ascii", "replace") if fields else None

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from bt_core.processes import state
 from tests.conftest import stop_warm_processes
 from tests.e2e.test_files import _events, _policy
 
@@ -254,11 +255,6 @@ def test_a_folder_that_is_not_private_is_never_used(warm, vdevice, tmp_path):
     assert list(folder.iterdir()) == []  # no socket, no lock, no log: nothing was started or served
 
 
-def _state(pid: int) -> str:
-    with open(f"/proc/{pid}/stat") as stat:
-        return stat.read().rsplit(")", 1)[1].split()[0]
-
-
 def test_ctrl_z_pauses_the_work_and_fg_resumes_it(warm, vdevice_factory, tmp_path):
     """Ctrl-Z stops bt and the child doing its work (the transfer stops moving), `fg` continues both and
     the transfer completes."""
@@ -268,7 +264,7 @@ def test_ctrl_z_pauses_the_work_and_fg_resumes_it(warm, vdevice_factory, tmp_pat
         transfer = _moving(warm)
         runner.send_signal(signal.SIGTSTP)
         end = time.monotonic() + 10
-        while _state(runner.pid) != "T":
+        while state(runner.pid) != "T":
             assert time.monotonic() < end, "bt did not stop"
             time.sleep(0.05)
 
